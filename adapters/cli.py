@@ -1,0 +1,268 @@
+"""The ``inclusion-bot`` command: run the bot, and the operator's tools (click).
+
+This is the composition root: the only place that knows every adapter and the scheduler.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, TextIO
+
+import click
+
+from adapters.console.chat import ConsoleChat, parse_when
+from adapters.console.jsonl import JsonLinesChat
+from adapters.runtime import ConfigurationError, Runtime, build, load_settings, open_store
+from bot.clock import ManualClock, OffsetClock, SystemClock
+from bot.conversation import Address
+from bot.people import add_admin, list_admins, remove_admin
+from bot.pledge.reports import EXPORT_COLUMNS, export_rows
+
+
+@contextmanager
+def _runtime(clock: Any = None) -> Iterator[Runtime]:
+    try:
+        runtime = build(clock or SystemClock())
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        yield runtime
+    finally:
+        runtime.store.dispose()
+
+
+def _address(text: str) -> Address:
+    try:
+        return Address.parse(text, kind="user")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """inclusion-bot: helps organisations keep their diversity and inclusion promises.
+
+    Configuration comes from the environment or a .env file; see the README.
+    """
+
+
+def _console(jsonl: bool, speaker: str) -> None:
+    clock = OffsetClock()
+    with _runtime(clock) as runtime:
+        interactive = sys.stdin.isatty() and not jsonl
+        chat: ConsoleChat | JsonLinesChat
+        if jsonl:
+            chat = JsonLinesChat(runtime.bot.handle, lambda: None, clock, sys.stdout)
+        else:
+            chat = ConsoleChat(
+                runtime.bot.handle,
+                lambda: None,
+                clock,
+                sys.stdout,
+                speaker=speaker,
+                echo=not interactive,
+            )
+        senders = {"console": chat}
+        chat.run_due = lambda: runtime.run_due(senders)
+        if jsonl:
+            for line in sys.stdin:
+                chat.feed(line)
+            return
+        assert isinstance(chat, ConsoleChat)
+        _converse(chat, runtime, interactive)
+
+
+def _converse(chat: ConsoleChat, runtime: Runtime, interactive: bool) -> None:
+    from scheduler import start_ticking
+
+    if interactive:
+        click.echo("inclusion-bot console. Type /help for console commands, /pledge to begin.")
+        ticker = start_ticking(chat.tick, runtime.settings.tick_interval_seconds)
+    try:
+        while True:
+            try:
+                line = input(chat.prompt()) if interactive else sys.stdin.readline()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not interactive and not line:
+                break
+            if not chat.feed(line):
+                break
+    finally:
+        if interactive:
+            ticker.shutdown(wait=False)
+
+
+@main.command()
+@click.option(
+    "--as",
+    "speaker",
+    default=lambda: getpass.getuser(),
+    show_default="your login",
+    help="Who speaks first in the console.",
+)
+def run(speaker: str) -> None:
+    """Run the bot. With no Slack or Teams credentials, open the console chat."""
+    _console(jsonl=False, speaker=speaker)
+
+
+@main.command()
+@click.option("--jsonl", is_flag=True, help="Machine mode: JSON events in, JSON messages out.")
+@click.option(
+    "--as",
+    "speaker",
+    default=lambda: getpass.getuser(),
+    show_default="your login",
+    help="Who speaks first (text mode).",
+)
+def chat(jsonl: bool, speaker: str) -> None:
+    """Chat with the bot in this terminal (or drive it with JSON lines)."""
+    _console(jsonl=jsonl, speaker=speaker)
+
+
+@main.command()
+@click.option(
+    "--now",
+    "now_text",
+    required=True,
+    metavar="INSTANT",
+    help="The instant to tick at, ISO 8601, e.g. 2027-03-08T09:00:00Z.",
+)
+def tick(now_text: str) -> None:
+    """Run one tick at INSTANT and send what it queued (for cron, operators and tests)."""
+    try:
+        now = parse_when(now_text, datetime.now().astimezone())
+    except ValueError:
+        raise click.BadParameter(
+            "use ISO 8601, e.g. 2027-03-08T09:00:00Z", param_hint="--now"
+        ) from None
+    clock = ManualClock(now)
+    with _runtime(clock) as runtime:
+        chat = ConsoleChat(runtime.bot.handle, lambda: None, clock, sys.stdout)
+        queued, drained = runtime.run_due({"console": chat})
+        click.echo(
+            f"Tick at {now.isoformat()}: queued {queued.checkins} check-in(s) and "
+            f"{queued.reminders} reminder(s); sent {drained.sent}, "
+            f"retrying {drained.retried}, failed {drained.dead}."
+        )
+
+
+@main.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Apply every migration not yet applied (needed for PostgreSQL; SQLite does it itself)."""
+    try:
+        settings = load_settings()
+        store = open_store(settings, migrate=True)
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Database is at revision {store.current_revision()} (latest).")
+    store.dispose()
+
+
+@main.group()
+def admins() -> None:
+    """The admin (D&I lead) role: who sees the summary and can export."""
+
+
+def _with_store(action: Callable[[Runtime], None]) -> None:
+    with _runtime() as runtime:
+        action(runtime)
+
+
+@admins.command("add")
+@click.argument("address")
+def admins_add(address: str) -> None:
+    """Grant the admin role, e.g. console:alice or slack:T0123:U0456."""
+    who = _address(address)
+
+    def act(runtime: Runtime) -> None:
+        with runtime.store.session() as session:
+            added = add_admin(session, who, runtime.clock.now())
+        click.echo(f"{who} is {'now' if added else 'already'} an admin.")
+
+    _with_store(act)
+
+
+@admins.command("remove")
+@click.argument("address")
+def admins_remove(address: str) -> None:
+    """Take the admin role away (those in the ADMINS setting stay admins)."""
+    who = _address(address)
+
+    def act(runtime: Runtime) -> None:
+        with runtime.store.session() as session:
+            removed = remove_admin(session, who)
+        click.echo(f"{who} is no longer an admin." if removed else f"{who} was not an admin.")
+        if str(who) in runtime.settings.admins:
+            click.echo("Note: the ADMINS setting still names them.")
+
+    _with_store(act)
+
+
+@admins.command("list")
+def admins_list() -> None:
+    """List admins and where their role comes from."""
+
+    def act(runtime: Runtime) -> None:
+        with runtime.store.session() as session:
+            rows = list_admins(session, runtime.settings)
+        for address, source in rows:
+            click.echo(f"{address}\t{source}")
+        if not rows:
+            click.echo("No admins yet: inclusion-bot admins add console:alice")
+
+    _with_store(act)
+
+
+@main.group()
+def export() -> None:
+    """Export records."""
+
+
+def _spreadsheet_safe(value: str | int) -> str | int:
+    """Defuse formula injection: a cell a spreadsheet would evaluate starts with a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _write(rows: Iterator[dict[str, str | int]], fmt: str, out: TextIO) -> None:
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _spreadsheet_safe(v) for k, v in row.items()})
+    else:
+        json.dump(list(rows), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+
+
+@export.command("checkins")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="File to write (default: standard output).",
+)
+def export_checkins(fmt: str, out: TextIO) -> None:
+    """One row per step update: leader, commitment, step, week, status, note, answered_at."""
+
+    def act(runtime: Runtime) -> None:
+        with runtime.store.session() as session:
+            _write(export_rows(session), fmt, out)
+
+    _with_store(act)

@@ -1,0 +1,82 @@
+"""Putting the parts together for a process: settings, store, content, bot, outbox.
+
+Every command-line entry point builds its runtime here, so configuration errors are reported
+the same way everywhere: one clear line and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+import content
+from bot.clock import Clock
+from bot.config import Settings
+from bot.outbox import Dispatcher, DrainReport, Sender
+from bot.pledge.content import Pledge, load_pledge
+from bot.router import Bot
+from bot.store import SchemaOutOfDate, Store, StoreUnreachable
+from bot.tick import TickReport, tick
+
+
+class ConfigurationError(Exception):
+    """Something an operator must fix before the bot can start; the message says what."""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigurationError(f"Configuration error: {problems}") from None
+
+
+def open_store(settings: Settings, *, migrate: bool | None = None) -> Store:
+    """Open the database, applying migrations automatically for the embedded SQLite default."""
+    store = Store(settings.resolved_database_url)
+    try:
+        store.prepare(auto_upgrade=settings.embedded_database if migrate is None else migrate)
+    except (StoreUnreachable, SchemaOutOfDate) as exc:
+        store.dispose()
+        raise ConfigurationError(str(exc)) from None
+    return store
+
+
+def load_content(settings: Settings) -> Pledge:
+    path = settings.content_file("pledge.yaml", content.path("pledge.yaml"))
+    try:
+        return load_pledge(path)
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(f"Cannot read {path}: {exc}") from None
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    pledge: Pledge
+    clock: Clock
+    bot: Bot
+
+    def run_due(self, senders: Mapping[str, Sender]) -> tuple[TickReport, DrainReport]:
+        """One tick at the clock's now, then drain what can be sent through ``senders``."""
+        report = tick(self.store, self.clock.now(), self.settings, self.pledge)
+        dispatcher = Dispatcher(
+            self.store, self.clock, senders, max_attempts=self.settings.outbox_max_attempts
+        )
+        return report, dispatcher.drain()
+
+
+def build(clock: Clock, settings: Settings | None = None) -> Runtime:
+    settings = settings or load_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    pledge = load_content(settings)
+    store = open_store(settings)
+    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge))

@@ -1,0 +1,106 @@
+"""Settings from the environment and an optional ``.env`` file (pydantic-settings).
+
+Names match the README's configuration table exactly; they carry no prefix because operators
+paste them from platform consoles (SLACK_BOT_TOKEN, MicrosoftAppId) next to our own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.conversation import Address
+from bot.timezones import UnknownTimeZone, zone
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("inclusion-bot", appauthor=False))
+
+
+def _split_commas(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure. See the README for each setting's meaning."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    #: A folder with an organisation's own edited copies of content files (pledge.yaml, ...).
+    content_dir: Path | None = None
+    database_url: str | None = None
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    announcements_channel: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    default_timezone: str = "Europe/London"
+    reminder_after_hours: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [24, 72])
+    reminder_cap: int = Field(default=2, ge=0, le=5)
+    missed_alert_threshold: int = Field(default=3, ge=1)
+    tick_interval_seconds: int = Field(default=60, ge=5)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    log_level: str = "WARNING"
+
+    _split = field_validator(
+        "admins", "announcements_channel", "reminder_after_hours", mode="before"
+    )(_split_commas)
+
+    @field_validator("admins")
+    @classmethod
+    def _admins_are_addresses(cls, value: list[str]) -> list[str]:
+        return [str(Address.parse(item, kind="user")) for item in value]
+
+    @field_validator("announcements_channel")
+    @classmethod
+    def _channels_are_addresses(cls, value: list[str]) -> list[str]:
+        return [str(Address.parse(item, kind="channel")) for item in value]
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            return zone(value).key
+        except UnknownTimeZone as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("reminder_after_hours")
+    @classmethod
+    def _ladder_increases(cls, value: list[int]) -> list[int]:
+        if any(hours <= 0 for hours in value) or value != sorted(set(value)):
+            raise ValueError("must be increasing positive hours, e.g. 24,72")
+        return value
+
+    @property
+    def embedded_database(self) -> bool:
+        """True when no DATABASE_URL is set: the SQLite file in the data directory is used."""
+        return not self.database_url
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'inclusion-bot.db'}"
+
+    def content_file(self, name: str, shipped: Path) -> Path:
+        """The organisation's copy of a content file in CONTENT_DIR, else the shipped one."""
+        if self.content_dir is not None and (self.content_dir / name).is_file():
+            return self.content_dir / name
+        return shipped
+
+    @property
+    def reminder_ladder(self) -> list[int]:
+        """Hours after a check-in at which reminders go out, cut to the configured cap."""
+        return self.reminder_after_hours[: self.reminder_cap]
+
+    def announcement_channel_for(self, platform: str, tenant: str) -> Address | None:
+        """The announcements channel on the leader's own platform and workspace, if configured."""
+        for text in self.announcements_channel:
+            address = Address.parse(text, kind="channel")
+            if address.platform == platform and address.tenant == tenant:
+                return address
+        return None

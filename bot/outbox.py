@@ -1,0 +1,197 @@
+"""The durable outbox: every message the bot sends on its own initiative, and its dispatcher.
+
+A feature queues an Outgoing with an idempotency key (``checkin:42:2027-03-08``); the unique
+key makes queueing the same thing twice a no-op. The dispatcher claims due rows, hands each to
+the Sender for its platform, and records the result on the row: sent, retried later with
+exponential backoff and jitter, or dead after the configured number of attempts. A claim is a
+lease (the row's next attempt is pushed past the send), so a process that dies mid-send leaves a
+row that another drain picks up once the lease expires: at most that one message is repeated.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.conversation import Address, Message
+from bot.store import Store
+from bot.store.models import OutboxMessage
+from bot.store.upsert import insert_new
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    key: str
+    destination: Address
+    message: Message
+
+
+def queue(session: Session, items: Iterable[Outgoing], now: datetime) -> int:
+    """Queue messages in the caller's transaction; return how many were new (not duplicates)."""
+    rows = [
+        {
+            "idempotency_key": item.key,
+            "platform": item.destination.platform,
+            "destination": str(item.destination),
+            "payload": item.message.model_dump(mode="json"),
+            "status": "pending",
+            "created_at": now,
+            "next_attempt_at": now,
+            "attempts": 0,
+        }
+        for item in items
+    ]
+    return len(insert_new(session, OutboxMessage, rows, ["idempotency_key"]))
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What a Sender reports: sent, or not (with whether to retry and when)."""
+
+    ok: bool
+    retry: bool = False
+    retry_after: float | None = None
+    error: str | None = None
+
+    @classmethod
+    def sent(cls) -> SendResult:
+        return cls(ok=True)
+
+    @classmethod
+    def later(cls, error: str, retry_after: float | None = None) -> SendResult:
+        return cls(ok=False, retry=True, retry_after=retry_after, error=error)
+
+    @classmethod
+    def failed(cls, error: str) -> SendResult:
+        return cls(ok=False, retry=False, error=error)
+
+
+class Sender(Protocol):
+    """An adapter's way of delivering a neutral message to an address on its platform."""
+
+    def send(self, destination: Address, message: Message) -> SendResult: ...
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    destination: Address
+    message: Message
+    attempts: int
+
+
+class Dispatcher:
+    """Drains the outbox through the Senders of the platforms this process serves."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        senders: Mapping[str, Sender],
+        *,
+        max_attempts: int = 8,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.senders = senders
+        self.max_attempts = max_attempts
+        self.rng = rng or random.Random()
+
+    def claim(self, limit: int = 100) -> list[_Claimed]:
+        """Take up to ``limit`` due rows under a lease. SKIP LOCKED lets replicas share the work."""
+        now = self.clock.now()
+        with self.store.session() as session:
+            rows = session.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.status.in_(("pending", "sending")),
+                    OutboxMessage.next_attempt_at <= now,
+                    OutboxMessage.platform.in_(list(self.senders)),
+                )
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+            for row in rows:
+                row.status = "sending"
+                row.attempts += 1
+                row.next_attempt_at = now + LEASE
+            return [
+                _Claimed(
+                    id=row.id,
+                    destination=Address.parse(row.destination),
+                    message=Message.model_validate(row.payload),
+                    attempts=row.attempts,
+                )
+                for row in rows
+            ]
+
+    def drain(self, batch: int = 100) -> DrainReport:
+        """Send everything due now; return what happened. Safe to call from several processes."""
+        report = DrainReport()
+        while claimed := self.claim(batch):
+            for item in claimed:
+                self._deliver(item, report)
+        return report
+
+    def _deliver(self, item: _Claimed, report: DrainReport) -> None:
+        sender = self.senders[item.destination.platform]
+        try:
+            result = sender.send(item.destination, item.message)
+        except Exception as exc:  # a sender bug must not lose the message: retry it
+            log.exception("sender for %s raised", item.destination.platform)
+            result = SendResult.later(f"{type(exc).__name__}: {exc}")
+        now = self.clock.now()
+        values: dict[str, object]
+        if result.ok:
+            values = {"status": "sent", "sent_at": now, "last_error": None}
+            report.sent += 1
+        elif result.retry and item.attempts < self.max_attempts:
+            values = {
+                "status": "pending",
+                "next_attempt_at": now + self._backoff(item.attempts, result.retry_after),
+                "last_error": result.error,
+            }
+            report.retried += 1
+        else:
+            values = {"status": "dead", "last_error": result.error}
+            report.dead += 1
+            report.errors.append(f"{item.destination}: {result.error}")
+            log.error(
+                "outbox message %s is dead after %d attempts: %s",
+                item.id,
+                item.attempts,
+                result.error,
+            )
+        with self.store.session() as session:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id == item.id).values(values))
+
+    def _backoff(self, attempts: int, retry_after: float | None) -> timedelta:
+        """Retry-After when the platform gave one, else exponential backoff with full jitter."""
+        if retry_after is not None:
+            return timedelta(seconds=max(retry_after, 1.0))
+        ceiling = min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+        return timedelta(seconds=max(1.0, self.rng.uniform(0, ceiling.total_seconds())))

@@ -1,0 +1,219 @@
+"""The weekly check-in message and the answers to it.
+
+A check-in lists the leader's steps, each with a row of status buttons; pressing one records a
+StepUpdate and redraws the message so it shows what was answered. Any answer, however late,
+marks the check-in answered and stops its reminder ladder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.conversation import (
+    ActionsBlock,
+    Block,
+    Button,
+    Form,
+    FormField,
+    Message,
+    Option,
+    TextBlock,
+)
+from bot.pledge.content import Pledge
+from bot.pledge.wording import STATUSES, long_date
+from bot.store.models import Checkin, Step, StepUpdate
+from bot.text import NOTE_LIMIT
+
+ANSWER_FORM = "pledge.answer"
+AWAY_FORM = "pledge.away"
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: str
+    note: str
+
+
+def latest_answers(session: Session, checkin_id: int) -> dict[int, Answer]:
+    """The latest status and note per step in one check-in (later updates win)."""
+    rows = session.execute(
+        select(StepUpdate.step_id, StepUpdate.status, StepUpdate.note)
+        .where(StepUpdate.checkin_id == checkin_id)
+        .order_by(StepUpdate.id)
+    )
+    return {row.step_id: Answer(row.status, row.note) for row in rows}
+
+
+def checkin_message(
+    pledge: Pledge,
+    checkin_id: int,
+    week_of_text: str,
+    steps: Sequence[tuple[int, int, str]],
+    answers: dict[int, Answer],
+    *,
+    status: str = "open",
+    lead: str | None = None,
+) -> Message:
+    """Render a check-in. ``steps`` are (step id, commitment, text) in commitment order.
+
+    Kept free of ORM objects so the tick can render thousands from plain rows.
+    """
+    blocks: list[Block] = [
+        TextBlock(text=f"Your pledge check-in for the week of {week_of_text}", style="heading")
+    ]
+    if lead:
+        blocks.append(TextBlock(text=lead))
+    if status == "skipped":
+        blocks.append(TextBlock(text="You skipped this week. See you next week.", style="context"))
+    else:
+        blocks.append(
+            TextBlock(
+                text="How are your steps going? Tap a status for each one; add notes with "
+                "“Answer with notes”. Only you and your organisation's D&I lead see the answers.",
+                style="context",
+            )
+        )
+    shown = None
+    for step_id, commitment, text in steps:
+        if commitment != shown:
+            title = pledge.commitment(commitment).title
+            blocks.append(TextBlock(text=f"{commitment}. {title}", style="heading"))
+            shown = commitment
+        blocks.append(TextBlock(text=text))
+        answer = answers.get(step_id)
+        if answer:
+            said = f"Your answer: {STATUSES[answer.status]}"
+            blocks.append(TextBlock(text=said, style="context"))
+            if answer.note:
+                blocks.append(TextBlock(text=answer.note, style="quote"))
+        if status != "skipped":
+            blocks.append(
+                ActionsBlock(
+                    buttons=[
+                        Button(
+                            action_id="pledge.status",
+                            value=f"{checkin_id}:{step_id}:{key}",
+                            label=label,
+                            style="primary" if answer and answer.status == key else "default",
+                        )
+                        for key, label in STATUSES.items()
+                    ]
+                )
+            )
+    if status != "skipped":
+        blocks.append(
+            ActionsBlock(
+                buttons=[
+                    Button(
+                        action_id="pledge.notes", value=str(checkin_id), label="Answer with notes"
+                    ),
+                    Button(action_id="pledge.skip", value=str(checkin_id), label="Skip this week"),
+                    Button(action_id="pledge.away", value=str(checkin_id), label="Away until…"),
+                ]
+            )
+        )
+    return Message(blocks=blocks, ref=f"checkin:{checkin_id}")
+
+
+def active_steps(session: Session, leader_id: int) -> list[Step]:
+    return list(
+        session.scalars(
+            select(Step)
+            .where(Step.leader_id == leader_id, Step.active.is_(True))
+            .order_by(Step.commitment, Step.id)
+        )
+    )
+
+
+def render(session: Session, pledge: Pledge, checkin: Checkin, lead: str | None = None) -> Message:
+    """The check-in as it stands now, with the answers given so far."""
+    steps = [(s.id, s.commitment, s.text) for s in active_steps(session, checkin.leader_id)]
+    return checkin_message(
+        pledge,
+        checkin.id,
+        long_date(checkin.week_of),
+        steps,
+        latest_answers(session, checkin.id),
+        status=checkin.status,
+        lead=lead,
+    )
+
+
+def record(session: Session, checkin: Checkin, step_id: int, answer: Answer, now: datetime) -> None:
+    """Record one step's answer; the first answer closes the reminder ladder, however late."""
+    session.add(
+        StepUpdate(
+            checkin_id=checkin.id,
+            step_id=step_id,
+            status=answer.status,
+            note=answer.note,
+            answered_at=now,
+        )
+    )
+    if checkin.status != "answered":
+        checkin.status = "answered"
+        checkin.answered_at = now
+    checkin.next_reminder_at = None
+
+
+def answer_form(session: Session, checkin: Checkin) -> Form:
+    """All steps at once, with a status and an optional note each, prefilled with answers so far."""
+    answers = latest_answers(session, checkin.id)
+    fields: list[FormField] = []
+    for step in active_steps(session, checkin.leader_id):
+        answer = answers.get(step.id)
+        fields.append(
+            FormField(
+                name=f"status_{step.id}",
+                label=f"{step.commitment}. {step.text}",
+                kind="choice",
+                required=False,
+                options=[Option(value=k, label=v) for k, v in STATUSES.items()],
+                default=answer.status if answer else None,
+            )
+        )
+        fields.append(
+            FormField(
+                name=f"note_{step.id}",
+                label="Note (optional)",
+                kind="long_text",
+                required=False,
+                max_length=NOTE_LIMIT,
+                default=answer.note if answer and answer.note else None,
+            )
+        )
+    return Form(
+        form_id=ANSWER_FORM,
+        title="Your check-in",
+        intro=[TextBlock(text=f"Week of {long_date(checkin.week_of)}", style="heading")],
+        fields=fields,
+        submit_label="Save",
+        context=str(checkin.id),
+    )
+
+
+def away_form(context: str) -> Form:
+    return Form(
+        form_id=AWAY_FORM,
+        title="Away",
+        intro=[
+            TextBlock(
+                text="No check-ins or reminders until the day you give; they resume after it."
+            )
+        ],
+        fields=[
+            FormField(
+                name="until",
+                label="Away until (the last day you are away)",
+                kind="date",
+                hint="For example 2027-04-14",
+            )
+        ],
+        submit_label="Save",
+        context=context,
+    )

@@ -1,0 +1,393 @@
+"""The pledge journey's commands, buttons and forms: ``/pledge`` and everything under it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import date, timedelta
+from typing import cast
+
+from sqlalchemy import select
+
+from bot.conversation import (
+    ActionEvent,
+    ActionsBlock,
+    Button,
+    FormErrors,
+    FormEvent,
+    Message,
+    OpenForm,
+    Reply,
+    Say,
+    TextBlock,
+    Update,
+    text_message,
+)
+from bot.forms import validate
+from bot.pledge import checkins, leaders, reports
+from bot.pledge.checkins import ANSWER_FORM, AWAY_FORM, Answer
+from bot.pledge.signup import SIGN_FORM, read_choices, sign_form
+from bot.pledge.wording import STATUSES, long_date, schedule
+from bot.store.models import Checkin, Leader
+from bot.timezones import zone
+from bot.turn import Turn
+
+HELP = (
+    "/pledge: sign the Senior Leaders' Pledge, or see where you are with it\n"
+    "/pledge progress: your steps, their latest status, history and streak\n"
+    "/pledge edit: change your steps or your check-in day, time and time zone\n"
+    "/pledge skip: skip this week's check-in\n"
+    "/pledge away 2027-04-14: no check-ins or reminders until that day; /pledge back to undo\n"
+    "/pledge pause, /pledge resume: stop and restart check-ins\n"
+    "/pledge leave: stop every message (your history is kept)\n"
+    "/pledge summary: the D&I lead's summary (admins only)"
+)
+NOT_SIGNED = "You haven't signed the pledge yet. Type /pledge to sign it."
+MAX_AWAY = timedelta(days=366)
+
+
+def _sign_form(turn: Turn, leader: Leader | None) -> OpenForm:
+    channel = turn.settings.announcement_channel_for(turn.actor.platform, turn.actor.tenant)
+    default_zone = turn.settings.default_timezone
+    if turn.actor.timezone:
+        # A platform's odd zone name is only a default; the user can still type one.
+        with suppress(ValueError):
+            default_zone = zone(turn.actor.timezone).key
+    return OpenForm(
+        form=sign_form(
+            turn.pledge,
+            default_timezone=default_zone,
+            can_announce=channel is not None,
+            leader=leader,
+        )
+    )
+
+
+def _status_card(turn: Turn, leader: Leader) -> Message:
+    if leader.status == "paused":
+        state, toggle = (
+            "Your check-ins are paused.",
+            Button(action_id="pledge.resume", label="Resume check-ins", style="primary"),
+        )
+    else:
+        state = f"I check in with you on {schedule(leader)}."
+        toggle = Button(action_id="pledge.pause", label="Pause check-ins")
+    return Message(
+        blocks=[
+            TextBlock(text=f"You signed the pledge on {long_date(leader.signed_at.date())}."),
+            TextBlock(text=state, style="context"),
+            ActionsBlock(
+                buttons=[
+                    Button(action_id="pledge.progress", label="My progress", style="primary"),
+                    Button(action_id="pledge.edit", label="Edit my pledge"),
+                    toggle,
+                    Button(action_id="pledge.leave", label="Leave the pledge", style="danger"),
+                ]
+            ),
+        ]
+    )
+
+
+def _mine(turn: Turn) -> Leader | None:
+    """The actor's pledge, if they have signed and not left."""
+    leader = leaders.leader_of(turn.session, turn.actor)
+    return leader if leader is not None and leader.status != "left" else None
+
+
+def _open_checkin(turn: Turn, leader: Leader) -> Checkin | None:
+    return turn.session.scalar(
+        select(Checkin)
+        .where(Checkin.leader_id == leader.id, Checkin.status == "open")
+        .order_by(Checkin.week_of.desc())
+        .limit(1)
+    )
+
+
+def _away(turn: Turn, leader: Leader, text: str) -> list[Reply]:
+    try:
+        until = date.fromisoformat(text.strip())
+    except ValueError:
+        return [turn.say(text_message("Use a date like 2027-04-14: /pledge away 2027-04-14"))]
+    today = turn.now.astimezone(zone(leader.timezone)).date()
+    if until < today:
+        return [turn.say(text_message(f"{long_date(until)} has passed; give a later date."))]
+    if until > today + MAX_AWAY:
+        return [turn.say(text_message("That is more than a year away; /pledge pause suits it."))]
+    leaders.go_away(turn.session, leader, until)
+    return [
+        turn.say(
+            text_message(
+                f"Noted: no check-ins or reminders until {long_date(until)}. "
+                "Type /pledge back if you return early."
+            )
+        )
+    ]
+
+
+def on_command(turn: Turn, args: str) -> list[Reply]:
+    word, _, rest = args.strip().partition(" ")
+    word = word.lower()
+    leader = _mine(turn)
+    if word in ("", "sign"):
+        if leader is None:
+            return [_sign_form(turn, None)]
+        return [turn.say(_status_card(turn, leader))]
+    if word == "help":
+        return [turn.say(text_message(HELP))]
+    if word == "summary":
+        if not turn.is_admin():
+            return [
+                turn.say(
+                    text_message(
+                        "The summary is for your organisation's D&I lead. An operator can "
+                        "grant that role with: inclusion-bot admins add"
+                    )
+                )
+            ]
+        return [
+            turn.say(
+                reports.summary(
+                    turn.session, turn.pledge, turn.now, turn.settings.missed_alert_threshold
+                )
+            )
+        ]
+    handler = _LEADER_COMMANDS.get(word)
+    if handler is None:
+        return [
+            turn.say(text_message(f"I don't know “/pledge {word}”. Here is what I can do:", HELP))
+        ]
+    if leader is None:
+        return [turn.say(text_message(NOT_SIGNED))]
+    return handler(turn, leader, rest)
+
+
+def _progress(turn: Turn, leader: Leader, _: str) -> list[Reply]:
+    return [turn.say(reports.progress(turn.session, turn.pledge, leader))]
+
+
+def _edit(turn: Turn, leader: Leader, _: str) -> list[Reply]:
+    return [_sign_form(turn, leader)]
+
+
+def _pause(turn: Turn, leader: Leader, _: str) -> list[Reply]:
+    if leader.status == "paused":
+        return [turn.say(text_message("Your check-ins are already paused."))]
+    leaders.pause(turn.session, leader)
+    return [turn.say(text_message("Paused: no check-ins or reminders until you /pledge resume."))]
+
+
+def _resume(turn: Turn, leader: Leader, _: str) -> list[Reply]:
+    if leader.status == "active":
+        return [turn.say(text_message("Your check-ins are not paused."))]
+    leaders.resume(leader, turn.now)
+    return [turn.say(text_message(f"Welcome back. I'll check in on {schedule(leader)}."))]
+
+
+def _leave(turn: Turn, leader: Leader, _: str) -> list[Reply]:
+    return [
+        turn.say(
+            Message(
+                blocks=[
+                    TextBlock(
+                        text="Leave the pledge? I'll stop every check-in and reminder. "
+                        "Your history is kept, and you can sign again any time."
+                    ),
+                    ActionsBlock(
+                        buttons=[
+                            Button(
+                                action_id="pledge.leave.confirm", label="Yes, leave", style="danger"
+                            ),
+                        ]
+                    ),
+                ]
+            )
+        )
+    ]
+
+
+def _skip(turn: Turn, leader: Leader, _: str) -> list[Reply]:
+    checkin = _open_checkin(turn, leader)
+    if checkin is None:
+        return [turn.say(text_message("There is no open check-in to skip."))]
+    return _skip_checkin(turn, checkin)
+
+
+def _away_command(turn: Turn, leader: Leader, rest: str) -> list[Reply]:
+    if not rest.strip():
+        return [OpenForm(form=checkins.away_form(""))]
+    return _away(turn, leader, rest)
+
+
+def _back(turn: Turn, leader: Leader, _: str) -> list[Reply]:
+    leaders.come_back(leader)
+    return [turn.say(text_message(f"Welcome back. Check-ins continue on {schedule(leader)}."))]
+
+
+_LEADER_COMMANDS: dict[str, Callable[[Turn, Leader, str], list[Reply]]] = {
+    "progress": _progress,
+    "edit": _edit,
+    "pause": _pause,
+    "resume": _resume,
+    "leave": _leave,
+    "skip": _skip,
+    "away": _away_command,
+    "back": _back,
+}
+
+
+def _skip_checkin(turn: Turn, checkin: Checkin) -> list[Reply]:
+    if checkin.status == "answered":
+        return [turn.say(text_message("You've already answered this check-in; nothing to skip."))]
+    checkin.status = "skipped"
+    checkin.next_reminder_at = None
+    return [Update(message=checkins.render(turn.session, turn.pledge, checkin))]
+
+
+def _checkin_for(turn: Turn, raw_id: str) -> Checkin | Reply:
+    """The check-in a button refers to, if it exists and belongs to the person pressing it."""
+    checkin = turn.session.get(Checkin, int(raw_id)) if raw_id.isdigit() else None
+    if checkin is None:
+        return turn.say(text_message("That check-in no longer exists. Type /pledge progress."))
+    leader = turn.session.get(Leader, checkin.leader_id)
+    assert leader is not None
+    mine = leaders.leader_of(turn.session, turn.actor)
+    if mine is None or mine.id != leader.id:
+        return Say(
+            message=text_message("That check-in belongs to someone else, so I left it alone."),
+            ephemeral=True,
+        )
+    if leader.status == "left":
+        return turn.say(text_message("You have left the pledge. Type /pledge to sign again."))
+    return checkin
+
+
+def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
+    name = action.action_id
+    if name in ("pledge.status", "pledge.notes", "pledge.skip", "pledge.away"):
+        raw_id, *rest = action.value.split(":")
+        found = _checkin_for(turn, raw_id)
+        if not isinstance(found, Checkin):
+            return [found]
+        if name == "pledge.notes":
+            return [OpenForm(form=checkins.answer_form(turn.session, found))]
+        if name == "pledge.skip":
+            return _skip_checkin(turn, found)
+        if name == "pledge.away":
+            return [OpenForm(form=checkins.away_form(str(found.id)))]
+        return _press_status(turn, found, rest)
+    leader = _mine(turn)
+    if leader is None:
+        return [turn.say(text_message(NOT_SIGNED))]
+    simple = {
+        "pledge.progress": _progress,
+        "pledge.edit": _edit,
+        "pledge.pause": _pause,
+        "pledge.resume": _resume,
+        "pledge.leave": _leave,
+    }
+    if name in simple:
+        return simple[name](turn, leader, "")
+    if name == "pledge.leave.confirm":
+        leaders.leave(turn.session, leader)
+        return [
+            Update(
+                message=text_message(
+                    "You have left the pledge. No more check-ins or reminders; your history "
+                    "is kept. Thank you for what you did."
+                )
+            )
+        ]
+    return [turn.say(text_message("That button has expired. Type /pledge to start again."))]
+
+
+def _press_status(turn: Turn, checkin: Checkin, rest: list[str]) -> list[Reply]:
+    valid_ids = {step.id for step in checkins.active_steps(turn.session, checkin.leader_id)}
+    if len(rest) != 2 or not rest[0].isdigit() or rest[1] not in STATUSES:
+        return [turn.say(text_message("That button has expired. Type /pledge progress."))]
+    if int(rest[0]) not in valid_ids:
+        return [
+            turn.say(
+                text_message(
+                    "That step is no longer in your pledge (you edited it). "
+                    "The latest check-in has your current steps."
+                )
+            )
+        ]
+    previous = checkins.latest_answers(turn.session, checkin.id).get(int(rest[0]))
+    note = previous.note if previous else ""
+    checkins.record(turn.session, checkin, int(rest[0]), Answer(rest[1], note), turn.now)
+    return [Update(message=checkins.render(turn.session, turn.pledge, checkin))]
+
+
+def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
+    if form.form_id == SIGN_FORM:
+        return _submit_pledge(turn, form)
+    if form.form_id == ANSWER_FORM:
+        found = _checkin_for(turn, form.context)
+        if not isinstance(found, Checkin):
+            return [found]
+        definition = checkins.answer_form(turn.session, found)
+        values, errors = validate(definition, form.values)
+        if errors:
+            return [FormErrors(form_id=form.form_id, errors=errors)]
+        previous = checkins.latest_answers(turn.session, found.id)
+        changed = 0
+        for step in checkins.active_steps(turn.session, found.leader_id):
+            status = cast(str, values.get(f"status_{step.id}") or "")
+            note = cast(str, values.get(f"note_{step.id}") or "")
+            if not status and note:
+                status = previous[step.id].status if step.id in previous else ""
+                if not status:
+                    return [
+                        FormErrors(
+                            form_id=form.form_id,
+                            errors={f"status_{step.id}": "Give a status with your note."},
+                        )
+                    ]
+            if status and Answer(status, note) != previous.get(step.id):
+                checkins.record(turn.session, found, step.id, Answer(status, note), turn.now)
+                changed += 1
+        return [
+            turn.say(
+                text_message(
+                    f"Saved {changed} answer(s) for the week of "
+                    f"{long_date(found.week_of)}. Thank you."
+                )
+            ),
+            Update(message=checkins.render(turn.session, turn.pledge, found)),
+        ]
+    if form.form_id == AWAY_FORM:
+        leader = _mine(turn)
+        if leader is None:
+            return [turn.say(text_message(NOT_SIGNED))]
+        values, errors = validate(checkins.away_form(form.context), form.values)
+        if errors:
+            return [FormErrors(form_id=form.form_id, errors=errors)]
+        return _away(turn, leader, cast(str, values["until"]))
+    return [turn.say(text_message("That form has expired. Type /pledge to start again."))]
+
+
+def _submit_pledge(turn: Turn, form: FormEvent) -> list[Reply]:
+    leader = _mine(turn)
+    definition = _sign_form(turn, leader).form
+    values, errors = validate(definition, form.values)
+    choices = None
+    if not errors:
+        choices, errors = read_choices(turn.pledge, values)
+    if errors or choices is None:
+        return [FormErrors(form_id=form.form_id, errors=errors)]
+    if leader is not None:
+        leaders.edit(turn.session, leader, choices, turn.now)
+        return [turn.say(text_message(f"Saved. I'll check in on {schedule(leader)}."))]
+    leader = leaders.sign(turn.session, turn.actor, choices, turn.now, turn.settings, turn.pledge)
+    assert leader.next_checkin_at is not None
+    first = leader.next_checkin_at.astimezone(zone(leader.timezone)).date()
+    return [
+        turn.say(
+            text_message(
+                f"Thank you for signing the {turn.pledge.title}.",
+                f"Your first check-in arrives on {long_date(first)} at {leader.local_time} "
+                f"({leader.timezone}). Type /pledge progress any time to see where you are.",
+            )
+        )
+    ]

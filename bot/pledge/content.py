@@ -1,0 +1,62 @@
+"""The pledge's commitments and suggested steps, read from content/pledge.yaml.
+
+The words are IP Inclusive's; an organisation may edit or extend them. Validation here turns a
+broken edit into a clear start-up error rather than a confusing check-in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, model_validator
+
+
+class Link(BaseModel):
+    label: str
+    url: str
+
+
+class Suggestion(BaseModel):
+    id: str
+    text: str = Field(max_length=500)
+    links: list[Link] = Field(default_factory=list)
+
+
+class Commitment(BaseModel):
+    number: int = Field(ge=1)
+    title: str
+    steps: list[Suggestion] = Field(min_length=1)
+
+
+class Pledge(BaseModel):
+    title: str
+    subtitle: str = ""
+    url: str
+    contact: str = ""
+    commitments: list[Commitment] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> Pledge:
+        ids = [step.id for c in self.commitments for step in c.steps]
+        if len(ids) != len(set(ids)):
+            raise ValueError("step ids in pledge.yaml must be unique")
+        numbers = [c.number for c in self.commitments]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError("commitments must be numbered 1, 2, 3 … in order")
+        return self
+
+    def commitment(self, number: int) -> Commitment:
+        return self.commitments[number - 1]
+
+    def suggestion(self, step_id: str) -> Suggestion | None:
+        for commitment in self.commitments:
+            for step in commitment.steps:
+                if step.id == step_id:
+                    return step
+        return None
+
+
+def load_pledge(path: Path) -> Pledge:
+    with path.open(encoding="utf-8") as handle:
+        return Pledge.model_validate(yaml.safe_load(handle))

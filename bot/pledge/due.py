@@ -1,0 +1,202 @@
+"""What the pledge journey has due at an instant: weekly check-ins and reminder nudges.
+
+Both are found by indexed columns (``leaders.next_checkin_at``, ``checkins.next_reminder_at``),
+so a quiet tick costs two index probes however many leaders there are, and a busy one grows
+with what is due. Work goes in batches with set-based statements, so the Monday-morning peak
+stays fast. Idempotency is the database's: a check-in is unique per (leader, week) and every
+outbox row per key, and leader rows are claimed with SKIP LOCKED on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.conversation import Address
+from bot.outbox import Outgoing, queue
+from bot.pledge.checkins import checkin_message
+from bot.pledge.content import Pledge
+from bot.pledge.wording import long_date
+from bot.store.models import Base, Checkin, Leader, Person, Step
+from bot.store.upsert import insert_new
+from bot.timezones import next_weekly, parse_local_time, zone
+
+BATCH = 1000
+
+
+def _table(model: type[Base]) -> Table:
+    """The Core table, for executemany updates (the ORM's bulk path wants primary keys)."""
+    return cast(Table, model.__table__)
+
+
+def _steps_by_leader(
+    session: Session, leader_ids: list[int]
+) -> dict[int, list[tuple[int, int, str]]]:
+    steps: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    rows = session.execute(
+        select(Step.leader_id, Step.id, Step.commitment, Step.text)
+        .where(Step.leader_id.in_(leader_ids), Step.active.is_(True))
+        .order_by(Step.leader_id, Step.commitment, Step.id)
+    )
+    for row in rows:
+        steps[row.leader_id].append((row.id, row.commitment, row.text))
+    return steps
+
+
+def queue_checkins(session: Session, now: datetime, settings: Settings, pledge: Pledge) -> int:
+    """Open this week's check-in for every leader due by ``now``; return how many were queued."""
+    queued = 0
+    ladder = settings.reminder_ladder
+    while True:
+        leaders = session.execute(
+            select(
+                Leader.id,
+                Leader.weekday,
+                Leader.local_time,
+                Leader.timezone,
+                Leader.away_until,
+                Leader.next_checkin_at,
+                Person.platform,
+                Person.tenant,
+                Person.user_id,
+            )
+            .join(Person, Person.id == Leader.person_id)
+            .where(Leader.status == "active", Leader.next_checkin_at <= now)
+            .order_by(Leader.next_checkin_at, Leader.id)
+            .limit(BATCH)
+            .with_for_update(skip_locked=True, of=Leader)
+        ).all()
+        if not leaders:
+            return queued
+        steps = _steps_by_leader(session, [row.id for row in leaders])
+        checkins: list[dict[str, Any]] = []
+        advances: list[dict[str, Any]] = []
+        for row in leaders:
+            tz, at = zone(row.timezone), parse_local_time(row.local_time)
+            due = row.next_checkin_at
+            if due <= now - timedelta(days=7):
+                # The bot was down for over a week: ask about this week, not every week missed.
+                due, _ = next_weekly(row.weekday, at, tz, now - timedelta(days=7))
+            week_of = due.astimezone(tz).date()
+            away = row.away_until is not None and week_of <= row.away_until
+            checkins.append(
+                {
+                    "leader_id": row.id,
+                    "week_of": week_of,
+                    "due_at": due,
+                    "status": "away" if away else "open",
+                    "reminders_sent": 0,
+                    "next_reminder_at": None
+                    if away or not ladder
+                    else due + timedelta(hours=ladder[0]),
+                }
+            )
+            advances.append({"leader": row.id, "next": next_weekly(row.weekday, at, tz, now)[0]})
+        # An earlier week still open is now missed; its reminders stop.
+        checkin_table = _table(Checkin)
+        session.execute(
+            update(checkin_table)
+            .where(
+                checkin_table.c.leader_id == bindparam("leader"),
+                checkin_table.c.status == "open",
+                checkin_table.c.week_of < bindparam("week"),
+            )
+            .values(status="missed", next_reminder_at=None),
+            [{"leader": c["leader_id"], "week": c["week_of"]} for c in checkins],
+        )
+        created = insert_new(
+            session,
+            Checkin,
+            checkins,
+            ["leader_id", "week_of"],
+            returning=("id", "leader_id", "week_of", "status"),
+        )
+        by_leader = {row.id: row for row in leaders}
+        outgoing = [
+            Outgoing(
+                f"checkin:{new.id}",
+                Address(
+                    platform=by_leader[new.leader_id].platform,
+                    tenant=by_leader[new.leader_id].tenant,
+                    id=by_leader[new.leader_id].user_id,
+                ),
+                checkin_message(pledge, new.id, long_date(new.week_of), steps[new.leader_id], {}),
+            )
+            for new in created
+            if new.status == "open"
+        ]
+        queued += queue(session, outgoing, now)
+        leader_table = _table(Leader)
+        session.execute(
+            update(leader_table)
+            .where(leader_table.c.id == bindparam("leader"))
+            .values(next_checkin_at=bindparam("next")),
+            advances,
+        )
+
+
+def queue_reminders(session: Session, now: datetime, settings: Settings, pledge: Pledge) -> int:
+    """Nudge, privately, each leader whose open check-in has reached its next reminder."""
+    ladder = settings.reminder_ladder
+    queued = 0
+    while True:
+        due = session.execute(
+            select(
+                Checkin.id,
+                Checkin.leader_id,
+                Checkin.week_of,
+                Checkin.due_at,
+                Checkin.reminders_sent,
+                Person.platform,
+                Person.tenant,
+                Person.user_id,
+            )
+            .join(Leader, Leader.id == Checkin.leader_id)
+            .join(Person, Person.id == Leader.person_id)
+            .where(Checkin.next_reminder_at <= now, Checkin.status == "open")
+            .order_by(Checkin.next_reminder_at, Checkin.id)
+            .limit(BATCH)
+            .with_for_update(skip_locked=True, of=Checkin)
+        ).all()
+        if not due:
+            return queued
+        steps = _steps_by_leader(session, [row.leader_id for row in due])
+        outgoing, advances = [], []
+        for row in due:
+            number = row.reminders_sent + 1
+            last = number >= len(ladder)
+            lead = (
+                "A last gentle reminder: this check-in is still open. I won't nudge you about it "
+                "again, and you can answer any time."
+                if last
+                else "A gentle reminder: this check-in is still open. It takes a minute."
+            )
+            outgoing.append(
+                Outgoing(
+                    f"reminder:{row.id}:{number}",
+                    Address(platform=row.platform, tenant=row.tenant, id=row.user_id),
+                    checkin_message(
+                        pledge, row.id, long_date(row.week_of), steps[row.leader_id], {}, lead=lead
+                    ),
+                )
+            )
+            advances.append(
+                {
+                    "checkin": row.id,
+                    "sent": number,
+                    "next": None if last else row.due_at + timedelta(hours=ladder[number]),
+                }
+            )
+        queued += queue(session, outgoing, now)
+        checkin_table = _table(Checkin)
+        session.execute(
+            update(checkin_table)
+            .where(checkin_table.c.id == bindparam("checkin"))
+            .values(reminders_sent=bindparam("sent"), next_reminder_at=bindparam("next")),
+            advances,
+        )

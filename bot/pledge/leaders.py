@@ -1,0 +1,171 @@
+"""Changes to a leader's pledge: signing, editing, pausing, leaving, going away.
+
+Every change that affects the schedule recomputes ``next_checkin_at`` from the injected ``now``;
+anything that should stop messages also closes open reminder ladders, so a paused, departed or
+absent leader is never nudged.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.conversation import Actor, Address, LinkBlock, Message, TextBlock
+from bot.outbox import Outgoing, queue
+from bot.people import person_for
+from bot.pledge.content import Pledge
+from bot.pledge.signup import PledgeChoices
+from bot.store.models import Checkin, Leader, Person, Step
+from bot.timezones import next_weekly, parse_local_time, zone
+
+
+def leader_of(session: Session, actor: Actor) -> Leader | None:
+    return session.scalar(
+        select(Leader)
+        .join(Person)
+        .where(
+            Person.platform == actor.platform,
+            Person.tenant == actor.tenant,
+            Person.user_id == actor.user_id,
+        )
+    )
+
+
+def reschedule(leader: Leader, now: datetime) -> None:
+    """Set the next check-in from the leader's weekday, local time and zone, strictly after now."""
+    leader.next_checkin_at, _ = next_weekly(
+        leader.weekday, parse_local_time(leader.local_time), zone(leader.timezone), now
+    )
+
+
+def _stop_ladders(session: Session, leader_id: int) -> None:
+    session.execute(
+        update(Checkin)
+        .where(Checkin.leader_id == leader_id, Checkin.next_reminder_at.is_not(None))
+        .values(next_reminder_at=None)
+    )
+
+
+def _apply_steps(session: Session, leader: Leader, choices: PledgeChoices) -> None:
+    """Keep steps that are still chosen (their history stays attached), retire the rest."""
+    wanted = {(s.commitment, s.suggestion_id, s.text) for s in choices.steps}
+    kept = set()
+    for step in leader.steps:
+        key = (step.commitment, step.suggestion_id, step.text)
+        step.active = step.active and key in wanted
+        if step.active:
+            kept.add(key)
+    for chosen in choices.steps:
+        key = (chosen.commitment, chosen.suggestion_id, chosen.text)
+        if key not in kept:
+            leader.steps.append(
+                Step(
+                    commitment=chosen.commitment,
+                    suggestion_id=chosen.suggestion_id,
+                    text=chosen.text,
+                    active=True,
+                )
+            )
+
+
+def _apply_schedule(leader: Leader, choices: PledgeChoices) -> None:
+    leader.weekday = choices.weekday
+    leader.local_time = choices.at.strftime("%H:%M")
+    leader.timezone = choices.timezone
+
+
+def sign(
+    session: Session,
+    actor: Actor,
+    choices: PledgeChoices,
+    now: datetime,
+    settings: Settings,
+    pledge: Pledge,
+) -> Leader:
+    """Sign (or re-sign after leaving) and, if asked, queue the announcement."""
+    person = person_for(session, actor)
+    leader = person.leader
+    if leader is None:
+        leader = Leader(
+            person=person,
+            status="active",
+            weekday=0,
+            local_time="09:00",
+            timezone=choices.timezone,
+            signed_at=now,
+        )
+        session.add(leader)
+    leader.status = "active"
+    leader.signed_at = now
+    leader.away_until = None
+    _apply_schedule(leader, choices)
+    _apply_steps(session, leader, choices)
+    reschedule(leader, now)
+    session.flush()
+    channel = settings.announcement_channel_for(actor.platform, actor.tenant)
+    if choices.announce and channel is not None:
+        queue(session, [announcement(leader, person, channel, pledge, now)], now)
+    return leader
+
+
+def announcement(
+    leader: Leader, person: Person, channel: Address, pledge: Pledge, now: datetime
+) -> Outgoing:
+    name = person.display_name or "A leader"
+    message = Message(
+        blocks=[
+            TextBlock(text=f"{name} has signed the {pledge.title}.", style="heading"),
+            TextBlock(
+                text="They have chosen practical steps for each of its eight commitments to "
+                "diversity and inclusion, and will check in on them every week."
+            ),
+            LinkBlock(label="About the pledge", url=pledge.url),
+        ]
+    )
+    return Outgoing(f"announce:{leader.id}:{now.isoformat()}", channel, message)
+
+
+def edit(session: Session, leader: Leader, choices: PledgeChoices, now: datetime) -> None:
+    _apply_steps(session, leader, choices)
+    _apply_schedule(leader, choices)
+    if leader.status == "active":
+        reschedule(leader, now)
+
+
+def pause(session: Session, leader: Leader) -> None:
+    leader.status = "paused"
+    leader.next_checkin_at = None
+    _stop_ladders(session, leader.id)
+
+
+def resume(leader: Leader, now: datetime) -> None:
+    leader.status = "active"
+    reschedule(leader, now)
+
+
+def leave(session: Session, leader: Leader) -> None:
+    """Stop every message; the steps and check-in history stay for the record."""
+    leader.status = "left"
+    leader.next_checkin_at = None
+    _stop_ladders(session, leader.id)
+
+
+def go_away(session: Session, leader: Leader, until: date) -> None:
+    """No check-ins on or before ``until`` (handled by the tick) and no reminders meanwhile."""
+    leader.away_until = until
+    session.execute(
+        update(Checkin)
+        .where(
+            Checkin.leader_id == leader.id,
+            Checkin.status == "open",
+            Checkin.week_of <= until,
+        )
+        .values(status="away", next_reminder_at=None)
+    )
+
+
+def come_back(leader: Leader) -> None:
+    leader.away_until = None

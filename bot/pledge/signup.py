@@ -1,0 +1,157 @@
+"""The sign-up and edit form: for each commitment one or two steps, then the check-in schedule.
+
+One form serves signing and editing (prefilled), so both paths validate the same way. A leader
+chooses from the pledge's suggestions and may write one step of their own per commitment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from typing import cast
+
+from bot.conversation import Form, FormField, FormValue, Option, TextBlock
+from bot.pledge.content import Pledge
+from bot.store.models import Leader
+from bot.text import STEP_TEXT_LIMIT
+from bot.timezones import EXAMPLES, WEEKDAYS, UnknownTimeZone, parse_local_time, zone
+
+SIGN_FORM = "pledge.sign"
+MAX_STEPS = 2
+
+
+@dataclass(frozen=True)
+class ChosenStep:
+    commitment: int
+    suggestion_id: str | None  # None for a leader's own step
+    text: str
+
+
+@dataclass(frozen=True)
+class PledgeChoices:
+    steps: list[ChosenStep]
+    weekday: int
+    at: time
+    timezone: str
+    announce: bool
+
+
+def sign_form(
+    pledge: Pledge,
+    *,
+    default_timezone: str,
+    can_announce: bool,
+    leader: Leader | None = None,
+) -> Form:
+    """The form, empty for signing or prefilled from ``leader``'s current choices for editing."""
+    current = [step for step in leader.steps if step.active] if leader else []
+    fields: list[FormField] = []
+    for commitment in pledge.commitments:
+        mine = [s for s in current if s.commitment == commitment.number]
+        fields.append(
+            FormField(
+                name=f"steps_{commitment.number}",
+                label=f"{commitment.number}. {commitment.title}",
+                kind="multi_choice",
+                required=False,
+                hint="Choose one or two practical steps, or write your own below.",
+                options=[Option(value=s.id, label=s.text) for s in commitment.steps],
+                max_selected=MAX_STEPS,
+                default=[s.suggestion_id for s in mine if s.suggestion_id] or None,
+            )
+        )
+        own = next((s.text for s in mine if s.suggestion_id is None), None)
+        fields.append(
+            FormField(
+                name=f"own_{commitment.number}",
+                label=f"Your own step for commitment {commitment.number} (optional)",
+                kind="text",
+                required=False,
+                max_length=STEP_TEXT_LIMIT,
+                default=own,
+            )
+        )
+    fields += [
+        FormField(
+            name="weekday",
+            label="Check-in day",
+            kind="choice",
+            options=[Option(value=str(i), label=day) for i, day in enumerate(WEEKDAYS)],
+            default=str(leader.weekday) if leader else "0",
+        ),
+        FormField(
+            name="time",
+            label="Check-in time (24-hour, your local time)",
+            kind="time",
+            default=leader.local_time if leader else "09:00",
+        ),
+        FormField(
+            name="timezone",
+            label="Your time zone",
+            kind="text",
+            max_length=64,
+            hint=f"For example {EXAMPLES}.",
+            default=leader.timezone if leader else default_timezone,
+        ),
+    ]
+    if can_announce and leader is None:
+        fields.append(
+            FormField(
+                name="announce",
+                label="Announce your signature in the announcements channel?",
+                kind="choice",
+                options=[Option(value="yes", label="Yes"), Option(value="no", label="No")],
+                default="no",
+            )
+        )
+    intro = (
+        "Pick one or two practical steps for each of the eight commitments. "
+        "Each week I'll ask you privately how they are going."
+    )
+    return Form(
+        form_id=SIGN_FORM,
+        title="Edit your pledge" if leader else "Sign the pledge",
+        intro=[TextBlock(text=pledge.title, style="heading"), TextBlock(text=intro)],
+        fields=fields,
+        submit_label="Save" if leader else "Sign",
+    )
+
+
+def read_choices(
+    pledge: Pledge, values: dict[str, FormValue]
+) -> tuple[PledgeChoices | None, dict[str, str]]:
+    """Turn validated form values into choices, or errors by field for what does not add up."""
+    errors: dict[str, str] = {}
+    steps: list[ChosenStep] = []
+    for commitment in pledge.commitments:
+        chosen = cast(list[str], values.get(f"steps_{commitment.number}") or [])
+        own = cast(str, values.get(f"own_{commitment.number}") or "")
+        count = len(chosen) + (1 if own else 0)
+        if count == 0:
+            errors[f"steps_{commitment.number}"] = "Choose a step, or write your own below."
+        elif count > MAX_STEPS:
+            errors[f"steps_{commitment.number}"] = (
+                f"That is {count} steps; choose at most {MAX_STEPS} for each commitment."
+            )
+        for suggestion_id in chosen:
+            suggestion = pledge.suggestion(suggestion_id)
+            assert suggestion is not None  # the form's options are the pledge's own
+            steps.append(ChosenStep(commitment.number, suggestion_id, suggestion.text))
+        if own:
+            steps.append(ChosenStep(commitment.number, None, own))
+    try:
+        timezone = zone(cast(str, values.get("timezone", ""))).key
+    except UnknownTimeZone as exc:
+        errors["timezone"] = str(exc)
+    if errors:
+        return None, errors
+    return (
+        PledgeChoices(
+            steps=steps,
+            weekday=int(cast(str, values["weekday"])),
+            at=parse_local_time(cast(str, values["time"])),
+            timezone=timezone,
+            announce=values.get("announce") == "yes",
+        ),
+        {},
+    )

@@ -1,0 +1,79 @@
+"""The Bot: turns one neutral event into replies, inside one database transaction.
+
+It is the single entry point every adapter calls. It never lets an exception reach a user: a
+bug is logged with its traceback (never the event's payload) and the user gets a short apology,
+and their transaction is rolled back so nothing half-done is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.conversation import (
+    ActionEvent,
+    CommandEvent,
+    Event,
+    FormEvent,
+    MessageEvent,
+    Reply,
+    Say,
+    text_message,
+)
+from bot.pledge import commands as pledge
+from bot.pledge.content import Pledge
+from bot.store import Store
+from bot.turn import Turn
+
+log = logging.getLogger(__name__)
+
+COMMANDS = {"pledge": pledge.on_command}
+PREFIXES = {"pledge.": (pledge.on_action, pledge.on_form)}
+GREETING = (
+    "Hello! I help leaders keep the IP Inclusive Senior Leaders' Pledge.\n"
+    "Type /pledge to sign it or see your pledge, or /pledge help for everything I can do."
+)
+SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
+
+
+class Bot:
+    def __init__(self, store: Store, clock: Clock, settings: Settings, pledge: Pledge) -> None:
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        self.pledge = pledge
+
+    def handle(self, event: Event) -> list[Reply]:
+        try:
+            with self.store.session() as session:
+                turn = Turn(session, event, self.clock.now(), self.settings, self.pledge)
+                return self._route(turn)
+        except Exception:
+            log.exception("handling a %s event failed", event.type)
+            return [Say(message=text_message(SORRY), ephemeral=True)]
+
+    def _route(self, turn: Turn) -> list[Reply]:
+        event = turn.event
+        if isinstance(event, CommandEvent):
+            name = event.name.lstrip("/").lower()
+            handler = COMMANDS.get(name)
+            if handler is None:
+                return [turn.say(text_message(f"I don't know the command /{name}.", GREETING))]
+            return handler(turn, event.args)
+        if isinstance(event, MessageEvent):
+            return self._message(turn, event)
+        for prefix, (on_action, on_form) in PREFIXES.items():
+            if isinstance(event, ActionEvent) and event.action_id.startswith(prefix):
+                return on_action(turn, event)
+            if isinstance(event, FormEvent) and event.form_id.startswith(prefix):
+                return on_form(turn, event)
+        return [turn.say(text_message("That has expired. Type /pledge to start again."))]
+
+    def _message(self, turn: Turn, event: MessageEvent) -> list[Reply]:
+        """A DM of a command's words ("pledge progress") works like the slash command."""
+        match = re.match(r"\s*/?(\w+)\s*(.*)", event.text, re.DOTALL)
+        if match and match.group(1).lower() in COMMANDS:
+            return COMMANDS[match.group(1).lower()](turn, match.group(2))
+        return [turn.say(text_message(GREETING))]

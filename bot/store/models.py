@@ -1,0 +1,168 @@
+"""The tables. Every datetime is stored as naive UTC and read back as aware UTC (UTCDateTime),
+because SQLite has no time zone type and a mix of naive and aware values is a classic bug."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Person(Base):
+    """Someone the bot knows by platform identity: a leader or an admin (never a reporter)."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("platform", "tenant", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    tenant: Mapped[str] = mapped_column(String(128), default="")
+    user_id: Mapped[str] = mapped_column(String(128))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+
+    leader: Mapped[Leader | None] = relationship(back_populates="person")
+
+
+class Admin(Base):
+    """A D&I lead granted the admin role in the store (the ADMINS setting grants it too)."""
+
+    __tablename__ = "admins"
+    __table_args__ = (UniqueConstraint("platform", "tenant", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    tenant: Mapped[str] = mapped_column(String(128), default="")
+    user_id: Mapped[str] = mapped_column(String(128))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Leader(Base):
+    """A signed pledge and its weekly schedule. ``next_checkin_at`` makes a quiet tick cheap."""
+
+    __tablename__ = "leaders"
+    __table_args__ = (Index("ix_leaders_due", "status", "next_checkin_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(16))  # active, paused, left
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
+    local_time: Mapped[str] = mapped_column(String(5))  # HH:MM
+    timezone: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    away_until: Mapped[date | None] = mapped_column(Date())
+    next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    person: Mapped[Person] = relationship(back_populates="leader")
+    steps: Mapped[list[Step]] = relationship(back_populates="leader", order_by="Step.id")
+
+
+class Step(Base):
+    """A practical step a leader chose. Edits retire steps, never delete them: history stays."""
+
+    __tablename__ = "steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("leaders.id"), index=True)
+    commitment: Mapped[int] = mapped_column(Integer)
+    suggestion_id: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(String(500))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    leader: Mapped[Leader] = relationship(back_populates="steps")
+
+
+class Checkin(Base):
+    """One weekly check-in. Unique per (leader, week): the database refuses a second one."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("leader_id", "week_of"),
+        Index("ix_checkins_reminder_due", "next_reminder_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("leaders.id"))
+    week_of: Mapped[date] = mapped_column(Date())  # the local date it was due
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))  # open, answered, skipped, away, missed
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class StepUpdate(Base):
+    """A status (and optional note) given for one step in one check-in; a change adds a row."""
+
+    __tablename__ = "step_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id"), index=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("steps.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # done, progressing, stuck, not_started
+    note: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxMessage(Base):
+    """A message the bot sends on its own initiative: durable, keyed, retried, never dropped."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_ready", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    destination: Mapped[str] = mapped_column(String(300))  # an Address in text form
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # a neutral Message
+    status: Mapped[str] = mapped_column(String(16))  # pending, sending, sent, dead
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,51 @@
+"""Cleaning and limiting what people type, before it is stored or shown again.
+
+The core carries only plain text; adapters escape all of it for their platform. This module makes
+sure that what reaches the store has no control characters (terminal escapes, bidi overrides that
+reorder what a reader sees) and respects a stated length limit, so nothing is cut off silently.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: Stated limits for free-text fields, shown to users in prompts and errors.
+STEP_TEXT_LIMIT = 300
+NOTE_LIMIT = 500
+NAME_LIMIT = 80
+
+# Bidirectional overrides and isolates can make text display differently from what it says.
+_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def clean(text: str, *, multiline: bool = False) -> str:
+    """Normalise ``text`` and strip control characters; keep newlines only if ``multiline``."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\t", " ")
+    kept = []
+    for char in text:
+        if char == "\n" and multiline:
+            kept.append(char)
+        elif char == "\n":
+            kept.append(" ")
+        elif char in _BIDI_CONTROLS or unicodedata.category(char) == "Cc":
+            continue
+        else:
+            kept.append(char)
+    return "".join(kept).strip()
+
+
+class TooLong(ValueError):
+    """Raised when cleaned text is over its field's limit; the message says by how much."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(f"That is {length} characters; the limit is {limit}. Please shorten it.")
+        self.length = length
+        self.limit = limit
+
+
+def clean_limited(text: str, limit: int, *, multiline: bool = False) -> str:
+    """Clean ``text`` and refuse it (rather than truncate it) when it is over ``limit``."""
+    cleaned = clean(text, multiline=multiline)
+    if len(cleaned) > limit:
+        raise TooLong(len(cleaned), limit)
+    return cleaned
