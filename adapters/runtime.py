@@ -65,9 +65,13 @@ class Runtime:
 
     def run_due(self, senders: Mapping[str, Sender]) -> tuple[TickReport, DrainReport]:
         """One tick at the clock's now, then drain what can be sent through ``senders``."""
-        report = tick(self.store, self.clock.now(), self.settings, self.pledge)
+        report = tick(self.store, self.clock.now(), self.settings)
         dispatcher = Dispatcher(
-            self.store, self.clock, senders, max_attempts=self.settings.outbox_max_attempts
+            self.store,
+            self.clock,
+            senders,
+            max_attempts=self.settings.outbox_max_attempts,
+            renderers=self.bot.renderers(),
         )
         return report, dispatcher.drain()
 

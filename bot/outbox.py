@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -33,11 +33,30 @@ FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
 
 
+Renderer = Callable[[Session, dict[str, Any]], Message | None]
+
+
 @dataclass(frozen=True)
 class Outgoing:
+    """A message to queue: either ready (``message``) or rendered when its turn comes
+    (``render`` names a Renderer, ``args`` are its arguments).
+
+    Rendering late keeps the Monday peak cheap (a row is a few bytes, not a whole check-in),
+    shows the state at the moment of sending, and lets a renderer return None when the message
+    is no longer wanted (a reminder for a check-in answered meanwhile): the row is cancelled.
+    """
+
     key: str
     destination: Address
-    message: Message
+    message: Message | None = None
+    render: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+
+    def payload(self) -> dict[str, Any]:
+        if self.message is not None:
+            return {"message": self.message.model_dump(mode="json")}
+        assert self.render is not None, "an Outgoing needs a message or a renderer"
+        return {"render": self.render, "args": self.args}
 
 
 def queue(session: Session, items: Iterable[Outgoing], now: datetime) -> int:
@@ -47,7 +66,7 @@ def queue(session: Session, items: Iterable[Outgoing], now: datetime) -> int:
             "idempotency_key": item.key,
             "platform": item.destination.platform,
             "destination": str(item.destination),
-            "payload": item.message.model_dump(mode="json"),
+            "payload": item.payload(),
             "status": "pending",
             "created_at": now,
             "next_attempt_at": now,
@@ -91,6 +110,7 @@ class DrainReport:
     sent: int = 0
     retried: int = 0
     dead: int = 0
+    cancelled: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -113,15 +133,21 @@ class Dispatcher:
         *,
         max_attempts: int = 8,
         rng: random.Random | None = None,
+        renderers: Mapping[str, Renderer] | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.senders = senders
         self.max_attempts = max_attempts
         self.rng = rng or random.Random()
+        self.renderers = renderers or {}
 
     def claim(self, limit: int = 100) -> list[_Claimed]:
         """Take up to ``limit`` due rows under a lease. SKIP LOCKED lets replicas share the work."""
+        return self._claim(limit, DrainReport())[0]
+
+    def _claim(self, limit: int, report: DrainReport) -> tuple[list[_Claimed], int]:
+        """(the rows claimed and rendered, how many due rows were looked at)."""
         now = self.clock.now()
         with self.store.session() as session:
             rows = session.scalars(
@@ -135,27 +161,44 @@ class Dispatcher:
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             ).all()
+            claimed = []
             for row in rows:
-                row.status = "sending"
                 row.attempts += 1
+                try:
+                    message = self._message(session, row.payload)
+                except Exception as exc:  # a renderer bug must not lose the message either
+                    log.exception("rendering outbox message %s failed", row.id)
+                    row.status = "pending"
+                    row.next_attempt_at = now + self._backoff(row.attempts, None)
+                    row.last_error = f"rendering failed: {type(exc).__name__}"
+                    report.retried += 1
+                    continue
+                if message is None:
+                    row.status = "cancelled"
+                    row.last_error = "no longer needed when its turn came"
+                    report.cancelled += 1
+                    continue
+                row.status = "sending"
                 row.next_attempt_at = now + LEASE
-            return [
-                _Claimed(
-                    id=row.id,
-                    destination=Address.parse(row.destination),
-                    message=Message.model_validate(row.payload),
-                    attempts=row.attempts,
+                claimed.append(
+                    _Claimed(row.id, Address.parse(row.destination), message, row.attempts)
                 )
-                for row in rows
-            ]
+            return claimed, len(rows)
+
+    def _message(self, session: Session, payload: dict[str, Any]) -> Message | None:
+        if "message" in payload:
+            return Message.model_validate(payload["message"])
+        return self.renderers[payload["render"]](session, payload.get("args", {}))
 
     def drain(self, batch: int = 100) -> DrainReport:
         """Send everything due now; return what happened. Safe to call from several processes."""
         report = DrainReport()
-        while claimed := self.claim(batch):
+        while True:
+            claimed, seen = self._claim(batch, report)
+            if not seen:
+                return report
             for item in claimed:
                 self._deliver(item, report)
-        return report
 
     def _deliver(self, item: _Claimed, report: DrainReport) -> None:
         sender = self.senders[item.destination.platform]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import partial
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -22,7 +23,9 @@ from bot.conversation import (
     Say,
     text_message,
 )
+from bot.outbox import Renderer
 from bot.pledge import commands as pledge
+from bot.pledge.checkins import CHECKIN_RENDERER, render_outgoing
 from bot.pledge.content import Pledge
 from bot.store import Store
 from bot.turn import Turn
@@ -44,6 +47,10 @@ class Bot:
         self.clock = clock
         self.settings = settings
         self.pledge = pledge
+
+    def renderers(self) -> dict[str, Renderer]:
+        """What the outbox calls to render queued messages when their turn comes."""
+        return {CHECKIN_RENDERER: partial(render_outgoing, self.pledge)}
 
     def handle(self, event: Event) -> list[Reply]:
         try:

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from bot.clock import as_utc
 from bot.config import Settings
-from bot.pledge.content import Pledge
 from bot.pledge.due import queue_checkins, queue_reminders
 from bot.store import Store
 
@@ -23,10 +22,10 @@ class TickReport:
     reminders: int
 
 
-def tick(store: Store, now: datetime, settings: Settings, pledge: Pledge) -> TickReport:
+def tick(store: Store, now: datetime, settings: Settings) -> TickReport:
     now = as_utc(now)
     with store.session() as session:
-        checkins = queue_checkins(session, now, settings, pledge)
+        checkins = queue_checkins(session, now, settings)
     with store.session() as session:
-        reminders = queue_reminders(session, now, settings, pledge)
+        reminders = queue_reminders(session, now, settings)
     return TickReport(checkins=checkins, reminders=reminders)

@@ -113,7 +113,7 @@ class Harness:
 
     def tick_at(self, instant: datetime) -> None:
         self.clock.set(instant)
-        tick(self.runtime.store, instant, self.runtime.settings, self.runtime.pledge)
+        tick(self.runtime.store, instant, self.runtime.settings)
 
     def dispatcher(self) -> Dispatcher:
         return Dispatcher(self.runtime.store, self.clock, self.senders)
@@ -126,14 +126,22 @@ def harness(runtime: Runtime, clock: ManualClock) -> Harness:
 
 #: Answers to the sign-up form: one or two steps for each commitment, then the schedule.
 SIGN_UP = [
-    "1,2", "",  # commitment 1: two suggested steps
-    "1", "",  # 2
-    "", "Hosting a monthly D&I lunch",  # 3: an own step
-    "4", "",  # 4
-    "3", "",  # 5
-    "5", "",  # 6
-    "1", "",  # 7
-    "1", "",  # 8
+    "1,2",
+    "",  # commitment 1: two suggested steps
+    "1",
+    "",  # 2
+    "",
+    "Hosting a monthly D&I lunch",  # 3: an own step
+    "4",
+    "",  # 4
+    "3",
+    "",  # 5
+    "5",
+    "",  # 6
+    "1",
+    "",  # 7
+    "1",
+    "",  # 8
     "",  # weekday: Monday
     "",  # time: 09:00
     "Europe/London",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,10 +27,16 @@ from bot.conversation import (
 )
 from bot.pledge.content import Pledge
 from bot.pledge.wording import STATUSES, long_date
-from bot.store.models import Checkin, Step, StepUpdate
+from bot.store.models import Checkin, Leader, Step, StepUpdate
 from bot.text import NOTE_LIMIT
 
+CHECKIN_RENDERER = "pledge.checkin"
 ANSWER_FORM = "pledge.answer"
+FIRST_NUDGE = "A gentle reminder: this check-in is still open. It takes a minute."
+LAST_NUDGE = (
+    "A last gentle reminder: this check-in is still open. I won't nudge you about it again, "
+    "and you can answer any time."
+)
 AWAY_FORM = "pledge.away"
 
 
@@ -142,6 +149,24 @@ def render(session: Session, pledge: Pledge, checkin: Checkin, lead: str | None 
         status=checkin.status,
         lead=lead,
     )
+
+
+def render_outgoing(pledge: Pledge, session: Session, args: dict[str, Any]) -> Message | None:
+    """The outbox's renderer for check-ins and reminders, run when their turn to be sent comes.
+
+    Returns None, cancelling the send, if the check-in is no longer open (answered, skipped,
+    away) or its leader has paused or left since it was queued.
+    """
+    checkin = session.get(Checkin, int(args["checkin"]))
+    if checkin is None or checkin.status != "open":
+        return None
+    leader = session.get(Leader, checkin.leader_id)
+    if leader is None or leader.status != "active":
+        return None
+    lead = None
+    if args.get("reminder"):
+        lead = LAST_NUDGE if args.get("last") else FIRST_NUDGE
+    return render(session, pledge, checkin, lead)
 
 
 def record(session: Session, checkin: Checkin, step_id: int, answer: Answer, now: datetime) -> None:

@@ -9,7 +9,6 @@ outbox row per key, and leader rows are claimed with SKIP LOCKED on PostgreSQL.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -19,10 +18,8 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.conversation import Address
 from bot.outbox import Outgoing, queue
-from bot.pledge.checkins import checkin_message
-from bot.pledge.content import Pledge
-from bot.pledge.wording import long_date
-from bot.store.models import Base, Checkin, Leader, Person, Step
+from bot.pledge.checkins import CHECKIN_RENDERER
+from bot.store.models import Base, Checkin, Leader, Person
 from bot.store.upsert import insert_new
 from bot.timezones import next_weekly, parse_local_time, zone
 
@@ -34,21 +31,7 @@ def _table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
-def _steps_by_leader(
-    session: Session, leader_ids: list[int]
-) -> dict[int, list[tuple[int, int, str]]]:
-    steps: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    rows = session.execute(
-        select(Step.leader_id, Step.id, Step.commitment, Step.text)
-        .where(Step.leader_id.in_(leader_ids), Step.active.is_(True))
-        .order_by(Step.leader_id, Step.commitment, Step.id)
-    )
-    for row in rows:
-        steps[row.leader_id].append((row.id, row.commitment, row.text))
-    return steps
-
-
-def queue_checkins(session: Session, now: datetime, settings: Settings, pledge: Pledge) -> int:
+def queue_checkins(session: Session, now: datetime, settings: Settings) -> int:
     """Open this week's check-in for every leader due by ``now``; return how many were queued."""
     queued = 0
     ladder = settings.reminder_ladder
@@ -73,7 +56,6 @@ def queue_checkins(session: Session, now: datetime, settings: Settings, pledge: 
         ).all()
         if not leaders:
             return queued
-        steps = _steps_by_leader(session, [row.id for row in leaders])
         checkins: list[dict[str, Any]] = []
         advances: list[dict[str, Any]] = []
         for row in leaders:
@@ -97,17 +79,13 @@ def queue_checkins(session: Session, now: datetime, settings: Settings, pledge: 
                 }
             )
             advances.append({"leader": row.id, "next": next_weekly(row.weekday, at, tz, now)[0]})
-        # An earlier week still open is now missed; its reminders stop.
-        checkin_table = _table(Checkin)
+        # Any check-in these leaders still have open is from an earlier week (theirs for this
+        # week is created just below): it is now missed, and its reminders stop.
         session.execute(
-            update(checkin_table)
-            .where(
-                checkin_table.c.leader_id == bindparam("leader"),
-                checkin_table.c.status == "open",
-                checkin_table.c.week_of < bindparam("week"),
-            )
-            .values(status="missed", next_reminder_at=None),
-            [{"leader": c["leader_id"], "week": c["week_of"]} for c in checkins],
+            update(Checkin)
+            .where(Checkin.leader_id.in_([row.id for row in leaders]), Checkin.status == "open")
+            .values(status="missed", next_reminder_at=None)
+            .execution_options(synchronize_session=False)
         )
         created = insert_new(
             session,
@@ -125,7 +103,8 @@ def queue_checkins(session: Session, now: datetime, settings: Settings, pledge: 
                     tenant=by_leader[new.leader_id].tenant,
                     id=by_leader[new.leader_id].user_id,
                 ),
-                checkin_message(pledge, new.id, long_date(new.week_of), steps[new.leader_id], {}),
+                render=CHECKIN_RENDERER,
+                args={"checkin": new.id},
             )
             for new in created
             if new.status == "open"
@@ -140,7 +119,7 @@ def queue_checkins(session: Session, now: datetime, settings: Settings, pledge: 
         )
 
 
-def queue_reminders(session: Session, now: datetime, settings: Settings, pledge: Pledge) -> int:
+def queue_reminders(session: Session, now: datetime, settings: Settings) -> int:
     """Nudge, privately, each leader whose open check-in has reached its next reminder."""
     ladder = settings.reminder_ladder
     queued = 0
@@ -165,24 +144,16 @@ def queue_reminders(session: Session, now: datetime, settings: Settings, pledge:
         ).all()
         if not due:
             return queued
-        steps = _steps_by_leader(session, [row.leader_id for row in due])
         outgoing, advances = [], []
         for row in due:
             number = row.reminders_sent + 1
             last = number >= len(ladder)
-            lead = (
-                "A last gentle reminder: this check-in is still open. I won't nudge you about it "
-                "again, and you can answer any time."
-                if last
-                else "A gentle reminder: this check-in is still open. It takes a minute."
-            )
             outgoing.append(
                 Outgoing(
                     f"reminder:{row.id}:{number}",
                     Address(platform=row.platform, tenant=row.tenant, id=row.user_id),
-                    checkin_message(
-                        pledge, row.id, long_date(row.week_of), steps[row.leader_id], {}, lead=lead
-                    ),
+                    render=CHECKIN_RENDERER,
+                    args={"checkin": row.id, "reminder": number, "last": last},
                 )
             )
             advances.append(

@@ -159,8 +159,8 @@ class OutboxMessage(Base):
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
     platform: Mapped[str] = mapped_column(String(32))
     destination: Mapped[str] = mapped_column(String(300))  # an Address in text form
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # a neutral Message
-    status: Mapped[str] = mapped_column(String(16))  # pending, sending, sent, dead
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # a Message, or a renderer and args
+    status: Mapped[str] = mapped_column(String(16))  # pending, sending, sent, dead, cancelled
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
