@@ -266,3 +266,7 @@ def export_checkins(fmt: str, out: TextIO) -> None:
             _write(export_rows(session), fmt, out)
 
     _with_store(act)
+
+
+if __name__ == "__main__":
+    main()

@@ -7,6 +7,7 @@ reorder what a reader sees) and respects a stated length limit, so nothing is cu
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: Stated limits for free-text fields, shown to users in prompts and errors.
@@ -16,11 +17,18 @@ NAME_LIMIT = 80
 
 # Bidirectional overrides and isolates can make text display differently from what it says.
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+# Terminal escape sequences go whole: dropping only the ESC would leave "[31m" in the text.
+_TERMINAL_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves ("\x1b[31m")
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: window titles, hyperlinks, ended by BEL or ST
+    r"|\x1b[ -/]*[0-~]"  # the other two-character escapes
+)
 
 
 def clean(text: str, *, multiline: bool = False) -> str:
     """Normalise ``text`` and strip control characters; keep newlines only if ``multiline``."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\t", " ")
+    text = _TERMINAL_ESCAPES.sub("", text)
     kept = []
     for char in text:
         if char == "\n" and multiline:

@@ -50,15 +50,21 @@ def database_url(tmp_path: Path, _postgres_ready: str | None) -> str:
     return f"sqlite:///{tmp_path / 'bot.db'}"
 
 
-@pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    store = Store(database_url)
+def fresh_store(url: str) -> Store:
+    """A Store on ``url`` with the current schema and no rows."""
+    store = Store(url)
     if store.dialect == "postgresql":
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
         with store.engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     else:
         store.upgrade()
+    return store
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    store = fresh_store(database_url)
     yield store
     store.dispose()
 

@@ -44,6 +44,19 @@ HELP = (
 )
 NOT_SIGNED = "You haven't signed the pledge yet. Type /pledge to sign it."
 MAX_AWAY = timedelta(days=366)
+MAX_ID = 2**31 - 1  # the largest id a database integer column holds
+
+
+def _as_id(text: str) -> int | None:
+    """A record id from a button or form context, or None when it cannot be one.
+
+    ``str.isdigit`` alone is not enough: it accepts "³", which ``int`` refuses, and a huge
+    number makes the database driver overflow; both came from a stale or forged button.
+    """
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def _sign_form(turn: Turn, leader: Leader | None) -> OpenForm:
@@ -245,7 +258,8 @@ def _skip_checkin(turn: Turn, checkin: Checkin) -> list[Reply]:
 
 def _checkin_for(turn: Turn, raw_id: str) -> Checkin | Reply:
     """The check-in a button refers to, if it exists and belongs to the person pressing it."""
-    checkin = turn.session.get(Checkin, int(raw_id)) if raw_id.isdigit() else None
+    checkin_id = _as_id(raw_id)
+    checkin = turn.session.get(Checkin, checkin_id) if checkin_id is not None else None
     if checkin is None:
         return turn.say(text_message("That check-in no longer exists. Type /pledge progress."))
     leader = turn.session.get(Leader, checkin.leader_id)
@@ -302,9 +316,10 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
 
 def _press_status(turn: Turn, checkin: Checkin, rest: list[str]) -> list[Reply]:
     valid_ids = {step.id for step in checkins.active_steps(turn.session, checkin.leader_id)}
-    if len(rest) != 2 or not rest[0].isdigit() or rest[1] not in STATUSES:
+    step_id = _as_id(rest[0]) if len(rest) == 2 else None
+    if step_id is None or rest[1] not in STATUSES:
         return [turn.say(text_message("That button has expired. Type /pledge progress."))]
-    if int(rest[0]) not in valid_ids:
+    if step_id not in valid_ids:
         return [
             turn.say(
                 text_message(
@@ -313,9 +328,9 @@ def _press_status(turn: Turn, checkin: Checkin, rest: list[str]) -> list[Reply]:
                 )
             )
         ]
-    previous = checkins.latest_answers(turn.session, checkin.id).get(int(rest[0]))
+    previous = checkins.latest_answers(turn.session, checkin.id).get(step_id)
     note = previous.note if previous else ""
-    checkins.record(turn.session, checkin, int(rest[0]), Answer(rest[1], note), turn.now)
+    checkins.record(turn.session, checkin, step_id, Answer(rest[1], note), turn.now)
     return [Update(message=checkins.render(turn.session, turn.pledge, checkin))]
 
 

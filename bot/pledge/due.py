@@ -66,6 +66,9 @@ def queue_checkins(session: Session, now: datetime, settings: Settings) -> int:
                 due, _ = next_weekly(row.weekday, at, tz, now - timedelta(days=7))
             week_of = due.astimezone(tz).date()
             away = row.away_until is not None and week_of <= row.away_until
+            # Reminders count from when the check-in goes out: a late one (the bot was down)
+            # must not be followed at once by nudges that fell due while it was not there.
+            asked = max(due, now)
             checkins.append(
                 {
                     "leader_id": row.id,
@@ -75,18 +78,10 @@ def queue_checkins(session: Session, now: datetime, settings: Settings) -> int:
                     "reminders_sent": 0,
                     "next_reminder_at": None
                     if away or not ladder
-                    else due + timedelta(hours=ladder[0]),
+                    else asked + timedelta(hours=ladder[0]),
                 }
             )
             advances.append({"leader": row.id, "next": next_weekly(row.weekday, at, tz, now)[0]})
-        # Any check-in these leaders still have open is from an earlier week (theirs for this
-        # week is created just below): it is now missed, and its reminders stop.
-        session.execute(
-            update(Checkin)
-            .where(Checkin.leader_id.in_([row.id for row in leaders]), Checkin.status == "open")
-            .values(status="missed", next_reminder_at=None)
-            .execution_options(synchronize_session=False)
-        )
         created = insert_new(
             session,
             Checkin,
@@ -94,6 +89,20 @@ def queue_checkins(session: Session, now: datetime, settings: Settings) -> int:
             ["leader_id", "week_of"],
             returning=("id", "leader_id", "week_of", "status"),
         )
+        # A leader's new check-in makes any other still open (an earlier week's) missed, and
+        # stops its reminders. A leader whose week already had its check-in (the time was moved
+        # later the same day) got no new row, and that check-in stays open.
+        if created:
+            session.execute(
+                update(Checkin)
+                .where(
+                    Checkin.leader_id.in_([new.leader_id for new in created]),
+                    Checkin.id.not_in([new.id for new in created]),
+                    Checkin.status == "open",
+                )
+                .values(status="missed", next_reminder_at=None)
+                .execution_options(synchronize_session=False)
+            )
         by_leader = {row.id: row for row in leaders}
         outgoing = [
             Outgoing(
@@ -148,6 +157,13 @@ def queue_reminders(session: Session, now: datetime, settings: Settings) -> int:
         for row in due:
             number = row.reminders_sent + 1
             last = number >= len(ladder)
+            following = None
+            if not last:
+                following = row.due_at + timedelta(hours=ladder[number])
+                if following <= now:
+                    # The tick was not running when this nudge fell due: keep the ladder's
+                    # spacing from now, rather than sending the next rung at once as well.
+                    following = now + timedelta(hours=ladder[number] - ladder[number - 1])
             outgoing.append(
                 Outgoing(
                     f"reminder:{row.id}:{number}",
@@ -160,7 +176,7 @@ def queue_reminders(session: Session, now: datetime, settings: Settings) -> int:
                 {
                     "checkin": row.id,
                     "sent": number,
-                    "next": None if last else row.due_at + timedelta(hours=ladder[number]),
+                    "next": following,
                 }
             )
         queued += queue(session, outgoing, now)
