@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
 class _Model(BaseModel):
@@ -55,10 +55,10 @@ class Address(_Model):
     a channel id starts with ``#`` in that notation.
     """
 
-    platform: str
-    tenant: str = ""
+    platform: str = Field(min_length=1, max_length=32)
+    tenant: str = Field(default="", max_length=128)
     kind: Literal["user", "channel"] = "user"
-    id: str
+    id: str = Field(min_length=1, max_length=128)
 
     @classmethod
     def parse(cls, text: str, kind: Literal["user", "channel"] | None = None) -> Address:
@@ -84,12 +84,18 @@ class Address(_Model):
         is_channel = ident.startswith("#")
         if is_channel:
             ident = ident[1:] if platform != "console" else ident
-        return cls(
-            platform=platform,
-            tenant=tenant,
-            kind=kind or ("channel" if is_channel else "user"),
-            id=ident,
-        )
+        try:
+            return cls(
+                platform=platform,
+                tenant=tenant,
+                kind=kind or ("channel" if is_channel else "user"),
+                id=ident,
+            )
+        except ValidationError:
+            raise ValueError(
+                f"{text[:40]!r} is not an address: a platform name is at most 32 characters, "
+                "a tenant or id at most 128"
+            ) from None
 
     def __str__(self) -> str:
         ident = self.id

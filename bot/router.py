@@ -28,6 +28,7 @@ from bot.pledge import commands as pledge
 from bot.pledge.checkins import CHECKIN_RENDERER, render_outgoing
 from bot.pledge.content import Pledge
 from bot.store import Store
+from bot.text import clean
 from bot.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class Bot:
     def _route(self, turn: Turn) -> list[Reply]:
         event = turn.event
         if isinstance(event, CommandEvent):
-            name = event.name.lstrip("/").lower()
+            name = clean(event.name).lstrip("/").lower()[:64]
             handler = COMMANDS.get(name)
             if handler is None:
                 return [turn.say(text_message(f"I don't know the command /{name}.", GREETING))]

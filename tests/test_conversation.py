@@ -59,3 +59,8 @@ def test_text_over_its_limit_is_refused_not_cut() -> None:
     with pytest.raises(TooLong, match="501 characters; the limit is 500"):
         clean_limited("x" * 501, 500)
     assert clean_limited("x" * 500, 500) == "x" * 500
+
+
+def test_an_overlong_address_is_refused_plainly() -> None:
+    with pytest.raises(ValueError, match="at most 128"):
+        Address.parse("console:" + "x" * 200)
