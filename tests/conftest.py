@@ -17,7 +17,6 @@ from adapters.console.chat import ConsoleChat
 from adapters.runtime import Runtime
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.outbox import Dispatcher
 from bot.pledge.content import Pledge, load_pledge
 from bot.router import Bot
 from bot.store import Store
@@ -120,9 +119,6 @@ class Harness:
     def tick_at(self, instant: datetime) -> None:
         self.clock.set(instant)
         tick(self.runtime.store, instant, self.runtime.settings)
-
-    def dispatcher(self) -> Dispatcher:
-        return Dispatcher(self.runtime.store, self.clock, self.senders)
 
 
 @pytest.fixture
