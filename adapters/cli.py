@@ -5,6 +5,7 @@ This is the composition root: the only place that knows every adapter and the sc
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import getpass
 import json
@@ -108,8 +109,21 @@ def _converse(chat: ConsoleChat, runtime: Runtime, interactive: bool) -> None:
     help="Who speaks first in the console.",
 )
 def run(speaker: str) -> None:
-    """Run the bot. With no Slack or Teams credentials, open the console chat."""
-    _console(jsonl=False, speaker=speaker)
+    """Run the bot: serve Slack when its credentials are set, else open the console chat."""
+    try:
+        settings = load_settings()
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not settings.slack_enabled:
+        _console(jsonl=False, speaker=speaker)
+        return
+    from adapters.slack.wiring import attach_slack
+    from adapters.web import Server
+
+    with _runtime(SystemClock()) as runtime:
+        server = Server(runtime)
+        attach_slack(server, runtime.bot, runtime.settings)
+        asyncio.run(server.run(runtime.settings.port))
 
 
 @main.command()
@@ -266,6 +280,24 @@ def export_checkins(fmt: str, out: TextIO) -> None:
             _write(export_rows(session), fmt, out)
 
     _with_store(act)
+
+
+@main.group()
+def slack() -> None:
+    """Slack set-up."""
+
+
+@slack.command("manifest")
+@click.option("--url", help="The bot's public base URL, e.g. https://bot.example.org.")
+@click.option("--socket-mode", is_flag=True, help="Socket Mode: no public URL needed.")
+def slack_manifest(url: str | None, socket_mode: bool) -> None:
+    """Print the Slack app manifest (YAML) with the request URLs filled in."""
+    from adapters.slack.manifest import manifest_yaml
+
+    try:
+        click.echo(manifest_yaml(url, socket_mode), nl=False)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--url") from None
 
 
 if __name__ == "__main__":

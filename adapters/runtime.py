@@ -31,7 +31,15 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+            ": ".join(
+                part
+                for part in (
+                    ".".join(str(p) for p in e["loc"]).upper(),
+                    e["msg"].removeprefix("Value error, "),
+                )
+                if part
+            )
+            for e in exc.errors()
         )
         raise ConfigurationError(f"Configuration error: {problems}") from None
 

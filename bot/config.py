@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.conversation import Address
@@ -46,6 +46,15 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(default=8, ge=1)
     log_level: str = "WARNING"
 
+    #: The bot's one web server (Slack's /slack/events, Teams' /api/messages, /healthz).
+    port: int = Field(default=3000, ge=1, le=65535)
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    #: An app-level token (xapp-…) switches Slack to Socket Mode.
+    slack_app_token: SecretStr | None = None
+    #: Base URL of the Slack Web API: Slack's own unless set (GovSlack, a local test server).
+    slack_api_url: str | None = None
+
     _split = field_validator(
         "admins", "announcements_channel", "reminder_after_hours", mode="before"
     )(_split_commas)
@@ -74,6 +83,20 @@ class Settings(BaseSettings):
         if any(hours <= 0 for hours in value) or value != sorted(set(value)):
             raise ValueError("must be increasing positive hours, e.g. 24,72")
         return value
+
+    @model_validator(mode="after")
+    def _slack_complete(self) -> Settings:
+        if self.slack_bot_token and not (self.slack_signing_secret or self.slack_app_token):
+            raise ValueError(
+                "SLACK_BOT_TOKEN needs SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)"
+            )
+        if (self.slack_signing_secret or self.slack_app_token) and not self.slack_bot_token:
+            raise ValueError("SLACK_SIGNING_SECRET and SLACK_APP_TOKEN need SLACK_BOT_TOKEN")
+        return self
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None
 
     @property
     def embedded_database(self) -> bool:

@@ -15,9 +15,11 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation import (
     ActionEvent,
+    Actor,
     CommandEvent,
     Event,
     FormEvent,
+    Message,
     MessageEvent,
     Reply,
     Say,
@@ -61,6 +63,18 @@ class Bot:
         except Exception:
             log.exception("handling a %s event failed", event.type)
             return [Say(message=text_message(SORRY), ephemeral=True)]
+
+    def home(self, actor: Actor) -> Message:
+        """The actor's own page (App Home): never raises, like handle()."""
+        try:
+            with self.store.session() as session:
+                event = CommandEvent(actor=actor, name="pledge")
+                return pledge.home(
+                    Turn(session, event, self.clock.now(), self.settings, self.pledge)
+                )
+        except Exception:
+            log.exception("building a home page failed")
+            return text_message(SORRY)
 
     def _route(self, turn: Turn) -> list[Reply]:
         event = turn.event

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.conversation import (
     ActionEvent,
     ActionsBlock,
+    Block,
     Button,
     FormErrors,
     FormEvent,
@@ -174,6 +175,34 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
     return handler(turn, leader, rest)
 
 
+def home(turn: Turn) -> Message:
+    """A person's own page (Slack App Home, a Teams personal tab): their pledge and progress,
+    and for admins the summary."""
+    leader = _mine(turn)
+    if leader is None:
+        blocks: list[Block] = [
+            TextBlock(text=turn.pledge.title, style="heading"),
+            TextBlock(
+                text="Leaders who sign choose one or two practical steps for each of its eight "
+                "commitments, and I check in with them privately each week."
+            ),
+            ActionsBlock(
+                buttons=[Button(action_id="pledge.sign", label="Sign the pledge", style="primary")]
+            ),
+        ]
+    else:
+        blocks = [
+            *_status_card(turn, leader).blocks,
+            *reports.progress(turn.session, turn.pledge, leader).blocks,
+        ]
+    if turn.is_admin():
+        summary = reports.summary(
+            turn.session, turn.pledge, turn.now, turn.settings.missed_alert_threshold
+        )
+        blocks += summary.blocks
+    return Message(blocks=blocks)
+
+
 def _progress(turn: Turn, leader: Leader, _: str) -> list[Reply]:
     return [turn.say(reports.progress(turn.session, turn.pledge, leader))]
 
@@ -290,6 +319,8 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
             return [OpenForm(form=checkins.away_form(str(found.id)))]
         return _press_status(turn, found, rest)
     leader = _mine(turn)
+    if name == "pledge.sign":
+        return on_command(turn, "")
     if leader is None:
         return [turn.say(text_message(NOT_SIGNED))]
     simple = {

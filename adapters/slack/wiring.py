@@ -1,0 +1,60 @@
+"""Putting Slack on the server: the Bolt app, its route or Socket Mode, and the outbox sender."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.app import SlackAdapter
+from adapters.slack.sender import SlackSender
+from adapters.web import Server
+from bot.config import Settings
+from bot.router import Bot
+
+EVENTS_PATH = "/slack/events"
+
+
+def build_app(settings: Settings) -> AsyncApp:
+    """Bolt's AsyncApp on a client whose base URL comes from SLACK_API_URL (if set).
+
+    Interactive Web API calls retry a 429 once after its Retry-After; sends from the outbox
+    do not go through this client (see SlackSender).
+    """
+    assert settings.slack_bot_token is not None
+    token = settings.slack_bot_token.get_secret_value()
+    client = AsyncWebClient(
+        token=token, base_url=settings.slack_api_url or AsyncWebClient.BASE_URL, timeout=10
+    )
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=1))
+    secret = settings.slack_signing_secret
+    return AsyncApp(
+        client=client,
+        token=token,
+        signing_secret=secret.get_secret_value() if secret else None,
+        request_verification_enabled=secret is not None,
+    )
+
+
+def attach_slack(server: Server, bot: Bot, settings: Settings) -> SlackAdapter:
+    """Serve Slack over HTTP at /slack/events, or over Socket Mode with an app token."""
+    adapter = SlackAdapter(bot, build_app(settings))
+    assert settings.slack_bot_token is not None
+    server.senders["slack"] = SlackSender(
+        settings.slack_bot_token.get_secret_value(), settings.slack_api_url
+    )
+    if settings.slack_app_token is not None:
+        handler = AsyncSocketModeHandler(adapter.app, settings.slack_app_token.get_secret_value())
+        server.on_start.append(handler.connect_async)
+        server.on_stop.append(handler.close_async)
+    else:
+
+        async def events(request: web.Request) -> web.Response:
+            response = await adapter.app.async_dispatch(await to_bolt_request(request))
+            return await to_aiohttp_response(response)
+
+        server.web.router.add_post(EVENTS_PATH, events)
+    return adapter
