@@ -12,14 +12,22 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
-from typing import Any, TextIO
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, BinaryIO, TextIO
 
 import click
 
 from adapters.console.chat import ConsoleChat, parse_when
 from adapters.console.jsonl import JsonLinesChat
-from adapters.runtime import ConfigurationError, Runtime, build, load_settings, open_store
+from adapters.runtime import (
+    ConfigurationError,
+    Runtime,
+    build,
+    load_awareness,
+    load_settings,
+    open_store,
+)
+from bot.awareness.calendar import REGIONS, Calendar, occurrences
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.conversation import Address
 from bot.people import add_admin, list_admins, remove_admin
@@ -161,8 +169,9 @@ def tick(now_text: str) -> None:
         chat = ConsoleChat(runtime.bot.handle, lambda: None, clock, sys.stdout)
         queued, drained = runtime.run_due({"console": chat})
         click.echo(
-            f"Tick at {now.isoformat()}: queued {queued.checkins} check-in(s) and "
-            f"{queued.reminders} reminder(s); sent {drained.sent}, "
+            f"Tick at {now.isoformat()}: queued {queued.checkins} check-in(s), "
+            f"{queued.reminders} reminder(s) and {queued.awareness} awareness post(s); "
+            f"sent {drained.sent}, "
             f"retrying {drained.retried}, failed {drained.dead}."
         )
 
@@ -280,6 +289,86 @@ def export_checkins(fmt: str, out: TextIO) -> None:
             _write(export_rows(session), fmt, out)
 
     _with_store(act)
+
+
+@main.group()
+def awareness() -> None:
+    """The awareness calendar."""
+
+
+def _calendar() -> Calendar:
+    try:
+        return load_awareness(load_settings())
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _span(start: datetime | None, end: datetime | None) -> tuple[date, date]:
+    first = start.date() if start else date.today()
+    last = end.date() if end else first + timedelta(days=365)
+    if last < first:
+        raise click.BadParameter("--to is before --from", param_hint="--to")
+    return first, last
+
+
+REGION = click.Choice(REGIONS)
+
+
+@awareness.command("list")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (today).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day (a year on).")
+@click.option("--region", type=REGION, help="Only this region's dates (and global ones).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True
+)
+def awareness_list(
+    start: datetime | None, end: datetime | None, region: str | None, fmt: str
+) -> None:
+    """Occurrences between two dates: id, name, start, end (inclusive), regions, and more."""
+    first, last = _span(start, end)
+    found = occurrences(_calendar(), first, last, region)
+    if fmt == "json":
+        rows = [
+            {
+                "id": o.entry.id,
+                "name": o.entry.name,
+                "start": o.start.isoformat(),
+                "end": o.end.isoformat(),
+                "regions": list(o.entry.regions),
+                "kind": o.entry.kind,
+                "category": o.entry.category,
+                "tone": o.entry.tone,
+                "confirmed": o.confirmed,
+                "expected_only": o.entry.expected_only,
+                "begins_evening_before": o.entry.evening_before,
+                "link": o.entry.link,
+            }
+            for o in found
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for o in found:
+        click.echo(
+            f"{o.start}  {o.end}  {o.entry.name} [{', '.join(o.entry.regions)}]"
+            + ("" if o.confirmed else " (unconfirmed)")
+        )
+
+
+@awareness.command("ics")
+@click.option("--region", type=REGION, help="Only this region's dates (and global ones).")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (today).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day (a year on).")
+@click.option("--out", type=click.File("wb"), default="-", help="File to write (stdout).")
+def awareness_ics(
+    region: str | None, start: datetime | None, end: datetime | None, out: BinaryIO
+) -> None:
+    """Write the calendar as iCalendar (.ics) for Outlook or Google Calendar to import."""
+    from adapters.ics import to_ics
+
+    first, last = _span(start, end)
+    found = occurrences(_calendar(), first, last, region)
+    name = f"Awareness dates ({region or 'all regions'})"
+    out.write(to_ics(found, datetime.now(UTC), name))
 
 
 @main.group()

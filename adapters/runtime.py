@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 import content
+from bot.awareness.calendar import Calendar, CalendarError, load_calendar
+from bot.awareness.due import recheck_all
 from bot.clock import Clock
 from bot.config import Settings
 from bot.outbox import Dispatcher, DrainReport, Sender
@@ -63,6 +65,21 @@ def load_content(settings: Settings) -> Pledge:
         raise ConfigurationError(f"Cannot read {path}: {exc}") from None
 
 
+def load_awareness(settings: Settings) -> Calendar:
+    """The shipped calendar, then the organisation's own files (AWARENESS_DIR/*.yaml) over it."""
+    paths = [content.path("awareness.yaml")]
+    if settings.awareness_dir is not None:
+        if not settings.awareness_dir.is_dir():
+            raise ConfigurationError(f"AWARENESS_DIR {settings.awareness_dir} is not a folder")
+        paths += sorted(settings.awareness_dir.glob("*.yaml"))
+    try:
+        return load_calendar(paths)
+    except CalendarError as exc:
+        raise ConfigurationError(
+            f"The awareness calendar is broken, so I won't start: {exc}"
+        ) from None
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -71,9 +88,13 @@ class Runtime:
     clock: Clock
     bot: Bot
 
+    @property
+    def calendar(self) -> Calendar:
+        return self.bot.calendar
+
     def run_due(self, senders: Mapping[str, Sender]) -> tuple[TickReport, DrainReport]:
         """One tick at the clock's now, then drain what can be sent through ``senders``."""
-        report = tick(self.store, self.clock.now(), self.settings)
+        report = tick(self.store, self.clock.now(), self.settings, self.calendar)
         dispatcher = Dispatcher(
             self.store,
             self.clock,
@@ -90,5 +111,8 @@ def build(clock: Clock, settings: Settings | None = None) -> Runtime:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     pledge = load_content(settings)
+    calendar = load_awareness(settings)
     store = open_store(settings)
-    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge))
+    with store.session() as session:
+        recheck_all(session, clock.now())
+    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge, calendar))

@@ -14,7 +14,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.conversation import Address
-from bot.timezones import UnknownTimeZone, zone
+from bot.timezones import UnknownTimeZone, parse_local_time, zone
 
 
 def _default_data_dir() -> Path:
@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     tick_interval_seconds: int = Field(default=60, ge=5)
     outbox_max_attempts: int = Field(default=8, ge=1)
     log_level: str = "WARNING"
+    #: Regions a channel gets when subscribed by default (the announcements channels).
+    awareness_regions: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["uk", "global"]
+    )
+    awareness_heads_up_days: int = Field(default=7, ge=0, le=60)
+    awareness_post_time: str = "09:00"
+    #: A folder of the organisation's own awareness YAML files (add or override entries).
+    awareness_dir: Path | None = None
 
     #: The bot's one web server (Slack's /slack/events, Teams' /api/messages, /healthz).
     port: int = Field(default=3000, ge=1, le=65535)
@@ -56,8 +64,17 @@ class Settings(BaseSettings):
     slack_api_url: str | None = None
 
     _split = field_validator(
-        "admins", "announcements_channel", "reminder_after_hours", mode="before"
+        "admins",
+        "announcements_channel",
+        "reminder_after_hours",
+        "awareness_regions",
+        mode="before",
     )(_split_commas)
+
+    @field_validator("awareness_post_time")
+    @classmethod
+    def _a_time(cls, value: str) -> str:
+        return parse_local_time(value).strftime("%H:%M")
 
     @field_validator("admins")
     @classmethod

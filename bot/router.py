@@ -11,6 +11,11 @@ import logging
 import re
 from functools import partial
 
+from sqlalchemy.orm import Session
+
+from bot.awareness import commands as awareness
+from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
+from bot.awareness.posts import POST_RENDERER, PREVIEW_RENDERER, render_post, render_preview
 from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation import (
@@ -35,8 +40,11 @@ from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
-COMMANDS = {"pledge": pledge.on_command}
-PREFIXES = {"pledge.": (pledge.on_action, pledge.on_form)}
+COMMANDS = {"pledge": pledge.on_command, "awareness": awareness.on_command}
+PREFIXES = {
+    "pledge.": (pledge.on_action, pledge.on_form),
+    "awareness.": (awareness.on_action, awareness.on_form),
+}
 GREETING = (
     "Hello! I help leaders keep the IP Inclusive Senior Leaders' Pledge.\n"
     "Type /pledge to sign it or see your pledge, or /pledge help for everything I can do."
@@ -45,20 +53,35 @@ SORRY = "Sorry, something went wrong on my side and nothing was changed. Please 
 
 
 class Bot:
-    def __init__(self, store: Store, clock: Clock, settings: Settings, pledge: Pledge) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        settings: Settings,
+        pledge: Pledge,
+        calendar: Calendar = EMPTY_CALENDAR,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.settings = settings
         self.pledge = pledge
+        self.calendar = calendar
+
+    def _turn(self, session: Session, event: Event) -> Turn:
+        return Turn(session, event, self.clock.now(), self.settings, self.pledge, self.calendar)
 
     def renderers(self) -> dict[str, Renderer]:
         """What the outbox calls to render queued messages when their turn comes."""
-        return {CHECKIN_RENDERER: partial(render_outgoing, self.pledge)}
+        return {
+            CHECKIN_RENDERER: partial(render_outgoing, self.pledge),
+            POST_RENDERER: partial(render_post, self.calendar),
+            PREVIEW_RENDERER: partial(render_preview, self.calendar),
+        }
 
     def handle(self, event: Event) -> list[Reply]:
         try:
             with self.store.session() as session:
-                turn = Turn(session, event, self.clock.now(), self.settings, self.pledge)
+                turn = self._turn(session, event)
                 return self._route(turn)
         except Exception:
             log.exception("handling a %s event failed", event.type)
@@ -69,9 +92,7 @@ class Bot:
         try:
             with self.store.session() as session:
                 event = CommandEvent(actor=actor, name="pledge")
-                return pledge.home(
-                    Turn(session, event, self.clock.now(), self.settings, self.pledge)
-                )
+                return pledge.home(self._turn(session, event))
         except Exception:
             log.exception("building a home page failed")
             return text_message(SORRY)

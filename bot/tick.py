@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
+from bot.awareness.due import queue_awareness
 from bot.clock import as_utc
 from bot.config import Settings
 from bot.pledge.due import queue_checkins, queue_reminders
@@ -20,12 +22,18 @@ from bot.store import Store
 class TickReport:
     checkins: int
     reminders: int
+    awareness: int = 0
 
 
-def tick(store: Store, now: datetime, settings: Settings) -> TickReport:
+def tick(
+    store: Store, now: datetime, settings: Settings, calendar: Calendar = EMPTY_CALENDAR
+) -> TickReport:
+    """Queue what is due; each feature in its own transaction, so one cannot hold up another."""
     now = as_utc(now)
     with store.session() as session:
         checkins = queue_checkins(session, now, settings)
     with store.session() as session:
         reminders = queue_reminders(session, now, settings)
-    return TickReport(checkins=checkins, reminders=reminders)
+    with store.session() as session:
+        posts = queue_awareness(session, now, settings, calendar)
+    return TickReport(checkins=checkins, reminders=reminders, awareness=posts)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
 from bot.config import Settings
 from bot.conversation import Actor, Event, Message, Say
 from bot.people import is_admin
@@ -20,6 +21,7 @@ class Turn:
     now: datetime
     settings: Settings
     pledge: Pledge
+    calendar: Calendar = EMPTY_CALENDAR
 
     @property
     def actor(self) -> Actor:

@@ -32,6 +32,7 @@ from bot.conversation import (
     Message,
     MessageEvent,
     OpenForm,
+    Place,
     Reply,
     Say,
     Update,
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 
 HELP = """Console commands:
   /as NAME          speak as someone else (a leader, an admin, ...)
+  /in #CHANNEL      speak in a channel (as for /awareness subscribe); /in dm to go back
   /clock WHEN       move the clock: /clock 2027-03-08T09:00 (UTC) or /clock +7d, +3h, +30m;
                     whatever falls due then is sent at once
   NUMBER            press the button with that number
@@ -100,6 +102,7 @@ class ConsoleChat:
         self.forms: dict[str, _PendingForm] = {}
         self.lock = threading.RLock()
         self.speaker = self._actor(speaker)
+        self.place = Place()
 
     # --- people and output -----------------------------------------------------------------
 
@@ -161,6 +164,8 @@ class ConsoleChat:
             self._print(HELP)
         elif word == "/as":
             self._switch(rest)
+        elif word == "/in":
+            self._move(rest)
         elif word == "/clock":
             self._move_clock(rest)
         elif word == "/cancel":
@@ -172,9 +177,11 @@ class ConsoleChat:
             self._press(int(text))
         elif text.startswith("/") and len(text) > 1:
             name, _, args = text[1:].partition(" ")
-            self._event(CommandEvent(actor=self.speaker, name=name, args=args.strip()))
+            self._event(
+                CommandEvent(actor=self.speaker, place=self.place, name=name, args=args.strip())
+            )
         elif text:
-            self._event(MessageEvent(actor=self.speaker, text=text))
+            self._event(MessageEvent(actor=self.speaker, place=self.place, text=text))
         return True
 
     def _switch(self, name: str) -> None:
@@ -186,6 +193,15 @@ class ConsoleChat:
         pending = self.forms.get(self.speaker.user_id)
         if pending:
             self._ask(pending)
+
+    def _move(self, where: str) -> None:
+        name = clean(where).lower()
+        if name in ("", "dm", "direct"):
+            self.place = Place()
+            self._print("(you are in your direct conversation with the bot)")
+            return
+        self.place = Place(kind="channel", id="#" + name.lstrip("#")[:60])
+        self._print(f"(you are in {self.place.id})")
 
     def _move_clock(self, when: str) -> None:
         try:
@@ -201,7 +217,14 @@ class ConsoleChat:
         if button is None:
             self._print(f"There is no button {number}.")
             return
-        self._event(ActionEvent(actor=self.speaker, action_id=button.action_id, value=button.value))
+        self._event(
+            ActionEvent(
+                actor=self.speaker,
+                place=self.place,
+                action_id=button.action_id,
+                value=button.value,
+            )
+        )
 
     def _event(self, event: Event) -> None:
         for reply in self.handle(event):
@@ -249,6 +272,7 @@ class ConsoleChat:
         self._event(
             FormEvent(
                 actor=self.speaker,
+                place=self.place,
                 form_id=pending.form.form_id,
                 context=pending.form.context,
                 values=pending.values,

@@ -1,0 +1,1 @@
+"""Awareness dates: a calendar computed by well-kept libraries, posted to subscribed channels."""

@@ -1,0 +1,199 @@
+"""The shipped awareness calendar: the dates it gives for 2026-2028, and the content rules.
+
+Expected dates are the published ones, to the best of current knowledge. Where they could be
+checked against an independent source they were; the rest are the libraries' own tables:
+
+- Fixed dates, nth weekdays, whole months and Easter are arithmetic and certain.
+- Hebrew dates (Passover, Rosh Hashanah, Yom Kippur, Hanukkah) follow the fixed Hebrew
+  calendar, so they are certain; observance begins the evening before each date.
+- Islamic dates are the Umm al-Qura calendar's (hijridate). They were not confirmed against an
+  independent source for 2027 and 2028, and communities that follow local moon sighting may
+  keep a day earlier or later.
+- Chinese New Year, Korean New Year (Seollal), Diwali, Holi and Vaisakhi come from the
+  `holidays` package. Seollal falls a day after Chinese New Year in 2027 and 2028 because the
+  new moon comes just after midnight Korean time but before midnight in China; the rule is
+  well documented, but the 2027 and 2028 dates themselves were not confirmed by search. Some
+  Indian states kept Holi on 3 March in 2026.
+- South Asian Heritage Month moved to 1-31 July from 2026 (announced by its organisers; it ran
+  18 July-17 August from 2020 to 2025).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import yaml
+
+import content
+from bot.awareness.calendar import Calendar, load_calendar, occurrences
+
+PATH = content.path("awareness.yaml")
+
+
+@pytest.fixture(scope="module")
+def calendar() -> Calendar:
+    return load_calendar([PATH])
+
+
+@pytest.fixture(scope="module")
+def raw_entries() -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = yaml.safe_load(PATH.read_text(encoding="utf-8"))["entries"]
+    return entries
+
+
+def spans_starting_in(calendar: Calendar, entry_id: str, year: int) -> list[tuple[date, date]]:
+    """(start, end) of each occurrence of ``entry_id`` that starts in ``year``."""
+    found = occurrences(calendar, date(year, 1, 1), date(year, 12, 31))
+    return [(o.start, o.end) for o in found if o.entry.id == entry_id and o.start.year == year]
+
+
+D = date
+EXPECTED = [
+    # Fixed day.
+    ("international-womens-day", D(2026, 3, 8), D(2026, 3, 8)),
+    ("international-womens-day", D(2027, 3, 8), D(2027, 3, 8)),
+    ("international-womens-day", D(2028, 3, 8), D(2028, 3, 8)),
+    # Nth weekday: the first Thursday of February.
+    ("time-to-talk-day", D(2026, 2, 5), D(2026, 2, 5)),
+    ("time-to-talk-day", D(2027, 2, 4), D(2027, 2, 4)),
+    ("time-to-talk-day", D(2028, 2, 3), D(2028, 2, 3)),
+    # Whole months, including February in a leap year.
+    ("lgbt-history-month-uk", D(2026, 2, 1), D(2026, 2, 28)),
+    ("lgbt-history-month-uk", D(2027, 2, 1), D(2027, 2, 28)),
+    ("lgbt-history-month-uk", D(2028, 2, 1), D(2028, 2, 29)),
+    ("black-history-month-uk", D(2026, 10, 1), D(2026, 10, 31)),
+    ("black-history-month-uk", D(2027, 10, 1), D(2027, 10, 31)),
+    ("black-history-month-uk", D(2028, 10, 1), D(2028, 10, 31)),
+    ("south-asian-heritage-month", D(2026, 7, 1), D(2026, 7, 31)),
+    ("south-asian-heritage-month", D(2027, 7, 1), D(2027, 7, 31)),
+    ("south-asian-heritage-month", D(2028, 7, 1), D(2028, 7, 31)),
+    # A fixed span across two months.
+    ("hispanic-heritage-month", D(2026, 9, 15), D(2026, 10, 15)),
+    ("hispanic-heritage-month", D(2027, 9, 15), D(2027, 10, 15)),
+    ("hispanic-heritage-month", D(2028, 9, 15), D(2028, 10, 15)),
+    # Islamic (Umm al-Qura). Ramadan is listed for 29 days so that it never overlaps Eid.
+    ("ramadan", D(2026, 2, 18), D(2026, 3, 18)),
+    ("ramadan", D(2027, 2, 8), D(2027, 3, 8)),
+    ("ramadan", D(2028, 1, 28), D(2028, 2, 25)),
+    ("eid-al-fitr", D(2026, 3, 20), D(2026, 3, 20)),
+    ("eid-al-fitr", D(2027, 3, 9), D(2027, 3, 9)),
+    ("eid-al-fitr", D(2028, 2, 26), D(2028, 2, 26)),
+    ("eid-al-adha", D(2026, 5, 27), D(2026, 5, 27)),
+    ("eid-al-adha", D(2027, 5, 16), D(2027, 5, 16)),
+    ("eid-al-adha", D(2028, 5, 5), D(2028, 5, 5)),
+    # Hebrew: Passover lasts eight days outside Israel, Rosh Hashanah two.
+    ("passover", D(2026, 4, 2), D(2026, 4, 9)),
+    ("passover", D(2027, 4, 22), D(2027, 4, 29)),
+    ("passover", D(2028, 4, 11), D(2028, 4, 18)),
+    ("rosh-hashanah", D(2026, 9, 12), D(2026, 9, 13)),
+    ("rosh-hashanah", D(2027, 10, 2), D(2027, 10, 3)),
+    ("rosh-hashanah", D(2028, 9, 21), D(2028, 9, 22)),
+    ("yom-kippur", D(2026, 9, 21), D(2026, 9, 21)),
+    ("yom-kippur", D(2027, 10, 11), D(2027, 10, 11)),
+    ("yom-kippur", D(2028, 9, 30), D(2028, 9, 30)),
+    ("hanukkah", D(2026, 12, 5), D(2026, 12, 12)),
+    ("hanukkah", D(2027, 12, 25), D(2028, 1, 1)),
+    ("hanukkah", D(2028, 12, 13), D(2028, 12, 20)),
+    # Chinese and Korean New Year: the same day in 2026, a day apart in 2027 and 2028. The
+    # holidays package lists three days of Spring Festival; the entry is its first day only.
+    ("lunar-new-year", D(2026, 2, 17), D(2026, 2, 17)),
+    ("lunar-new-year", D(2027, 2, 6), D(2027, 2, 6)),
+    ("lunar-new-year", D(2028, 1, 26), D(2028, 1, 26)),
+    ("korean-new-year", D(2026, 2, 17), D(2026, 2, 17)),
+    ("korean-new-year", D(2027, 2, 7), D(2027, 2, 7)),
+    ("korean-new-year", D(2028, 1, 27), D(2028, 1, 27)),
+    # Hindu and Sikh festivals (Vaisakhi is an optional holiday, sometimes under a shared name).
+    ("diwali", D(2026, 11, 8), D(2026, 11, 8)),
+    ("diwali", D(2027, 10, 29), D(2027, 10, 29)),
+    ("diwali", D(2028, 10, 17), D(2028, 10, 17)),
+    ("holi", D(2026, 3, 4), D(2026, 3, 4)),
+    ("holi", D(2027, 3, 22), D(2027, 3, 22)),
+    ("holi", D(2028, 3, 11), D(2028, 3, 11)),
+    ("vaisakhi", D(2026, 4, 14), D(2026, 4, 14)),
+    ("vaisakhi", D(2027, 4, 14), D(2027, 4, 14)),
+    ("vaisakhi", D(2028, 4, 13), D(2028, 4, 13)),
+    # Western Easter Sunday.
+    ("easter", D(2026, 4, 5), D(2026, 4, 5)),
+    ("easter", D(2027, 3, 28), D(2027, 3, 28)),
+    ("easter", D(2028, 4, 16), D(2028, 4, 16)),
+]
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "start", "end"),
+    EXPECTED,
+    ids=[f"{entry_id}-{start.year}" for entry_id, start, _ in EXPECTED],
+)
+def test_the_calendar_gives_the_published_dates(
+    calendar: Calendar, entry_id: str, start: date, end: date
+) -> None:
+    assert spans_starting_in(calendar, entry_id, start.year) == [(start, end)]
+
+
+def test_south_asian_heritage_month_uses_the_new_dates_only_from_2026(calendar: Calendar) -> None:
+    assert spans_starting_in(calendar, "south-asian-heritage-month", 2025) == []
+
+
+def test_black_history_month_is_a_separate_entry_for_each_country(calendar: Calendar) -> None:
+    us_february = {o.entry.id for o in occurrences(calendar, D(2027, 2, 1), D(2027, 2, 28), "us")}
+    assert "black-history-month-us" in us_february
+    assert "black-history-month-ca" not in us_february
+    us_october = {o.entry.id for o in occurrences(calendar, D(2027, 10, 1), D(2027, 10, 31), "us")}
+    assert "black-history-month-uk" not in us_october
+    assert "lgbt-history-month-us" in us_october
+    uk_october = {o.entry.id for o in occurrences(calendar, D(2027, 10, 1), D(2027, 10, 31), "uk")}
+    assert {"black-history-month-uk", "world-mental-health-day"} <= uk_october
+
+
+def test_remembrance_days_are_commemorated(calendar: Calendar) -> None:
+    tones = {entry.id: entry.tone for entry in calendar.entries}
+    assert tones["holocaust-memorial-day"] == "commemorate"
+    assert tones["transgender-day-of-remembrance"] == "commemorate"
+    assert tones["yom-kippur"] != "celebrate"
+
+
+def test_there_are_at_least_forty_entries_with_unique_ids(
+    calendar: Calendar, raw_entries: list[dict[str, Any]]
+) -> None:
+    ids = [entry["id"] for entry in raw_entries]
+    assert len(ids) >= 40
+    assert len(set(ids)) == len(ids)
+    assert len(calendar.entries) == len(ids)
+
+
+def test_every_entry_has_a_link_a_tone_and_two_or_three_actions(
+    raw_entries: list[dict[str, Any]],
+) -> None:
+    for entry in raw_entries:
+        assert entry["link"].startswith("https://"), entry["id"]
+        assert entry["tone"] in {"celebrate", "mark", "commemorate"}, entry["id"]
+        assert 2 <= len(entry["actions"]) <= 3, entry["id"]
+        assert entry["description"].strip(), entry["id"]
+
+
+def test_no_description_or_action_says_happy(raw_entries: list[dict[str, Any]]) -> None:
+    for entry in raw_entries:
+        for text in [entry["description"], *entry["actions"]]:
+            assert "happy" not in text.lower(), entry["id"]
+
+
+def test_organiser_dates_cover_2026_to_2028_and_say_where_they_come_from(
+    raw_entries: list[dict[str, Any]],
+) -> None:
+    organised = [e for e in raw_entries if e["rule"]["type"] == "organiser"]
+    assert {e["id"] for e in organised} >= {
+        "neurodiversity-celebration-week",
+        "national-inclusion-week",
+        "social-mobility-day",
+        "careers-in-ideas-week",
+        "uk-disability-history-month",
+        "inter-faith-week",
+    }
+    for entry in organised:
+        dates = entry["rule"]["dates"]
+        assert {2026, 2027, 2028} <= set(dates), entry["id"]
+        for span in dates.values():
+            assert isinstance(span["confirmed"], bool), entry["id"]
+            assert span["source"].strip(), entry["id"]
