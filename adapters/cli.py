@@ -17,6 +17,7 @@ from typing import Any, BinaryIO, TextIO
 
 import click
 
+import content
 from adapters.console.chat import ConsoleChat, parse_when
 from adapters.console.jsonl import JsonLinesChat
 from adapters.runtime import (
@@ -32,12 +33,17 @@ from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.conversation import Address
 from bot.people import add_admin, list_admins, remove_admin
 from bot.pledge.reports import EXPORT_COLUMNS, export_rows
+from bot.reports import registry
+from bot.reports.desk import load_categories
+from bot.reports.secrets import new_key
+from bot.reports.storage import rekey
+from bot.text import clean
 
 
 @contextmanager
-def _runtime(clock: Any = None) -> Iterator[Runtime]:
+def _runtime(clock: Any = None, *, reports: bool = True) -> Iterator[Runtime]:
     try:
-        runtime = build(clock or SystemClock())
+        runtime = build(clock or SystemClock(), reports=reports)
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
     try:
@@ -117,20 +123,25 @@ def _converse(chat: ConsoleChat, runtime: Runtime, interactive: bool) -> None:
     help="Who speaks first in the console.",
 )
 def run(speaker: str) -> None:
-    """Run the bot: serve Slack when its credentials are set, else open the console chat."""
+    """Run the bot: serve Slack and Teams, whichever are configured, on one web server;
+    with neither, open the console chat."""
     try:
         settings = load_settings()
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
-    if not settings.slack_enabled:
+    if not (settings.slack_enabled or settings.teams_enabled):
         _console(jsonl=False, speaker=speaker)
         return
-    from adapters.slack.wiring import attach_slack
+    from adapters.teams.wiring import attach_teams
     from adapters.web import Server
 
     with _runtime(SystemClock()) as runtime:
         server = Server(runtime)
-        attach_slack(server, runtime.bot, runtime.settings)
+        if settings.slack_enabled:
+            from adapters.slack.wiring import attach_slack
+
+            attach_slack(server, runtime.bot, runtime.settings)
+        attach_teams(server, runtime.bot, runtime.settings)  # refuses requests if not configured
         asyncio.run(server.run(runtime.settings.port))
 
 
@@ -199,7 +210,7 @@ def admins() -> None:
 
 
 def _with_store(action: Callable[[Runtime], None]) -> None:
-    with _runtime() as runtime:
+    with _runtime(reports=False) as runtime:
         action(runtime)
 
 
@@ -289,6 +300,109 @@ def export_checkins(fmt: str, out: TextIO) -> None:
             _write(export_rows(session), fmt, out)
 
     _with_store(act)
+
+
+@main.group()
+def handlers() -> None:
+    """Designated report handlers and escalation contacts."""
+
+
+@handlers.command("add")
+@click.argument("address")
+@click.option(
+    "--category",
+    "categories",
+    default="",
+    help="Comma-separated categories, e.g. racism,bullying (see content/).",
+)
+@click.option("--escalation", is_flag=True, help="An escalation contact (sees every case).")
+@click.option(
+    "--name",
+    default="",
+    help="The name reporters see if they want to leave this handler out of their report.",
+)
+def handlers_add(address: str, categories: str, escalation: bool, name: str) -> None:
+    """Make ADDRESS (e.g. slack:T0123:U0456) a handler of some categories."""
+    who = _address(address)
+    wanted = [c.strip() for c in categories.split(",") if c.strip()]
+    if not wanted and not escalation:
+        raise click.BadParameter("give --category or --escalation", param_hint="--category")
+
+    def act(runtime: Runtime) -> None:
+        known = [
+            c.id
+            for c in load_categories(
+                runtime.settings.content_file(
+                    "report_categories.yaml", content.path("report_categories.yaml")
+                )
+            )
+        ]
+        unknown = [c for c in wanted if c not in known]
+        if unknown:
+            raise click.BadParameter(
+                f"unknown category {unknown[0]}; known: {', '.join(known)}", param_hint="--category"
+            )
+        with runtime.store.session() as session:
+            handler = registry.add(session, who, wanted, escalation, clean(name)[:200])
+            click.echo(
+                f"{who} handles {', '.join(handler.categories) or 'no categories'}"
+                f"{' and is an escalation contact' if handler.escalation else ''}."
+            )
+
+    _with_store(act)
+
+
+@handlers.command("list")
+def handlers_list() -> None:
+    """List handlers, their categories, and the escalation contacts."""
+
+    def act(runtime: Runtime) -> None:
+        with runtime.store.session() as session:
+            rows = registry.everyone(session)
+            for h in rows:
+                click.echo(
+                    f"{registry.address(h)}\t{','.join(h.categories) or '-'}\t"
+                    f"{'escalation' if h.escalation else ''}\t{h.name}"
+                )
+        if not rows:
+            click.echo("No handlers yet: inclusion-bot handlers add ADDRESS --category racism")
+
+    _with_store(act)
+
+
+@handlers.command("remove")
+@click.argument("address")
+def handlers_remove(address: str) -> None:
+    """Stop ADDRESS handling reports."""
+    who = _address(address)
+
+    def act(runtime: Runtime) -> None:
+        with runtime.store.session() as session:
+            done = registry.remove(session, who)
+        click.echo(f"{who} is no longer a handler." if done else f"{who} was not a handler.")
+
+    _with_store(act)
+
+
+@main.group()
+def reports() -> None:
+    """Report encryption keys."""
+
+
+@reports.command("new-key")
+def reports_new_key() -> None:
+    """Print a new key for REPORTS_KEY (to rotate: put it first, run rekey, drop the old)."""
+    click.echo(new_key())
+
+
+@reports.command("rekey")
+def reports_rekey() -> None:
+    """Re-encrypt every report with the first key in REPORTS_KEY."""
+    with _runtime() as runtime:
+        assert runtime.bot.reports is not None
+        with runtime.store.session() as session:
+            count = rekey(session, runtime.bot.reports.vault)
+        click.echo(f"Re-encrypted {count} item(s) with the newest key.")
 
 
 @main.group()
@@ -387,6 +501,50 @@ def slack_manifest(url: str | None, socket_mode: bool) -> None:
         click.echo(manifest_yaml(url, socket_mode), nl=False)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--url") from None
+
+
+@main.group()
+def teams() -> None:
+    """Microsoft Teams set-up."""
+
+
+@teams.command("package")
+@click.option("--app-id", required=True, help="The Azure Bot's Microsoft App ID (a GUID).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    default="inclusion-bot-teams.zip",
+    show_default=True,
+    help="Where to write the app package.",
+)
+@click.option("--url", help="The bot's public base URL, e.g. https://bot.example.org.")
+@click.option("--website-url", help="Your organisation's page about the bot (https).")
+@click.option("--privacy-url", help="Your privacy notice (https; default: the website URL).")
+@click.option("--terms-url", help="Your terms of use (https; default: the website URL).")
+def teams_package(
+    app_id: str,
+    out: str,
+    url: str | None,
+    website_url: str | None,
+    privacy_url: str | None,
+    terms_url: str | None,
+) -> None:
+    """Build the Teams app package (manifest.json and icons) to sideload or upload."""
+    from adapters.teams.manifest import DEFAULT_WEBSITE, manifest, package
+
+    try:
+        data = manifest(
+            app_id,
+            bot_url=url,
+            website_url=website_url or DEFAULT_WEBSITE,
+            privacy_url=privacy_url,
+            terms_url=terms_url,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    with open(out, "wb") as file:
+        file.write(package(data))
+    click.echo(f"Wrote {out}: upload it in Teams (Apps > Manage your apps > Upload an app).")
 
 
 if __name__ == "__main__":

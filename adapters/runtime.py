@@ -19,9 +19,13 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.outbox import Dispatcher, DrainReport, Sender
 from bot.pledge.content import Pledge, load_pledge
+from bot.reports.desk import Desk, load_categories
+from bot.reports.secrets import Vault, VaultError, new_key
 from bot.router import Bot
 from bot.store import SchemaOutOfDate, Store, StoreUnreachable
 from bot.tick import TickReport, tick
+
+log = logging.getLogger(__name__)
 
 
 class ConfigurationError(Exception):
@@ -80,6 +84,50 @@ def load_awareness(settings: Settings) -> Calendar:
         ) from None
 
 
+def load_reports(settings: Settings) -> Desk:
+    """The reports desk: its encryption keys and categories.
+
+    REPORTS_KEY is required with an external database; the embedded default makes one in the
+    data directory (readable only by its owner) and says so, so a first run just works.
+    """
+    keys = [
+        k.strip()
+        for k in (settings.reports_key.get_secret_value() if settings.reports_key else "").split(
+            ","
+        )
+        if k.strip()
+    ]
+    if not keys:
+        if not settings.embedded_database:
+            raise ConfigurationError(
+                "REPORTS_KEY is required with DATABASE_URL: make one with "
+                "`inclusion-bot reports new-key` and keep it out of the database's backups"
+            )
+        path = settings.data_dir / "reports.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(new_key() + "\n", encoding="utf-8")
+            log.warning(
+                "No REPORTS_KEY: generated one at %s. Back it up; without it reports "
+                "cannot be read.",
+                path,
+            )
+        keys = [path.read_text(encoding="utf-8").strip()]
+    try:
+        vault = Vault.from_keys(keys)
+    except VaultError as exc:
+        raise ConfigurationError(str(exc)) from None
+    categories_file = settings.content_file(
+        "report_categories.yaml", content.path("report_categories.yaml")
+    )
+    try:
+        categories = load_categories(categories_file)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigurationError(f"Cannot read {categories_file}: {exc}") from None
+    return Desk(vault, categories, settings.reports_per_hour)
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -105,7 +153,9 @@ class Runtime:
         return report, dispatcher.drain()
 
 
-def build(clock: Clock, settings: Settings | None = None) -> Runtime:
+def build(clock: Clock, settings: Settings | None = None, *, reports: bool = True) -> Runtime:
+    """Everything a process needs. Operators' tools that never touch reports (admins,
+    export) pass ``reports=False`` and so need no REPORTS_KEY."""
     settings = settings or load_settings()
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -115,4 +165,6 @@ def build(clock: Clock, settings: Settings | None = None) -> Runtime:
     store = open_store(settings)
     with store.session() as session:
         recheck_all(session, clock.now())
-    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge, calendar))
+    desk = load_reports(settings) if reports else None
+    bot = Bot(store, clock, settings, pledge, calendar, desk)
+    return Runtime(settings, store, pledge, clock, bot)

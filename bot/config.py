@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Annotated
 
 import platformdirs
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.conversation import Address
 from bot.timezones import UnknownTimeZone, parse_local_time, zone
+
+#: How an Azure Bot authenticates (the "Type of App" chosen when it was created).
+TEAMS_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 
 def _default_data_dir() -> Path:
@@ -54,6 +57,22 @@ class Settings(BaseSettings):
     #: A folder of the organisation's own awareness YAML files (add or override entries).
     awareness_dir: Path | None = None
 
+    #: Fernet keys for report content, comma-separated, newest first (rotation: add a new key
+    #: in front, run `inclusion-bot reports rekey`, then drop the old one).
+    reports_key: SecretStr | None = None
+    reports_policy_url: str | None = None
+    #: Handlers' alert of a new case comes a random number of minutes within this window later.
+    reports_alert_delay_minutes: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [5, 30]
+    )
+    #: Internal target for acknowledging a case, in working days (the law's limit is 7 days).
+    reports_ack_target_days: int = Field(default=2, ge=1, le=7)
+    reports_retention_days: int = Field(default=365, ge=30)
+    #: A private channel for handlers' alerts instead of direct messages.
+    reports_handlers_channel: str | None = None
+    #: Reports one person may file per hour (counted in memory, by a keyed hash, never stored).
+    reports_per_hour: int = Field(default=5, ge=1)
+
     #: The bot's one web server (Slack's /slack/events, Teams' /api/messages, /healthz).
     port: int = Field(default=3000, ge=1, le=65535)
     slack_bot_token: SecretStr | None = None
@@ -63,6 +82,31 @@ class Settings(BaseSettings):
     #: Base URL of the Slack Web API: Slack's own unless set (GovSlack, a local test server).
     slack_api_url: str | None = None
 
+    #: Microsoft Teams: the Azure Bot registration, under the names the Azure portal and the
+    #: Bot Framework samples use, so operators can paste them as they are.
+    microsoft_app_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("MicrosoftAppId", "microsoft_app_id")
+    )
+    microsoft_app_password: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MicrosoftAppPassword", "microsoft_app_password"),
+    )
+    #: MultiTenant, SingleTenant or UserAssignedMSI, as chosen when the Azure Bot was created.
+    microsoft_app_type: str = Field(
+        default="MultiTenant",
+        validation_alias=AliasChoices("MicrosoftAppType", "microsoft_app_type"),
+    )
+    microsoft_app_tenant_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MicrosoftAppTenantId", "microsoft_app_tenant_id"),
+    )
+    #: Serve Teams without an app id and without checking tokens: only for local testing with
+    #: the Bot Framework Emulator (a warning is logged at start-up).
+    teams_allow_unauthenticated: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("TEAMS_ALLOW_UNAUTHENTICATED", "teams_allow_unauthenticated"),
+    )
+
     _split = field_validator(
         "admins",
         "announcements_channel",
@@ -70,6 +114,18 @@ class Settings(BaseSettings):
         "awareness_regions",
         mode="before",
     )(_split_commas)
+
+    @field_validator("reports_alert_delay_minutes")
+    @classmethod
+    def _window(cls, value: list[int]) -> list[int]:
+        if len(value) != 2 or not 0 <= value[0] <= value[1]:
+            raise ValueError("give the shortest and longest delay in minutes, e.g. 5,30")
+        return value
+
+    @field_validator("reports_handlers_channel")
+    @classmethod
+    def _handlers_channel(cls, value: str | None) -> str | None:
+        return str(Address.parse(value, kind="channel")) if value else None
 
     @field_validator("awareness_post_time")
     @classmethod
@@ -110,6 +166,45 @@ class Settings(BaseSettings):
         if (self.slack_signing_secret or self.slack_app_token) and not self.slack_bot_token:
             raise ValueError("SLACK_SIGNING_SECRET and SLACK_APP_TOKEN need SLACK_BOT_TOKEN")
         return self
+
+    @field_validator(
+        "microsoft_app_id", "microsoft_app_tenant_id", "microsoft_app_password", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """An empty MicrosoftAppId= line in a .env file means "not set", not an app id of ""."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("microsoft_app_type")
+    @classmethod
+    def _app_type(cls, value: str) -> str:
+        known = {t.lower(): t for t in TEAMS_APP_TYPES}
+        if value.strip().lower() not in known:
+            raise ValueError(f"must be one of {', '.join(TEAMS_APP_TYPES)}")
+        return known[value.strip().lower()]
+
+    @model_validator(mode="after")
+    def _teams_complete(self) -> Settings:
+        if not self.microsoft_app_id:
+            if self.microsoft_app_password or self.microsoft_app_tenant_id:
+                raise ValueError(
+                    "MicrosoftAppPassword and MicrosoftAppTenantId need MicrosoftAppId"
+                )
+            return self
+        if self.microsoft_app_type != "UserAssignedMSI" and not self.microsoft_app_password:
+            raise ValueError(
+                f"MicrosoftAppId needs MicrosoftAppPassword ({self.microsoft_app_type} app)"
+            )
+        if self.microsoft_app_type != "MultiTenant" and not self.microsoft_app_tenant_id:
+            raise ValueError(
+                f"MicrosoftAppType {self.microsoft_app_type} needs MicrosoftAppTenantId"
+            )
+        return self
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Teams is served with an app id, or without one only when explicitly allowed."""
+        return bool(self.microsoft_app_id) or self.teams_allow_unauthenticated
 
     @property
     def slack_enabled(self) -> bool:

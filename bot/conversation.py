@@ -246,6 +246,13 @@ class Form(_Model):
     fields: list[FormField]
     submit_label: str = Field(default="Submit", max_length=24)
     context: str = Field(default="", max_length=3000)
+    #: Who submits this form must stay unknown (reports): adapters must not look the person
+    #: up, log the submission, put anything identifying in the form's round trip, or leave
+    #: the reply in message history (show it in the form's own confirmation view, or
+    #: ephemerally). The core uses the actor in memory only, for a keyed-hash rate limit,
+    #: or to record it when the field named ``identity_field`` says "yes".
+    anonymous: bool = False
+    identity_field: str | None = None
 
 
 # --- replies to an event -----------------------------------------------------------------------

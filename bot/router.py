@@ -13,6 +13,7 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
+from bot import redaction
 from bot.awareness import commands as awareness
 from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
 from bot.awareness.posts import POST_RENDERER, PREVIEW_RENDERER, render_post, render_preview
@@ -34,16 +35,24 @@ from bot.outbox import Renderer
 from bot.pledge import commands as pledge
 from bot.pledge.checkins import CHECKIN_RENDERER, render_outgoing
 from bot.pledge.content import Pledge
+from bot.reports import commands as reports
+from bot.reports.desk import Desk
+from bot.reports.intake import FILE_FORM, NOT_RECEIVED
 from bot.store import Store
 from bot.text import clean
 from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
-COMMANDS = {"pledge": pledge.on_command, "awareness": awareness.on_command}
+COMMANDS = {
+    "pledge": pledge.on_command,
+    "awareness": awareness.on_command,
+    "report": reports.on_command,
+}
 PREFIXES = {
     "pledge.": (pledge.on_action, pledge.on_form),
     "awareness.": (awareness.on_action, awareness.on_form),
+    "report.": (reports.on_action, reports.on_form),
 }
 GREETING = (
     "Hello! I help leaders keep the IP Inclusive Senior Leaders' Pledge.\n"
@@ -60,15 +69,26 @@ class Bot:
         settings: Settings,
         pledge: Pledge,
         calendar: Calendar = EMPTY_CALENDAR,
+        reports: Desk | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.settings = settings
         self.pledge = pledge
         self.calendar = calendar
+        self.reports = reports
+        redaction.install()
 
     def _turn(self, session: Session, event: Event) -> Turn:
-        return Turn(session, event, self.clock.now(), self.settings, self.pledge, self.calendar)
+        return Turn(
+            session,
+            event,
+            self.clock.now(),
+            self.settings,
+            self.pledge,
+            self.calendar,
+            self.reports,
+        )
 
     def renderers(self) -> dict[str, Renderer]:
         """What the outbox calls to render queued messages when their turn comes."""
@@ -85,6 +105,8 @@ class Bot:
                 return self._route(turn)
         except Exception:
             log.exception("handling a %s event failed", event.type)
+            if isinstance(event, FormEvent) and event.form_id == FILE_FORM:
+                return [Say(message=text_message(NOT_RECEIVED), ephemeral=True)]
             return [Say(message=text_message(SORRY), ephemeral=True)]
 
     def home(self, actor: Actor) -> Message:

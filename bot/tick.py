@@ -15,6 +15,7 @@ from bot.awareness.due import queue_awareness
 from bot.clock import as_utc
 from bot.config import Settings
 from bot.pledge.due import queue_checkins, queue_reminders
+from bot.reports.due import queue_reports
 from bot.store import Store
 
 
@@ -23,6 +24,7 @@ class TickReport:
     checkins: int
     reminders: int
     awareness: int = 0
+    reports: int = 0
 
 
 def tick(
@@ -36,4 +38,6 @@ def tick(
         reminders = queue_reminders(session, now, settings)
     with store.session() as session:
         posts = queue_awareness(session, now, settings, calendar)
-    return TickReport(checkins=checkins, reminders=reminders, awareness=posts)
+    with store.session() as session:
+        notices = queue_reports(session, now, settings)
+    return TickReport(checkins=checkins, reminders=reminders, awareness=posts, reports=notices)

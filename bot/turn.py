@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.conversation import Actor, Event, Message, Say
 from bot.people import is_admin
 from bot.pledge.content import Pledge
+from bot.reports.desk import Desk
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Turn:
     settings: Settings
     pledge: Pledge
     calendar: Calendar = EMPTY_CALENDAR
+    reports: Desk | None = None
 
     @property
     def actor(self) -> Actor:

@@ -206,3 +206,95 @@ class AwarenessOverride(Base):
     text: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str] = mapped_column(String(300))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReportHandler(Base):
+    """A designated person who receives reports of some categories, or an escalation contact."""
+
+    __tablename__ = "report_handlers"
+    __table_args__ = (UniqueConstraint("platform", "tenant", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    tenant: Mapped[str] = mapped_column(String(128), default="")
+    user_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(200), default="")  # shown to reporters to exclude
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    escalation: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReportCase(Base):
+    """A report. It holds only what the form asked for, sealed; never who sent it, never when
+    to the minute (only the date), unless the reporter chose to be identified."""
+
+    __tablename__ = "report_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    passphrase_hash: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(40))
+    platform: Mapped[str] = mapped_column(String(32))  # where handlers are alerted
+    tenant: Mapped[str] = mapped_column(String(128), default="")
+    received_on: Mapped[date] = mapped_column(Date())
+    content: Mapped[str | None] = mapped_column(Text)  # sealed JSON; None once purged
+    excluded: Mapped[list[int]] = mapped_column(JSON)  # handler ids the reporter excluded
+    status: Mapped[str] = mapped_column(String(16))  # new, acknowledged, investigating, ...
+    outcome: Mapped[str | None] = mapped_column(Text)  # sealed
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("report_handlers.id"))
+    acknowledged_on: Mapped[date | None] = mapped_column(Date())
+    closed_on: Mapped[date | None] = mapped_column(Date())
+    #: When handlers are next told (of the case, or of a reporter's reply): a random delay
+    #: after it happened, so the moment cannot be matched to who was online; cleared once told.
+    alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    alerted: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The next deadline reminder or escalation to look at.
+    deadline_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    deadline_stage: Mapped[str] = mapped_column(String(32), default="")
+    purged: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CaseMessage(Base):
+    """A message between handlers and the reporter, or a handler's private note; sealed."""
+
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("report_cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # to_reporter, from_reporter, note
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("report_handlers.id"))
+    body: Mapped[str | None] = mapped_column(Text)  # sealed; None once purged
+    sent_on: Mapped[date] = mapped_column(Date())
+
+
+class CaseAudit(Base):
+    """Append-only: who viewed or did what to a case, and when. The reporter's own entries
+    keep only the date, like everything else about them."""
+
+    __tablename__ = "case_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("report_cases.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(300))  # a handler's address, or "reporter"
+    action: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ConversationReference(Base):
+    """How to reach a user's direct chat or a channel on the bot's own initiative.
+
+    Teams only lets a bot message a conversation it has already been in, through the reference
+    Teams gave it there (service URL, conversation id, bot id). The adapter stores one for every
+    user and channel it meets and the outbox's sender reads it back; ``reference`` is the
+    platform's own JSON, opaque to the core.
+    """
+
+    __tablename__ = "conversation_references"
+    __table_args__ = (UniqueConstraint("platform", "tenant", "kind", "address_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    tenant: Mapped[str] = mapped_column(String(128), default="")
+    kind: Mapped[str] = mapped_column(String(16))  # user, channel: as in an Address
+    address_id: Mapped[str] = mapped_column(String(128))  # the Address id (29:…, 19:…@thread…)
+    reference: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

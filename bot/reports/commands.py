@@ -1,0 +1,176 @@
+"""``/report``: file a report, follow one up, and, for handlers and admins, the case list,
+handler management and anonymous trends."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.conversation import (
+    ActionEvent,
+    ActionsBlock,
+    Address,
+    Block,
+    Button,
+    FormEvent,
+    Message,
+    OpenForm,
+    Reply,
+    Say,
+    TextBlock,
+    text_message,
+)
+from bot.reports import cases, registry
+from bot.reports.desk import Desk
+from bot.reports.followup import FOLLOWUP_FORM, follow_up, followup_form
+from bot.reports.intake import FILE_FORM, NOT_RECEIVED, file, file_form
+from bot.store.models import ReportCase
+from bot.turn import Turn
+
+HELP = (
+    "/report: report racism or harassment, anonymously unless you choose otherwise\n"
+    "/report followup: read replies to your report and answer, with its reference and "
+    "passphrase\n"
+    "/report cases: the cases you handle (designated handlers)\n"
+    "/report handlers [add ADDRESS CATEGORIES [escalation] | remove ADDRESS]: "
+    "who handles what (admins)\n"
+    "/report trends: reports by category and month, small numbers hidden (admins)"
+)
+SMALL = 5  # counts under this are hidden: a small number can point at a person
+DISABLED = "Reporting is not set up here yet: ask your administrator to set REPORTS_KEY."
+
+
+def private(text: str, *more: str) -> Say:
+    return Say(message=text_message(text, *more), ephemeral=True)
+
+
+def on_command(turn: Turn, args: str) -> list[Reply]:
+    desk = turn.reports
+    if desk is None:
+        return [private(DISABLED)]
+    word, _, rest = args.strip().partition(" ")
+    word = word.lower()
+    if word == "":
+        return [OpenForm(form=file_form(turn, desk))]
+    if word == "followup":
+        return [OpenForm(form=followup_form())]
+    if word == "help":
+        return [private(HELP)]
+    if word == "cases":
+        return [_cases(turn)]
+    if word in ("handlers", "trends"):
+        if not turn.is_admin():
+            return [private("Only admins can do that.")]
+        return [_handlers(turn, rest) if word == "handlers" else _trends(turn, desk)]
+    return [private(f"I don't know “/report {word}”.", HELP)]
+
+
+def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
+    if turn.reports is None:
+        return [private(DISABLED)]
+    return cases.on_action(turn, turn.reports, action)
+
+
+def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
+    desk = turn.reports
+    if desk is None:
+        return [private(NOT_RECEIVED if form.form_id == FILE_FORM else DISABLED)]
+    if form.form_id == FILE_FORM:
+        return file(turn, desk, form)
+    if form.form_id == FOLLOWUP_FORM:
+        return follow_up(turn, desk, form)
+    return cases.on_form(turn, desk, form)
+
+
+def _cases(turn: Turn) -> Say:
+    handler = registry.find(turn.session, turn.actor.address)
+    if handler is None:
+        return private(cases.NOTHING)
+    visible = [
+        case
+        for case in turn.session.scalars(
+            select(ReportCase).where(ReportCase.status != "closed").order_by(ReportCase.id)
+        )
+        if registry.can_see(handler, case)
+    ]
+    if not visible:
+        return private("No open cases for you.")
+    blocks: list[Block] = [TextBlock(text="Open cases", style="heading")]
+    for case in visible:
+        blocks.append(
+            TextBlock(
+                text=f"{case.reference}: {case.category}, {cases.STATUSES[case.status].lower()}"
+            )
+        )
+        blocks.append(
+            ActionsBlock(
+                buttons=[
+                    Button(
+                        action_id="report.open", value=str(case.id), label=f"Open {case.reference}"
+                    )
+                ]
+            )
+        )
+    return Say(message=Message(blocks=blocks[:49]), ephemeral=True)
+
+
+def _handlers(turn: Turn, rest: str) -> Say:
+    words = rest.split()
+    if not words:
+        listed = [
+            f"{registry.address(h)}{' (' + h.name + ')' if h.name else ''}: "
+            f"{', '.join(h.categories) or 'no categories'}"
+            f"{'; escalation contact' if h.escalation else ''}"
+            for h in registry.everyone(turn.session)
+        ]
+        return private("Handlers:", "\n".join(listed) if listed else "None yet.")
+    action, *args = words
+    try:
+        who = Address.parse(args[0], kind="user") if args else None
+    except ValueError as exc:
+        return private(str(exc))
+    if who is None:
+        return private("Name an address, e.g. /report handlers add slack:T0123:U0456 racism")
+    if action == "remove":
+        done = registry.remove(turn.session, who)
+        return private(f"{who} is no longer a handler." if done else f"{who} was not a handler.")
+    if action == "add":
+        categories = [c for c in (args[1].split(",") if len(args) > 1 else []) if c]
+        known = {c.id for c in turn.reports.categories} if turn.reports else set()
+        unknown = [c for c in categories if c not in known and c != "escalation"]
+        if unknown:
+            return private(f"Unknown category {unknown[0]}; categories: {', '.join(sorted(known))}")
+        escalation = "escalation" in args[1:] or "escalation" in categories
+        registry.add(
+            turn.session, who, [c for c in categories if c != "escalation"], escalation, ""
+        )
+        return private(f"{who} handles {', '.join(categories) or 'escalations'}.")
+    return private(
+        "Use /report handlers, /report handlers add ADDRESS CATEGORIES or "
+        "/report handlers remove ADDRESS."
+    )
+
+
+def _trends(turn: Turn, desk: Desk) -> Say:
+    since = (turn.now.date().replace(day=1) - timedelta(days=335)).replace(day=1)
+    counts = Counter(
+        (row.category, row.received_on.strftime("%Y-%m"))
+        for row in turn.session.execute(
+            select(ReportCase.category, ReportCase.received_on).where(
+                ReportCase.received_on >= since
+            )
+        )
+    )
+    if not counts:
+        return private("No reports in the last twelve months.")
+    lines = []
+    for category in desk.categories:
+        months = sorted((m, n) for (c, m), n in counts.items() if c == category.id)
+        if months:
+            shown = ", ".join(
+                f"{m}: {n if n >= SMALL else f'fewer than {SMALL}'}" for m, n in months
+            )
+            lines.append(f"{category.label}: {shown}")
+    return private("Reports by category and month (counts under 5 are hidden):", "\n".join(lines))

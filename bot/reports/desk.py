@@ -1,0 +1,83 @@
+"""What the reports feature needs besides the database: the vault, the categories, and the
+in-memory limits that slow abuse without remembering anyone."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from cachetools import TTLCache
+from pydantic import BaseModel, Field
+
+from bot.conversation import Actor
+from bot.reports.secrets import Vault
+
+
+class Category(BaseModel):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    label: str
+    description: str
+
+
+def load_categories(path: Path) -> list[Category]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [Category.model_validate(item) for item in data["categories"]]
+
+
+class Limiter:
+    """Counts events per key in a sliding window, in memory only, with keys that are keyed
+    hashes (HMAC with a per-process random pepper) of user ids: it can slow an abuser down but
+    cannot tell anyone, not even a database dump, who filed what."""
+
+    def __init__(
+        self, limit: int, window_seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self.clock = clock
+        self._seen: TTLCache[str, list[float]] = TTLCache(
+            maxsize=100_000, ttl=window_seconds, timer=clock
+        )
+
+    def hit(self, key: str) -> bool:
+        """Record one event; False if ``key`` is already at its limit (nothing recorded)."""
+        now = self.clock()
+        recent = [t for t in self._seen.get(key, []) if now - t < self.window]
+        if len(recent) >= self.limit:
+            return False
+        self._seen[key] = [*recent, now]
+        return True
+
+    def blocked(self, key: str) -> bool:
+        now = self.clock()
+        return len([t for t in self._seen.get(key, []) if now - t < self.window]) >= self.limit
+
+
+@dataclass
+class Desk:
+    vault: Vault
+    categories: list[Category]
+    reports_per_hour: int = 5
+    rng: random.Random = field(default_factory=random.SystemRandom)
+    pepper: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    filed: Limiter = field(init=False)
+    guesses: Limiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.filed = Limiter(self.reports_per_hour, 3600)
+        self.guesses = Limiter(5, 900)
+
+    def tag(self, actor: Actor) -> str:
+        """A keyed hash of who is acting: the only form in which a reporter is ever held."""
+        who = f"{actor.platform}\0{actor.tenant}\0{actor.user_id}".encode()
+        return hmac.new(self.pepper, who, hashlib.sha256).hexdigest()
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)

@@ -1,0 +1,193 @@
+"""What reports have due at an instant: handlers' alerts, deadline reminders and escalations
+(EU Whistleblowing Directive 2019/1937, art. 9), and deleting content after retention.
+
+Alerts never carry a report's words (chat exports reach direct messages): they say a case
+exists, its category and the day it arrived, with a button that opens it privately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.conversation import ActionsBlock, Address, Button, Message, TextBlock
+from bot.outbox import Outgoing, queue
+from bot.pledge.wording import long_date
+from bot.reports import registry
+from bot.store.models import CaseMessage, ReportCase, ReportHandler
+
+ACK_LIMIT = timedelta(days=7)
+FEEDBACK_LIMIT = relativedelta(months=3)
+FEEDBACK_WARNING = timedelta(days=14)
+
+
+def add_working_days(day: date, days: int) -> date:
+    while days:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def _at(day: date) -> datetime:
+    """Deadlines fall at 09:00 UTC on their day: a working-hours nudge, not a midnight one."""
+    return datetime.combine(day, time(9), tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Step:
+    stage: str
+    at: datetime
+
+
+def next_step(case: ReportCase, settings: Settings) -> Step | None:
+    """The next deadline event for a case, after the stage it has reached."""
+    done = case.deadline_stage
+    if case.status == "new":
+        target = add_working_days(case.received_on, settings.reports_ack_target_days)
+        if done == "":
+            return Step("ack-reminder", _at(target))
+        if done == "ack-reminder":
+            return Step("ack-escalation", _at(case.received_on + ACK_LIMIT))
+        return None
+    if case.status in ("acknowledged", "investigating") and case.acknowledged_on:
+        due = case.acknowledged_on + FEEDBACK_LIMIT
+        if done in ("", "ack-reminder", "ack-escalation"):
+            return Step("feedback-reminder", _at(due - FEEDBACK_WARNING))
+        if done == "feedback-reminder":
+            return Step("feedback-escalation", _at(due))
+        return None
+    if case.status == "closed" and case.closed_on and not case.purged:
+        return Step("purge", _at(case.closed_on + timedelta(days=settings.reports_retention_days)))
+    return None
+
+
+def _notice(case: ReportCase, text: str) -> Message:
+    return Message(
+        blocks=[
+            TextBlock(text=text),
+            ActionsBlock(
+                buttons=[
+                    Button(
+                        action_id="report.open",
+                        value=str(case.id),
+                        label="Open the case",
+                        style="primary",
+                    )
+                ]
+            ),
+        ]
+    )
+
+
+def _send(
+    case: ReportCase, handlers: list[ReportHandler], settings: Settings, key: str, text: str
+) -> list[Outgoing]:
+    channel = settings.reports_handlers_channel
+    if channel:
+        address = Address.parse(channel, kind="channel")
+        if address.platform == case.platform:
+            return [Outgoing(f"{key}:channel", address, _notice(case, text))]
+    return [
+        Outgoing(f"{key}:{h.id}", registry.address(h), _notice(case, text))
+        for h in handlers
+        if h.platform == case.platform
+    ]
+
+
+def queue_reports(session: Session, now: datetime, settings: Settings) -> int:
+    """Queue alerts and deadline notices that have come due, and purge expired content."""
+    outgoing: list[Outgoing] = []
+    for case in session.scalars(
+        select(ReportCase).where(ReportCase.alert_at <= now).with_for_update(skip_locked=True)
+    ):
+        handlers = registry.for_case(session, case)
+        if case.alerted:
+            text = f"The reporter of case {case.reference} has written again."
+            key = f"report-reply:{case.id}:{case.alert_at.isoformat() if case.alert_at else ''}"
+        else:
+            text = (
+                f"A new report ({case.category.replace('-', ' ')}) arrived on "
+                f"{long_date(case.received_on)}: case {case.reference}. Please acknowledge "
+                f"it; the target is {settings.reports_ack_target_days} working days."
+            )
+            key = f"report-alert:{case.id}"
+        outgoing += _send(case, handlers, settings, key, text)
+        case.alert_at, case.alerted = None, True
+    for case in session.scalars(
+        select(ReportCase)
+        .where(ReportCase.deadline_check_at <= now)
+        .with_for_update(skip_locked=True)
+    ):
+        outgoing += _deadline(session, case, now, settings)
+    return queue(session, outgoing, now)
+
+
+def _deadline(
+    session: Session, case: ReportCase, now: datetime, settings: Settings
+) -> list[Outgoing]:
+    step = next_step(case, settings)
+    if step is None:
+        case.deadline_check_at = None
+        return []
+    if step.at > now:
+        case.deadline_check_at = step.at
+        return []
+    handlers = registry.for_case(session, case)
+    everyone = registry.everyone(session)
+    key = f"report-{step.stage}:{case.id}"
+    found: list[Outgoing] = []
+    if step.stage == "ack-reminder":
+        found = _send(
+            case,
+            handlers,
+            settings,
+            key,
+            f"Case {case.reference} has not been acknowledged yet. The legal limit is "
+            f"{long_date(case.received_on + ACK_LIMIT)}.",
+        )
+    elif step.stage == "ack-escalation":
+        found = _send(
+            case,
+            registry.escalation_for(everyone, case),
+            settings,
+            key,
+            f"Escalation: case {case.reference} was not acknowledged within 7 days "
+            f"of {long_date(case.received_on)}.",
+        )
+    elif step.stage == "feedback-reminder":
+        due = (case.acknowledged_on or case.received_on) + FEEDBACK_LIMIT
+        found = _send(
+            case,
+            handlers,
+            settings,
+            key,
+            f"Case {case.reference}: the reporter must have feedback by {long_date(due)}.",
+        )
+    elif step.stage == "feedback-escalation":
+        found = _send(
+            case,
+            registry.escalation_for(everyone, case),
+            settings,
+            key,
+            f"Escalation: case {case.reference} passed its 3-month feedback deadline.",
+        )
+    elif step.stage == "purge":
+        purge(session, case)
+    case.deadline_stage = step.stage
+    following = next_step(case, settings)
+    case.deadline_check_at = following.at if following else None
+    return found
+
+
+def purge(session: Session, case: ReportCase) -> None:
+    """Delete a closed case's words; its category and month stay for anonymous counts."""
+    case.content = None
+    case.outcome = None
+    case.purged = True
+    session.execute(update(CaseMessage).where(CaseMessage.case_id == case.id).values(body=None))

@@ -1,0 +1,132 @@
+"""The reporter's side after filing: with the reference and passphrase, read the handlers'
+messages and the status, and answer. No account is involved at any point.
+
+A wrong reference and a wrong passphrase get the same answer in the same time (the passphrase
+is checked against a dummy hash when the reference is unknown), and repeated wrong guesses from
+one person, or against one reference, are refused for a while.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import cast
+
+from sqlalchemy import select
+
+from bot.conversation import (
+    Block,
+    Form,
+    FormErrors,
+    FormEvent,
+    FormField,
+    Message,
+    Reply,
+    Say,
+    TextBlock,
+)
+from bot.forms import validate
+from bot.pledge.wording import long_date
+from bot.reports.cases import STATUSES
+from bot.reports.desk import Desk
+from bot.reports.intake import TEXT_LIMIT
+from bot.reports.secrets import DUMMY_HASH, check_passphrase, normalise
+from bot.store.models import CaseAudit, CaseMessage, ReportCase
+from bot.turn import Turn
+
+FOLLOWUP_FORM = "report.followup"
+NOT_FOUND = "No case matches that reference and passphrase."
+SLOW_DOWN = "Too many attempts. Please wait 15 minutes and try again."
+
+
+def followup_form() -> Form:
+    return Form(
+        form_id=FOLLOWUP_FORM,
+        title="Your report",
+        intro=[TextBlock(text="Enter the case reference and passphrase you were given.")],
+        fields=[
+            FormField(name="reference", label="Case reference", kind="text", max_length=20),
+            FormField(name="passphrase", label="Passphrase", kind="text", max_length=60),
+            FormField(
+                name="reply",
+                label="Your answer to the handlers (optional)",
+                kind="long_text",
+                required=False,
+                max_length=TEXT_LIMIT,
+            ),
+        ],
+        submit_label="Open",
+        anonymous=True,
+    )
+
+
+def _case(turn: Turn, reference: str, passphrase: str) -> ReportCase | None:
+    code = normalise(reference)
+    if len(code) == 9 and code.startswith("R"):
+        code = code[1:]
+    wanted = f"R-{code[:4]}-{code[4:8]}"
+    case = turn.session.scalar(select(ReportCase).where(ReportCase.reference == wanted))
+    matches = check_passphrase(passphrase, case.passphrase_hash if case else DUMMY_HASH)
+    return case if case is not None and matches else None
+
+
+def follow_up(turn: Turn, desk: Desk, event: FormEvent) -> list[Reply]:
+    values, errors = validate(followup_form(), event.values)
+    if errors:
+        return [FormErrors(form_id=event.form_id, errors=errors)]
+    reference = cast(str, values["reference"])
+    who, which = desk.tag(event.actor), "ref:" + normalise(reference)
+    if desk.guesses.blocked(who) or desk.guesses.blocked(which):
+        return [FormErrors(form_id=event.form_id, errors={"reference": SLOW_DOWN})]
+    case = _case(turn, reference, cast(str, values["passphrase"]))
+    if case is None:
+        desk.guesses.hit(who)
+        desk.guesses.hit(which)
+        return [FormErrors(form_id=event.form_id, errors={"reference": NOT_FOUND})]
+    today = turn.now.replace(hour=0, minute=0, second=0, microsecond=0)
+    reply = cast(str, values.get("reply") or "")
+    if reply and not case.purged:
+        turn.session.add(
+            CaseMessage(
+                case_id=case.id,
+                kind="from_reporter",
+                body=desk.vault.seal(reply),
+                sent_on=turn.now.date(),
+            )
+        )
+        low, high = turn.settings.reports_alert_delay_minutes
+        case.alert_at = case.alert_at or turn.now + timedelta(minutes=desk.rng.uniform(low, high))
+        turn.session.add(CaseAudit(case_id=case.id, actor="reporter", action="replied", at=today))
+    else:
+        turn.session.add(
+            CaseAudit(case_id=case.id, actor="reporter", action="followed up", at=today)
+        )
+    return [Say(message=_reporter_view(turn, desk, case, replied=bool(reply)), ephemeral=True)]
+
+
+def _reporter_view(turn: Turn, desk: Desk, case: ReportCase, replied: bool) -> Message:
+    blocks: list[Block] = [
+        TextBlock(text=f"Case {case.reference}", style="heading"),
+        TextBlock(
+            text=f"Status: {STATUSES.get(case.status, case.status)}. "
+            f"Received on {long_date(case.received_on)}.",
+            style="context",
+        ),
+    ]
+    if replied:
+        blocks.append(TextBlock(text="Your answer was sent to the handlers."))
+    if case.outcome and not case.purged:
+        blocks.append(TextBlock(text=f"Outcome: {desk.vault.open(case.outcome)}"))
+    thread = turn.session.scalars(
+        select(CaseMessage)
+        .where(CaseMessage.case_id == case.id, CaseMessage.kind != "note")
+        .order_by(CaseMessage.id)
+    ).all()
+    for item in thread:
+        if item.body is None:
+            continue
+        who = "From the handlers" if item.kind == "to_reporter" else "You wrote"
+        blocks.append(TextBlock(text=f"{who}, {long_date(item.sent_on)}:", style="context"))
+        blocks.append(TextBlock(text=desk.vault.open(item.body), style="quote"))
+    if not thread:
+        blocks.append(TextBlock(text="No messages yet."))
+    return Message(blocks=blocks)
