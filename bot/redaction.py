@@ -2,8 +2,9 @@
 
 Bolt logs whole request bodies at DEBUG, and an exception message can quote a payload. Rather
 than trust every library's loggers, the log record factory redacts each record as it is made:
-Slack user and workspace ids, Teams and Azure AD ids, and e-mail addresses, in the message and
-its arguments, at every level, before any handler (a file, stderr, a test's capture) sees it.
+Slack user, workspace and conversation ids, Teams and Azure AD ids, e-mail addresses and report
+receipts (case references, passphrases), in the message and its arguments, at every level,
+before any handler (a file, stderr, a test's capture) sees it.
 """
 
 from __future__ import annotations
@@ -13,10 +14,18 @@ import re
 from typing import Any
 
 PATTERNS = re.compile(
-    r"\b[UWTB][A-Z0-9]{8,12}\b"  # Slack users (U…, W…), workspaces (T…), bots (B…)
-    r"|\b(?:29|28|8):[\w.:\-]+"  # Teams user ids (29:…), bot ids (28:…), orgid:…
+    # Slack users (U…, W…), workspaces (T…), organisations (E…), bots (B…) and conversations
+    # (C…, G…, and D…: a person's direct messages with the bot, as telling as their user id).
+    r"\b[UWTEBCDG][A-Z0-9]{8,12}\b"
+    # Teams user ids (29:…), bot ids (28:…), 8:orgid:…, and personal conversations (a:…); long
+    # enough that a clock time ("10:29:45") is left alone.
+    r"|\b(?:29|28|8|a):[\w.:\-]{12,}"
     r"|\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
     r"|[\w.+-]+@[\w-]+\.[\w.-]+"  # e-mail addresses
+    # A report's receipt: platform SDKs log request bodies at DEBUG, and with a case reference
+    # and its passphrase anyone reading the log could read and answer as the reporter.
+    r"|\bR-[0-9A-Z]{4}-[0-9A-Z]{4}\b"
+    r"|\b[0-9A-Z]{5}(?:-[0-9A-Z]{5}){4}\b"
 )
 REDACTED = "[redacted]"
 

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from bot.store import Store
 from bot.store.models import Checkin, OutboxMessage, StepUpdate
 from tests.conftest import fresh_store
+from tests.test_cli import TEST_REPORTS_KEY
 
 SCRIPT = Path(__file__).with_name("journey.txt")
 
@@ -40,6 +41,7 @@ def journey(
     if _postgres_ready:
         fresh_store(_postgres_ready).dispose()
         env["DATABASE_URL"] = _postgres_ready
+        env["REPORTS_KEY"] = TEST_REPORTS_KEY  # required with an external database
     # Without DATABASE_URL the run creates and migrates its own SQLite file in DATA_DIR.
     result = subprocess.run(
         [sys.executable, "-m", "adapters.cli", "run", "--as", "alice"],

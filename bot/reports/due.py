@@ -89,7 +89,8 @@ def _send(
     case: ReportCase, handlers: list[ReportHandler], settings: Settings, key: str, text: str
 ) -> list[Outgoing]:
     channel = settings.reports_handlers_channel
-    if channel:
+    # An excluded handler may read the handlers' channel: such a case goes by direct message.
+    if channel and not case.excluded:
         address = Address.parse(channel, kind="channel")
         if address.platform == case.platform:
             return [Outgoing(f"{key}:channel", address, _notice(case, text))]

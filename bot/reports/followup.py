@@ -59,32 +59,44 @@ def followup_form() -> Form:
     )
 
 
-def _case(turn: Turn, reference: str, passphrase: str) -> ReportCase | None:
+def canonical(reference: str) -> str:
+    """``R-XXXX-XXXX`` however it was typed: any case, spaces, missing dashes or "R"."""
     code = normalise(reference)
     if len(code) == 9 and code.startswith("R"):
         code = code[1:]
-    wanted = f"R-{code[:4]}-{code[4:8]}"
-    case = turn.session.scalar(select(ReportCase).where(ReportCase.reference == wanted))
+    return f"R-{code[:4]}-{code[4:8]}"
+
+
+def _case(turn: Turn, reference: str, passphrase: str) -> ReportCase | None:
+    case = turn.session.scalar(select(ReportCase).where(ReportCase.reference == reference))
     matches = check_passphrase(passphrase, case.passphrase_hash if case else DUMMY_HASH)
     return case if case is not None and matches else None
+
+
+def _refused(event: FormEvent, message: str) -> list[Reply]:
+    """The same error on both fields, so every surface asks for both again."""
+    return [FormErrors(form_id=event.form_id, errors={"reference": message, "passphrase": message})]
 
 
 def follow_up(turn: Turn, desk: Desk, event: FormEvent) -> list[Reply]:
     values, errors = validate(followup_form(), event.values)
     if errors:
         return [FormErrors(form_id=event.form_id, errors=errors)]
-    reference = cast(str, values["reference"])
-    who, which = desk.tag(event.actor), "ref:" + normalise(reference)
+    # One limiter key per case however the reference is written, so spelling it differently
+    # ("R-ABCD-EFGH", "abcd efgh") does not buy more guesses.
+    reference = canonical(cast(str, values["reference"]))
+    who, which = desk.tag(event.actor), "ref:" + reference
     if desk.guesses.blocked(who) or desk.guesses.blocked(which):
-        return [FormErrors(form_id=event.form_id, errors={"reference": SLOW_DOWN})]
+        return _refused(event, SLOW_DOWN)
     case = _case(turn, reference, cast(str, values["passphrase"]))
     if case is None:
         desk.guesses.hit(who)
         desk.guesses.hit(which)
-        return [FormErrors(form_id=event.form_id, errors={"reference": NOT_FOUND})]
+        return _refused(event, NOT_FOUND)
     today = turn.now.replace(hour=0, minute=0, second=0, microsecond=0)
     reply = cast(str, values.get("reply") or "")
-    if reply and not case.purged:
+    sent = bool(reply) and not case.purged  # a purged case takes no more answers
+    if sent:
         turn.session.add(
             CaseMessage(
                 case_id=case.id,
@@ -100,10 +112,13 @@ def follow_up(turn: Turn, desk: Desk, event: FormEvent) -> list[Reply]:
         turn.session.add(
             CaseAudit(case_id=case.id, actor="reporter", action="followed up", at=today)
         )
-    return [Say(message=_reporter_view(turn, desk, case, replied=bool(reply)), ephemeral=True)]
+    view = _reporter_view(turn, desk, case, replied=sent, unsent=bool(reply) and not sent)
+    return [Say(message=view, ephemeral=True)]
 
 
-def _reporter_view(turn: Turn, desk: Desk, case: ReportCase, replied: bool) -> Message:
+def _reporter_view(
+    turn: Turn, desk: Desk, case: ReportCase, replied: bool, unsent: bool = False
+) -> Message:
     blocks: list[Block] = [
         TextBlock(text=f"Case {case.reference}", style="heading"),
         TextBlock(
@@ -114,6 +129,14 @@ def _reporter_view(turn: Turn, desk: Desk, case: ReportCase, replied: bool) -> M
     ]
     if replied:
         blocks.append(TextBlock(text="Your answer was sent to the handlers."))
+    if case.purged:
+        blocks.append(
+            TextBlock(
+                text="This case is closed and its details were deleted after the retention "
+                "period, so it takes no more answers."
+                + (" What you wrote was not sent." if unsent else "")
+            )
+        )
     if case.outcome and not case.purged:
         blocks.append(TextBlock(text=f"Outcome: {desk.vault.open(case.outcome)}"))
     thread = turn.session.scalars(

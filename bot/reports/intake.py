@@ -165,8 +165,10 @@ def file(turn: Turn, desk: Desk, event: FormEvent) -> list[Reply]:
             reference=new_reference(),
             passphrase_hash=hash_passphrase(passphrase),
             category=cast(str, values["category"]),
+            # The platform routes the alerts; the reporter's workspace or tenant id is not
+            # kept (in a Slack Enterprise Grid or a multi-tenant bot it narrows who it was).
             platform=event.actor.platform,
-            tenant=event.actor.tenant,
+            tenant="",
             received_on=turn.now.date(),
             content=desk.vault.seal(json.dumps(content)),
             excluded=[int(v) for v in cast(list[str], values.get("exclude") or [])],

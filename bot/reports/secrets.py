@@ -19,6 +19,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 # Crockford's base32: no I, L, O, U, so a reference read aloud or copied by hand survives.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+#: The time written into every Fernet token (see Vault.seal): the epoch, for every token.
+SEALED_AT = 0
 
 
 def _code(length: int) -> str:
@@ -90,7 +92,10 @@ class Vault:
             ) from None
 
     def seal(self, text: str) -> str:
-        return self.fernet.encrypt(text.encode()).decode()
+        """Encrypt with the newest key. A Fernet token carries, unencrypted, the second it was
+        made; that would date a report or a reporter's answer to the second, so every token
+        says 1970-01-01 00:00:00 instead (tokens are never checked for age)."""
+        return self.fernet.encrypt_at_time(text.encode(), SEALED_AT).decode()
 
     def open(self, token: str) -> str:
         try:
@@ -101,8 +106,9 @@ class Vault:
             ) from None
 
     def reseal(self, token: str) -> str:
-        """Re-encrypt with the newest key (key rotation)."""
-        return self.fernet.rotate(token.encode()).decode()
+        """Re-encrypt with the newest key (key rotation). Unlike MultiFernet.rotate, this does
+        not keep the token's timestamp, so rotating also scrubs any older, dated token."""
+        return self.seal(self.open(token))
 
 
 def new_key() -> str:
