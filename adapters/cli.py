@@ -547,5 +547,20 @@ def teams_package(
     click.echo(f"Wrote {out}: upload it in Teams (Apps > Manage your apps > Upload an app).")
 
 
+@teams.command("users")
+def teams_users() -> None:
+    """List the Teams users the bot can reach, with their addresses (for ADMINS)."""
+    from adapters.teams.references import known_users
+
+    def act(runtime: Runtime) -> None:
+        found = known_users(runtime.store)
+        for address, name in found:
+            click.echo(f"{address}\t{name}")
+        if not found:
+            click.echo("Nobody yet: people appear once they install the app or message the bot.")
+
+    _with_store(act)
+
+
 if __name__ == "__main__":
     main()

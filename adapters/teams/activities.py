@@ -1,0 +1,145 @@
+"""Reading Teams activities: who acted, where, the neutral event, and the reference to keep.
+
+Teams sends everything as Bot Framework Activities. A typed message becomes a CommandEvent
+when it starts with one of the bot's commands ("pledge progress", "/pledge progress", or
+"@inclusion-bot awareness subscribe uk" in a channel), else a MessageEvent; a press of one of
+our card buttons arrives as a message whose ``value`` is the button's data, and a submitted
+form card likewise, with the inputs' values merged in.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+
+from adapters.teams.cards import form_values, is_button, is_form
+from adapters.teams.references import PLATFORM
+from bot.conversation import (
+    ActionEvent,
+    Actor,
+    Address,
+    CommandEvent,
+    Event,
+    FormEvent,
+    MessageEvent,
+    Place,
+)
+
+#: The commands declared in the app manifest; typed without a slash in a chat, they still work.
+COMMANDS = ("pledge", "awareness", "report")
+_COMMAND = re.compile(rf"\s*/?({'|'.join(COMMANDS)})(?:\s+(.*))?\s*$", re.IGNORECASE | re.DOTALL)
+_MENTION = re.compile(r"<at>.*?</at>", re.DOTALL)
+_TAG = re.compile(r"<[^>]{0,200}>")
+
+
+@dataclass(frozen=True)
+class Where:
+    """Who acted and in which conversation, with what the adapter needs to answer there."""
+
+    actor: Actor
+    place: Place
+    #: The conversation as an outbox destination: the user's chat, or the channel.
+    address: Address
+    #: The conversation id replies go to (a channel thread's id ends in ";messageid=…").
+    conversation_id: str
+
+    @property
+    def in_channel(self) -> bool:
+        return self.place.kind == "channel"
+
+
+def tenant_of(activity: Activity) -> str:
+    """The Microsoft Entra tenant: channelData.tenant.id, else conversation.tenantId."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = (data.get("tenant") or {}).get("id")
+    if not tenant and activity.conversation is not None:
+        conversation = activity.conversation
+        extra = getattr(conversation, "additional_properties", None) or {}
+        tenant = getattr(conversation, "tenant_id", None) or extra.get("tenantId")
+    return str(tenant or "")
+
+
+def channel_id(activity: Activity) -> str:
+    """A channel's own id (19:…@thread.tacv2), without the ";messageid=" of a thread in it."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    channel = (data.get("channel") or {}).get("id") or (data.get("team") or {}).get("id")
+    conversation = activity.conversation.id if activity.conversation else ""
+    return str(channel or conversation.split(";", 1)[0])
+
+
+def where(activity: Activity) -> Where:
+    tenant = tenant_of(activity)
+    sender = activity.from_property
+    conversation = activity.conversation
+    actor = Actor(
+        platform=PLATFORM,
+        tenant=tenant,
+        user_id=sender.id,
+        display_name=(sender.name or "")[:200],
+        timezone=activity.local_timezone or None,
+    )
+    kind = getattr(conversation, "conversation_type", None) or "personal"
+    if kind == "personal":
+        place = Place(kind="direct", id=conversation.id[:128])
+        address = actor.address
+    else:  # a team channel, or a group chat: posts there reach everyone in it
+        ident = channel_id(activity) if kind == "channel" else conversation.id
+        place = Place(kind="channel", id=ident)
+        address = Address(platform=PLATFORM, tenant=tenant, kind="channel", id=ident)
+    return Where(actor=actor, place=place, address=address, conversation_id=conversation.id)
+
+
+def reference_of(activity: Activity, target: Where) -> dict[str, Any]:
+    """The reference to store for ``target``'s conversation, as Teams' JSON.
+
+    A channel's reference points at the channel itself, not at the thread it came from, so a
+    proactive post starts a new thread; no reference keeps the id of the activity it came with,
+    so proactive messages are new posts rather than replies to an old message.
+    """
+    reference = TurnContext.get_conversation_reference(activity).serialize()
+    reference.pop("activityId", None)
+    conversation = reference.setdefault("conversation", {})
+    if target.address.kind == "channel":
+        conversation["id"] = target.address.id
+    if target.actor.tenant:
+        conversation["tenantId"] = target.actor.tenant
+    return dict(reference)
+
+
+def typed_text(activity: Activity) -> str:
+    """What the person typed, without the bot's @mention and the markup Teams wraps it in."""
+    text = _MENTION.sub(" ", activity.text or "")
+    text = _TAG.sub(" ", text)
+    return " ".join(html.unescape(text).replace("\xa0", " ").split())
+
+
+def event_of(activity: Activity, target: Where, data: object = None) -> Event | None:
+    """The neutral event for a message activity (or a dialog's submitted ``data``), or None
+    when there is nothing to act on.
+
+    Raises pydantic's ValidationError for data no card of ours could have sent (too long).
+    """
+    data = activity.value if data is None else data
+    common: dict[str, Any] = {"actor": target.actor, "place": target.place}
+    if is_button(data):
+        value = data.get("value", "")
+        return ActionEvent(**common, action_id=data["action_id"], value=str(value or ""))
+    if is_form(data):
+        return FormEvent(
+            **common,
+            form_id=data["form_id"],
+            context=str(data.get("context") or ""),
+            values=form_values(data),
+        )
+    text = typed_text(activity)
+    if not text:
+        return None
+    match = _COMMAND.match(text)
+    if match:
+        return CommandEvent(**common, name=match.group(1).lower(), args=match.group(2) or "")
+    return MessageEvent(**common, text=text[:4000])

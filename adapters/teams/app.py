@@ -1,0 +1,354 @@
+"""The Teams bot: activities in as neutral events, the core's replies out as Adaptive Cards.
+
+- A button press arrives as a message whose ``value`` is the button's data (and whose
+  ``replyToId`` is the card's id): an Update reply replaces that card in place.
+- A form is a card with inputs (``forms.py``); its submission comes back the same way. Errors
+  redraw the form card with the answers kept; success turns it into a short "sent" note.
+  Forms marked anonymous (reports) open in a dialog instead, so nothing of them or of the
+  receipt is kept in the chat's history.
+- Teams has no messages only one person sees in a channel, so the core's private replies to
+  something said in a channel go to the person's 1:1 chat with the bot, with a short note in
+  the thread.
+- Every conversation the bot meets (installation, members added, every message) has its
+  reference stored, so the outbox can reach it later.
+
+The core is synchronous: each event is handled in a worker thread, the replies sent after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+from botbuilder.core import BotAdapter, InvokeResponse, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    ChannelAccount,
+    ConversationParameters,
+)
+from botbuilder.schema.teams import (
+    TaskModuleContinueResponse,
+    TaskModuleMessageResponse,
+    TaskModuleResponse,
+    TaskModuleTaskInfo,
+)
+from cachetools import TTLCache
+from msrest.exceptions import ClientRequestError, HttpOperationError
+from pydantic import ValidationError
+
+from adapters.teams import references
+from adapters.teams.activities import Where, event_of, reference_of, where
+from adapters.teams.cards import CONTENT_TYPE, Card, card, form_card, form_values, message_card
+from adapters.teams.connector import card_activity, failure, message_activity, proactive
+from adapters.teams.forms import dialog, dialog_launcher, done_card, errors_message
+from adapters.teams.limits import TeamsLimits
+from bot.conversation import (
+    ActionEvent,
+    CommandEvent,
+    Event,
+    Form,
+    FormErrors,
+    FormEvent,
+    Message,
+    OpenForm,
+    Reply,
+    Say,
+    Update,
+    text_message,
+)
+from bot.router import GREETING, Bot
+
+log = logging.getLogger(__name__)
+
+EXPIRED = "That has expired. Type the command again to start afresh."
+ANSWERED_PRIVATELY = "I've answered you in our private chat."
+SENT = text_message("Sent.")
+#: How long a form sent as a card can still be redrawn with errors (or opened as a dialog).
+FORM_MEMORY_SECONDS = 24 * 3600
+
+
+@dataclass
+class Incoming:
+    """One activity's context: where it came from and which card it concerns."""
+
+    context: TurnContext
+    where: Where
+    event: Event | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def card_id(self) -> str | None:
+        """The card whose button was pressed or form submitted."""
+        return self.context.activity.reply_to_id or None
+
+
+class TeamsBot:
+    """The ``bot`` that botbuilder's CloudAdapter runs for every activity on /api/messages."""
+
+    def __init__(self, bot: Bot, adapter: CloudAdapter, app_id: str, limits: TeamsLimits) -> None:
+        self.bot = bot
+        self.adapter = adapter
+        self.app_id = app_id
+        self.limits = limits
+        #: Forms sent, by token: to redraw one with its errors, or open it as a dialog.
+        self.forms: TTLCache[str, Form] = TTLCache(maxsize=10_000, ttl=FORM_MEMORY_SECONDS)
+
+    async def on_turn(self, context: TurnContext) -> None:
+        kind = context.activity.type
+        try:
+            if kind == ActivityTypes.message:
+                await self._on_message(context)
+            elif kind == ActivityTypes.invoke:
+                await self._on_invoke(context)
+            elif kind == ActivityTypes.conversation_update:
+                await self._on_conversation_update(context)
+            elif kind == ActivityTypes.installation_update:
+                await self._on_installation_update(context)
+        except HttpOperationError as exc:  # Teams refused a reply: nothing more to do here
+            log.warning("Teams refused a reply: %s", failure(exc))
+        except ClientRequestError as exc:
+            log.warning("could not reach Teams to reply: %s", type(exc).__name__)
+
+    # --- activities ----------------------------------------------------------------------------
+
+    async def _on_message(self, context: TurnContext) -> None:
+        target = where(context.activity)
+        value = context.activity.value
+        turn = Incoming(context, target, data=value if isinstance(value, dict) else {})
+        try:
+            turn.event = event_of(context.activity, target)
+        except ValidationError:  # not something a card of ours sent
+            await self._send(turn, text_message(EXPIRED))
+            return
+        # Not even when a reporter last wrote to the bot is written down.
+        reporting = isinstance(turn.event, CommandEvent) and turn.event.name == "report"
+        reference = None if reporting else reference_of(context.activity, target)
+        replies = await asyncio.to_thread(self._handle, turn, reference)
+        if turn.event is not None:
+            await self._deliver(turn, replies)
+
+    def _handle(self, turn: Incoming, reference: dict[str, Any] | None) -> list[Reply]:
+        """In a worker thread: keep the conversation's reference, then let the core answer."""
+        try:
+            if reference is not None:
+                now = self.bot.clock.now()
+                references.remember(self.bot.store, turn.where.address, reference, now)
+        except Exception:  # a message is still answered when its reference cannot be kept
+            log.exception("storing a Teams conversation reference failed")
+        return self.bot.handle(turn.event) if turn.event is not None else []
+
+    async def _on_conversation_update(self, context: TurnContext) -> None:
+        activity = context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        added = any(m.id == bot_id for m in activity.members_added or [])
+        removed = any(m.id == bot_id for m in activity.members_removed or [])
+        if not (added or removed) or activity.from_property is None:
+            return
+        target = where(activity)
+        if removed:
+            await asyncio.to_thread(references.forget, self.bot.store, target.address)
+            return
+        reference = reference_of(activity, target)
+        turn = Incoming(context, target)
+        await asyncio.to_thread(self._handle, turn, reference)
+        if not target.in_channel:  # installed for a person: say hello
+            await self._send(turn, text_message(GREETING))
+
+    async def _on_installation_update(self, context: TurnContext) -> None:
+        activity = context.activity
+        if activity.from_property is None:
+            return
+        target = where(activity)
+        if (activity.action or "").startswith("remove"):
+            await asyncio.to_thread(references.forget, self.bot.store, target.address)
+        else:
+            turn = Incoming(context, target)
+            await asyncio.to_thread(self._handle, turn, reference_of(activity, target))
+
+    # --- replies -------------------------------------------------------------------------------
+
+    async def _deliver(self, turn: Incoming, replies: list[Reply]) -> None:
+        updated: set[str] = set()
+        for reply in replies:
+            if isinstance(reply, Say):
+                if reply.ephemeral and turn.where.in_channel:
+                    await self._private(turn, message_activity(reply.message))
+                else:
+                    await self._send(turn, reply.message)
+            elif isinstance(reply, Update):
+                target = self._update_target(turn)
+                if target:
+                    await self._update(turn, target, message_card(reply.message))
+                    updated.add(target)
+                else:
+                    await self._send(turn, reply.message)
+            elif isinstance(reply, OpenForm):
+                await self._open_form(turn, reply.form)
+            else:
+                await self._form_errors(turn, reply)
+        accepted = not any(isinstance(r, FormErrors | OpenForm) for r in replies)
+        if isinstance(turn.event, FormEvent) and accepted and turn.card_id not in (None, *updated):
+            form = self.forms.get(str(turn.data.get("card", "")))
+            await self._update(turn, str(turn.card_id), done_card(form))
+
+    def _update_target(self, turn: Incoming) -> str | None:
+        """The card an Update replaces: the one pressed, or the one a form was opened from."""
+        if isinstance(turn.event, FormEvent):
+            return str(turn.data.get("origin") or "") or turn.card_id
+        return turn.card_id if isinstance(turn.event, ActionEvent) else None
+
+    async def _send(self, turn: Incoming, message: Message) -> None:
+        await self._post(turn, message_activity(message))
+
+    async def _post(self, turn: Incoming, activity: Activity) -> str:
+        response = await turn.context.send_activity(activity)
+        self.limits.note(turn.where.actor.tenant, turn.where.conversation_id)
+        return str(getattr(response, "id", "") or "")
+
+    async def _update(self, turn: Incoming, activity_id: str, content: Card) -> None:
+        await turn.context.update_activity(card_activity(content, activity_id=activity_id))
+        self.limits.note(turn.where.actor.tenant, turn.where.conversation_id)
+
+    async def _open_form(self, turn: Incoming, form: Form) -> None:
+        token = secrets.token_urlsafe(12)
+        self.forms[token] = form
+        if form.anonymous:
+            activity = card_activity(dialog_launcher(form, token), form.title)
+        else:
+            origin = turn.card_id if isinstance(turn.event, ActionEvent) else None
+            if isinstance(turn.event, FormEvent):
+                origin = str(turn.data.get("origin") or "") or None
+            extra = {"card": token, "origin": origin or ""}
+            activity = card_activity(form_card(form, extra=extra), form.title)
+        if turn.where.in_channel:  # forms are personal: never in front of the whole channel
+            await self._private(turn, activity)
+        else:
+            await self._post(turn, activity)
+
+    async def _form_errors(self, turn: Incoming, reply: FormErrors) -> None:
+        form = self.forms.get(str(turn.data.get("card", "")))
+        if form is None or turn.card_id is None or form.form_id != reply.form_id:
+            await self._send(turn, errors_message(reply.errors))
+            return
+        extra: dict[str, Any] = {k: turn.data[k] for k in ("card", "origin") if k in turn.data}
+        redrawn = form_card(form, values=form_values(turn.data), errors=reply.errors, extra=extra)
+        await self._update(turn, turn.card_id, redrawn)
+
+    # --- private replies to something said in a channel ---------------------------------------
+
+    async def _private(self, turn: Incoming, activity: Activity) -> None:
+        """Send ``activity`` to the actor's 1:1 chat (opening one if needed) and say so in the
+        thread; if Teams will not open one, answer in the thread after all."""
+        actor = turn.where.actor.address
+        reference = await asyncio.to_thread(references.find, self.bot.store, actor)
+        if reference is None:
+            reference = await self._open_chat(turn)
+        if reference is None:
+            await self._post(turn, activity)
+            return
+        try:
+            await proactive(self.adapter, self.app_id, reference, activity)
+        except (HttpOperationError, ClientRequestError) as exc:  # blocked, or uninstalled
+            log.warning("could not answer in the 1:1 chat: %s", type(exc).__name__)
+            await self._post(turn, activity)
+            return
+        self.limits.note(actor.tenant, str(reference["conversation"]["id"]))
+        await self._send(turn, text_message(ANSWERED_PRIVATELY))
+
+    async def _open_chat(self, turn: Incoming) -> dict[str, Any] | None:
+        """Create the actor's 1:1 chat with the bot (allowed once the app is in their team)."""
+        activity = turn.context.activity
+        client = turn.context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
+        tenant = turn.where.actor.tenant
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=activity.recipient,
+            members=[ChannelAccount(id=activity.from_property.id)],
+            tenant_id=tenant or None,
+            channel_data={"tenant": {"id": tenant}} if tenant else None,
+        )
+        try:
+            created = await client.conversations.create_conversation(parameters)
+        except (HttpOperationError, ClientRequestError, AttributeError) as exc:
+            log.warning("could not open a 1:1 chat in Teams: %s", type(exc).__name__)
+            return None
+        reference = reference_of(activity, turn.where)
+        conversation = {"id": created.id, "conversationType": "personal"}
+        if tenant:
+            conversation["tenantId"] = tenant
+        reference["conversation"] = conversation
+        address = turn.where.actor.address
+        now = self.bot.clock.now()
+        await asyncio.to_thread(references.remember, self.bot.store, address, reference, now)
+        return reference
+
+    # --- dialogs (task modules) for anonymous forms ---------------------------------------------
+
+    async def _on_invoke(self, context: TurnContext) -> None:
+        activity = context.activity
+        value = activity.value if isinstance(activity.value, dict) else {}
+        data: dict[str, Any] = value["data"] if isinstance(value.get("data"), dict) else {}
+        body: TaskModuleResponse | None = None
+        if activity.name == "task/fetch":
+            token = str(data.get("form_token", ""))
+            form = self.forms.get(token)
+            body = _show(form.title, dialog(form, token=token)) if form else _say(EXPIRED)
+        elif activity.name == "task/submit":
+            body = await self._dialog_submit(context, data)
+        response = InvokeResponse(status=HTTPStatus.OK, body=body)
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
+
+    async def _dialog_submit(
+        self, context: TurnContext, data: dict[str, Any]
+    ) -> TaskModuleResponse:
+        """A form submitted in a dialog: errors or the core's answer shown in the dialog itself.
+
+        Nothing is stored about the person here (not even their conversation reference) and
+        nothing is posted to the chat: the form is anonymous.
+        """
+        token = str(data.get("card", ""))
+        form = self.forms.get(token)
+        try:
+            event = event_of(context.activity, where(context.activity), data)
+        except ValidationError:
+            event = None
+        if form is None or not isinstance(event, FormEvent):
+            return _say(EXPIRED)
+        replies = await asyncio.to_thread(self.bot.handle, event)
+        errors = next((r for r in replies if isinstance(r, FormErrors)), None)
+        if errors is not None:
+            return _show(
+                form.title, dialog(form, token=token, values=event.values, errors=errors.errors)
+            )
+        following = next((r for r in replies if isinstance(r, OpenForm)), None)
+        if following is not None:
+            self.forms[token] = following.form
+            return _show(following.form.title, dialog(following.form, token=token))
+        items: list[Card] = []
+        for reply in replies:
+            if isinstance(reply, Say | Update):
+                items += message_card(reply.message)["body"]
+        return _show(form.title, card(items) if items else message_card(SENT))
+
+
+def _show(title: str, content: Card) -> TaskModuleResponse:
+    """Show a card in the dialog (open it, or keep it open with new content)."""
+    info = TaskModuleTaskInfo(
+        title=title[:64],
+        card=Attachment(content_type=CONTENT_TYPE, content=content),
+        width="large",
+        height="large",
+    )
+    return TaskModuleResponse(task=TaskModuleContinueResponse(value=info))
+
+
+def _say(text: str) -> TaskModuleResponse:
+    """Show a line of text in place of the dialog."""
+    return TaskModuleResponse(task=TaskModuleMessageResponse(value=text))

@@ -1,0 +1,172 @@
+"""The Teams app package: manifest.json and two icons, zipped for sideloading or admin upload.
+
+The icons are drawn here with the standard library (zlib and struct make a PNG), so the
+package needs no image files or imaging library: a 192×192 colour icon and the 32×32 outline
+icon Teams requires to be white on transparent.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import struct
+import uuid
+import zipfile
+import zlib
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+from urllib.parse import urlsplit
+
+from adapters.teams.activities import COMMANDS
+
+MANIFEST_VERSION = "1.16"
+SCHEMA = (
+    f"https://developer.microsoft.com/en-us/json-schemas/teams/v{MANIFEST_VERSION}"
+    "/MicrosoftTeams.schema.json"
+)
+ACCENT = (0x2C, 0x2D, 0x72)
+WHITE = (0xFF, 0xFF, 0xFF)
+DEFAULT_WEBSITE = "https://ipinclusive.org.uk/the-ip-inclusive-senior-leaders-pledge/"
+COMMAND_HELP = {
+    "pledge": "The Senior Leaders' Pledge: sign, check in, see progress (try: pledge help)",
+    "awareness": "Awareness dates: upcoming, or subscribe a channel (admins)",
+    "report": "Report racism or harassment, anonymously unless you choose otherwise",
+}
+
+Pixel = tuple[int, int, int, int]
+
+
+def _https(url: str, what: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc:
+        raise ValueError(f"{what} must be an https:// URL, e.g. https://bot.example.org")
+    return url
+
+
+def manifest(
+    app_id: str,
+    *,
+    bot_url: str | None = None,
+    website_url: str = DEFAULT_WEBSITE,
+    privacy_url: str | None = None,
+    terms_url: str | None = None,
+    developer: str = "inclusion-bot",
+) -> dict[str, Any]:
+    """The manifest for the Azure Bot ``app_id`` (its Microsoft App ID, a GUID)."""
+    try:
+        app_id = str(uuid.UUID(app_id))
+    except ValueError:
+        raise ValueError(
+            f"{app_id!r} is not an app id: use the Azure Bot's Microsoft App ID, a GUID like "
+            "00000000-0000-0000-0000-000000000000"
+        ) from None
+    website = _https(website_url, "--website-url")
+    domains = [urlsplit(_https(bot_url, "--url")).netloc] if bot_url else []
+    commands = [{"title": name, "description": COMMAND_HELP[name]} for name in COMMANDS]
+    return {
+        "$schema": SCHEMA,
+        "manifestVersion": MANIFEST_VERSION,
+        "version": _version(),
+        "id": app_id,
+        "developer": {
+            "name": developer,
+            "websiteUrl": website,
+            "privacyUrl": _https(privacy_url or website, "--privacy-url"),
+            "termsOfUseUrl": _https(terms_url or website, "--terms-url"),
+        },
+        "name": {"short": "inclusion-bot", "full": "inclusion-bot: keep inclusion promises"},
+        "description": {
+            "short": "Keeps diversity and inclusion promises, privately and on time.",
+            "full": (
+                "inclusion-bot helps an organisation keep its diversity and inclusion promises. "
+                "Leaders who signed the IP Inclusive Senior Leaders' Pledge get a private weekly "
+                "check-in on the practical steps they chose and a record of their progress; the "
+                "D&I lead sees a summary. Channels get awareness dates correct for their region, "
+                "and staff can report racism or harassment anonymously to designated handlers."
+            ),
+        },
+        "icons": {"color": "color.png", "outline": "outline.png"},
+        "accentColor": "#{:02X}{:02X}{:02X}".format(*ACCENT),
+        "bots": [
+            {
+                "botId": app_id,
+                "scopes": ["personal", "team"],
+                "supportsFiles": False,
+                "isNotificationOnly": False,
+                "commandLists": [
+                    {"scopes": ["personal"], "commands": commands},
+                    {"scopes": ["team"], "commands": commands[:2]},  # reports are personal
+                ],
+            }
+        ],
+        "permissions": ["identity", "messageTeamMembers"],
+        "validDomains": domains,
+    }
+
+
+def _version() -> str:
+    try:
+        return version("inclusion-bot")
+    except PackageNotFoundError:
+        return "0.1.0"
+
+
+def package(manifest_data: dict[str, Any]) -> bytes:
+    """The app package (a zip with manifest.json, color.png and outline.png at its root)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest_data, indent=2, ensure_ascii=False))
+        archive.writestr("color.png", colour_icon())
+        archive.writestr("outline.png", outline_icon())
+    return buffer.getvalue()
+
+
+# --- icons -------------------------------------------------------------------------------------
+
+
+def png(width: int, height: int, pixel: Callable[[int, int], Pixel]) -> bytes:
+    """An RGBA PNG whose pixel at (x, y) is ``pixel(x, y)``."""
+    rows = b"".join(
+        b"\x00" + b"".join(bytes(pixel(x, y)) for x in range(width)) for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _mark(size: int) -> Callable[[int, int], bool]:
+    """The bot's mark: a ring around a dot, scaled to ``size``."""
+    centre = (size - 1) / 2
+
+    def inside(x: int, y: int) -> bool:
+        distance = math.hypot(x - centre, y - centre)
+        return size * 0.30 <= distance <= size * 0.42 or distance <= size * 0.13
+
+    return inside
+
+
+def colour_icon() -> bytes:
+    """192×192: the white mark on the accent colour, filling the square."""
+    inside = _mark(192)
+    return png(192, 192, lambda x, y: (*WHITE, 255) if inside(x, y) else (*ACCENT, 255))
+
+
+def outline_icon() -> bytes:
+    """32×32: the mark in white on a transparent background, as Teams requires."""
+    inside = _mark(32)
+    return png(32, 32, lambda x, y: (*WHITE, 255) if inside(x, y) else (*WHITE, 0))

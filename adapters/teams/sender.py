@@ -1,0 +1,198 @@
+"""Delivering outbox messages to Teams: direct chats and channel posts, within Teams' limits.
+
+The dispatcher runs in a worker thread and the Bot Framework SDK on the server's event loop,
+so a send is handed to the loop and waited for here. Nothing sleeps: a full rate-limit window
+or a 429/412/502/503/504 goes back to the outbox as "later" (with the wait, or Retry-After),
+and the outbox reschedules the row and moves on. Other failures are recorded on the row.
+
+A person the bot has never met in Teams (no stored conversation reference: the app is not
+installed for them) cannot be messaged at all. That is reported to the tenant's Teams admins
+through the outbox, once a day per person, rather than silently skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hashlib
+import logging
+import threading
+from typing import Any
+
+from botbuilder.integration.aiohttp import CloudAdapter
+from msrest.exceptions import ClientRequestError, HttpOperationError
+from sqlalchemy import select
+
+from adapters.teams import references
+from adapters.teams.connector import failure, message_activity, proactive
+from adapters.teams.limits import TeamsLimits
+from bot.clock import Clock
+from bot.config import Settings
+from bot.conversation import Address, Message, TextBlock
+from bot.outbox import Outgoing, SendResult, queue
+from bot.people import list_admins
+from bot.store import Store
+from bot.store.models import Person
+
+log = logging.getLogger(__name__)
+
+NOT_INSTALLED = "not reachable: the Teams app is not installed for this user"
+NOT_IN_TEAM = "not reachable: the Teams app is not installed in this channel's team"
+#: Answers that go away by themselves (Teams' guidance: retry 429, 412, 502 and 504).
+TRANSIENT = {412, 429, 502, 503, 504}
+#: The message ref of an alert to admins, so an alert that cannot be delivered raises no other.
+ALERT_REF = "teams.unreachable"
+
+
+class TeamsSender:
+    """The outbox's Sender for platform "teams". ``bind`` it to the server's event loop."""
+
+    def __init__(
+        self,
+        adapter: CloudAdapter,
+        app_id: str,
+        store: Store,
+        settings: Settings,
+        clock: Clock,
+        limits: TeamsLimits,
+        timeout: float = 30.0,
+    ) -> None:
+        self.adapter = adapter
+        self.app_id = app_id
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.limits = limits
+        self.timeout = timeout
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Send on ``loop`` (the server's): the SDK's clients live there."""
+        self.loop = loop
+        self._loop_thread = threading.get_ident()
+
+    def send(self, destination: Address, message: Message) -> SendResult:
+        if self.loop is None:
+            return SendResult.later("the Teams adapter has not started yet")
+        if self._loop_thread == threading.get_ident():  # waiting here would block the loop
+            return SendResult.later("Teams sends must come from a worker thread")
+        reference = references.find(self.store, destination)
+        if reference is None and destination.kind == "channel":
+            reference = references.borrow_for_channel(self.store, destination)
+        if reference is None:
+            reason = NOT_INSTALLED if destination.kind == "user" else NOT_IN_TEAM
+            self._report_unreachable(destination, message, reason)
+            return SendResult.failed(reason)
+        conversation = str((reference.get("conversation") or {}).get("id") or destination.id)
+        wait = self.limits.take(destination.tenant, conversation)
+        if wait:
+            return SendResult.later("Teams rate limit: deferred by the bot", retry_after=wait)
+        return self._deliver(destination, reference, message)
+
+    def _deliver(
+        self, destination: Address, reference: dict[str, Any], message: Message
+    ) -> SendResult:
+        assert self.loop is not None
+        coroutine = proactive(self.adapter, self.app_id, reference, message_activity(message))
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            future.result(self.timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            return SendResult.later(f"Teams did not answer within {self.timeout:.0f} s")
+        except HttpOperationError as exc:
+            return self._failed(destination, message, exc)
+        except (ClientRequestError, OSError) as exc:
+            return SendResult.later(f"connection to Teams failed: {type(exc).__name__}")
+        return SendResult.sent()
+
+    def _failed(
+        self, destination: Address, message: Message, exc: HttpOperationError
+    ) -> SendResult:
+        answer = failure(exc, self.clock.now())
+        if answer.status in TRANSIENT:
+            return SendResult.later(str(answer), retry_after=answer.retry_after)
+        if answer.status in (403, 404):  # removed from the team, blocked, or uninstalled
+            reason = f"not reachable: {answer}; the app may have been removed or blocked"
+            self._report_unreachable(destination, message, reason)
+            return SendResult.failed(reason)
+        return SendResult.failed(str(answer))
+
+    # --- telling admins ----------------------------------------------------------------------
+
+    def _report_unreachable(self, destination: Address, message: Message, reason: str) -> None:
+        """Queue a note to the tenant's Teams admins (once a day per destination and admin)."""
+        if message.ref == ALERT_REF:
+            log.warning(
+                "an alert to Teams admin %s could not be delivered: %s", destination, reason
+            )
+            return
+        now = self.clock.now()
+        with self.store.session() as session:
+            admins = [
+                address
+                for address in (
+                    Address.parse(text, kind="user")
+                    for text, _ in list_admins(session, self.settings)
+                )
+                if address.platform == destination.platform and address.tenant == destination.tenant
+            ]
+            alert = _alert(destination, _name(session, destination), reason)
+            day = now.date().isoformat()
+            queue(
+                session,
+                [
+                    Outgoing(_alert_key(destination, admin, day), admin, message=alert)
+                    for admin in admins
+                    if admin != destination
+                ],
+                now,
+            )
+        log.warning(
+            "Teams message to %s not delivered (%s); %s",
+            destination,
+            reason,
+            f"told {len(admins)} admin(s)" if admins else "no Teams admin in this tenant to tell",
+        )
+
+
+def _alert_key(destination: Address, admin: Address, day: str) -> str:
+    """Idempotency key: Teams ids are long, so the pair is hashed to fit the column."""
+    pair = hashlib.sha256(f"{destination}|{admin}".encode()).hexdigest()[:24]
+    return f"{ALERT_REF}:{pair}:{day}"
+
+
+def _name(session: Any, destination: Address) -> str:
+    if destination.kind == "channel":
+        return f"the channel {destination.id}"
+    name = session.scalar(
+        select(Person.display_name).where(
+            Person.platform == destination.platform,
+            Person.tenant == destination.tenant,
+            Person.user_id == destination.id,
+        )
+    )
+    return f"{name} ({destination.id})" if name else str(destination.id)
+
+
+def _alert(destination: Address, who: str, reason: str) -> Message:
+    if destination.kind == "channel":
+        fix = (
+            "Add the inclusion-bot app to that channel's team (Teams: the team's … menu, "
+            "Manage team, Apps), or unsubscribe the channel."
+        )
+    else:
+        fix = (
+            "Install the inclusion-bot app for them (Teams admin centre: Manage apps, or an app "
+            "setup policy), or ask them to add it from Apps in Teams. Later messages reach them "
+            "once it is installed."
+        )
+    return Message(
+        ref=ALERT_REF,
+        blocks=[
+            TextBlock(text="A message could not be delivered in Teams", style="heading"),
+            TextBlock(text=f"I could not reach {who}: {reason.removeprefix('not reachable: ')}."),
+            TextBlock(text=fix, style="context"),
+        ],
+    )
