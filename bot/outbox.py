@@ -85,6 +85,8 @@ class SendResult:
     retry: bool = False
     retry_after: float | None = None
     error: str | None = None
+    #: Not sent because the bot's own rate limiter said wait: not a failed attempt.
+    deferred: bool = False
 
     @classmethod
     def sent(cls) -> SendResult:
@@ -93,6 +95,11 @@ class SendResult:
     @classmethod
     def later(cls, error: str, retry_after: float | None = None) -> SendResult:
         return cls(ok=False, retry=True, retry_after=retry_after, error=error)
+
+    @classmethod
+    def defer(cls, reason: str, retry_after: float) -> SendResult:
+        """Hold back by the bot's own rate limiting: retried then, without using an attempt."""
+        return cls(ok=False, retry=True, retry_after=retry_after, error=reason, deferred=True)
 
     @classmethod
     def failed(cls, error: str) -> SendResult:
@@ -212,6 +219,14 @@ class Dispatcher:
         if result.ok:
             values = {"status": "sent", "sent_at": now, "last_error": None}
             report.sent += 1
+        elif result.deferred:
+            values = {
+                "status": "pending",
+                "attempts": item.attempts - 1,
+                "next_attempt_at": now + timedelta(seconds=max(result.retry_after or 0, 0.05)),
+                "last_error": result.error,
+            }
+            report.retried += 1
         elif result.retry and item.attempts < self.max_attempts:
             values = {
                 "status": "pending",

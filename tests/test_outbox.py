@@ -233,6 +233,21 @@ def test_after_max_attempts_a_message_is_dead(store: Store) -> None:
     assert sender.delivered == []
 
 
+def test_the_bots_own_rate_limit_defers_without_using_attempts(store: Store) -> None:
+    put(store, hello())
+    sender = FakeSender(*[SendResult.defer("our limit", retry_after=1.0)] * 5)
+    clock = ManualClock(T0)
+    dispatcher = Dispatcher(store, clock, {"slack": sender}, max_attempts=3)
+    for _ in range(5):
+        assert dispatcher.drain().dead == 0
+        row = only_row(store)
+        assert (row.status, row.attempts) == ("pending", 0)
+        assert row.next_attempt_at == clock.now() + timedelta(seconds=1)
+        clock.set(clock.now() + timedelta(seconds=1))
+    assert dispatcher.drain().sent == 1
+    assert (only_row(store).status, only_row(store).attempts) == ("sent", 1)
+
+
 def test_a_sender_that_raises_has_its_message_retried_not_lost(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -87,7 +87,7 @@ class TeamsSender:
         conversation = str((reference.get("conversation") or {}).get("id") or destination.id)
         wait = self.limits.take(destination.tenant, conversation)
         if wait:
-            return SendResult.later("Teams rate limit: deferred by the bot", retry_after=wait)
+            return SendResult.defer("Teams rate limit: deferred by the bot", retry_after=wait)
         return self._deliver(destination, reference, message)
 
     def _deliver(
