@@ -60,7 +60,9 @@ class SlackSender:
             if status == 429:
                 retry_after = exc.response.headers.get("Retry-After", "1")
                 return SendResult.later("rate limited (429)", retry_after=float(retry_after))
-            if status >= 500 or error in TRANSIENT:
+            if status >= 500:  # Slack's 5xx bodies are often HTML: keep the status, cut the rest
+                return SendResult.later(f"HTTP {status} from Slack: {error[:200]}")
+            if error in TRANSIENT:
                 return SendResult.later(error)
             return SendResult.failed(error)
         except (URLError, OSError, TimeoutError) as exc:

@@ -32,8 +32,7 @@ def build_app(settings: Settings) -> AsyncApp:
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=1))
     secret = settings.slack_signing_secret
     return AsyncApp(
-        client=client,
-        token=token,
+        client=client,  # the token rides on the client (Bolt warns when given both)
         signing_secret=secret.get_secret_value() if secret else None,
         request_verification_enabled=secret is not None,
     )
@@ -47,14 +46,29 @@ def attach_slack(server: Server, bot: Bot, settings: Settings) -> SlackAdapter:
         settings.slack_bot_token.get_secret_value(), settings.slack_api_url
     )
     if settings.slack_app_token is not None:
-        handler = AsyncSocketModeHandler(adapter.app, settings.slack_app_token.get_secret_value())
-        server.on_start.append(handler.connect_async)
-        server.on_stop.append(handler.close_async)
+        app_token = settings.slack_app_token.get_secret_value()
+        handlers: list[AsyncSocketModeHandler] = []
+
+        async def connect() -> None:
+            # Made here, not above: its aiohttp session needs the server's running loop.
+            handlers.append(AsyncSocketModeHandler(adapter.app, app_token))
+            await handlers[-1].connect_async()
+
+        async def close() -> None:
+            for handler in handlers:
+                await handler.close_async()
+
+        server.on_start.append(connect)
+        server.on_stop.append(close)
     else:
 
-        async def events(request: web.Request) -> web.Response:
-            response = await adapter.app.async_dispatch(await to_bolt_request(request))
-            return await to_aiohttp_response(response)
+        async def events(request: web.Request) -> web.StreamResponse:
+            with adapter.acking():  # until the ack is sent: the work it acked waits for it
+                bolt_response = await adapter.app.async_dispatch(await to_bolt_request(request))
+                response = await to_aiohttp_response(bolt_response)
+                await response.prepare(request)
+                await response.write_eof()
+            return response
 
         server.web.router.add_post(EVENTS_PATH, events)
     return adapter

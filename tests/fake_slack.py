@@ -1,0 +1,275 @@
+"""A fake Slack on 127.0.0.1: the Web API, response_urls and a Socket Mode socket.
+
+It is the only fake in the Slack tests, and it sits at the network edge: the bot's real Bolt app
+and real slack_sdk clients talk to it over HTTP (slack_sdk takes a base URL, the SLACK_API_URL
+setting). It answers like Slack and records every call, with its parameters whether they came
+form-encoded, as JSON or in the query string, so tests can read exactly what the bot sent.
+
+Listeners ack first and call the Web API after, so a test waits for a call with ``wait_for``
+(a condition variable with a deadline), never by sleeping. ``fail_next`` makes the next calls
+of a method answer 429 with Retry-After, a 5xx, or an error such as channel_not_found.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+
+TEAM_ID = "T1"
+BOT_USER_ID = "UBOT"
+BOT_ID = "B1"
+#: Form fields that slack_sdk sends as JSON text inside a form-encoded body.
+JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the bot made: ``method`` is the Web API method ("chat.postMessage"),
+    "response" for a POST to a response_url (``params["response_id"]`` says which one), or
+    "socket.ack" for an acknowledgement that came back over the Socket Mode socket."""
+
+    method: str
+    params: dict[str, Any]
+    token: str | None = None
+    #: What the fake answered (for a message: its channel and ts).
+    answer: dict[str, Any] = field(default_factory=dict)
+
+    def blocks(self) -> list[dict[str, Any]]:
+        """The Block Kit blocks sent (of a message, or of the view being opened/published)."""
+        if "view" in self.params:
+            return list(self.params["view"].get("blocks") or [])
+        return list(self.params.get("blocks") or [])
+
+
+@dataclass
+class _Failure:
+    status: int
+    error: str | None
+    retry_after: int | None
+
+
+@dataclass
+class FakeSlack:
+    """The fake. Start and stop it on a running event loop; read and wait from any thread."""
+
+    #: users.info answers: user id -> {"tz", "real_name", "display_name"}.
+    users: dict[str, dict[str, str]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self._condition = threading.Condition()
+        self._failures: dict[str, list[_Failure]] = {}
+        self._numbers = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._sockets: list[web.WebSocketResponse] = []
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{response_id}", self._response)
+        app.router.add_get("/socket", self._socket)
+        self.app = app
+
+    # --- lifecycle (on the event loop) -----------------------------------------------------
+
+    async def start(self) -> FakeSlack:
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        for socket in self._sockets:
+            await socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        """The base URL for slack_sdk (SLACK_API_URL)."""
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, response_id: str) -> str:
+        return f"http://127.0.0.1:{self.port}/response/{response_id}"
+
+    # --- what tests use (from any thread) --------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        times: int = 1,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` with a failure: ``status`` 429 (with
+        ``retry_after``), a 5xx, or 200 with ``{"ok": false, "error": error}``."""
+        with self._condition:
+            self._failures.setdefault(method, []).extend(
+                _Failure(status, error, retry_after) for _ in range(times)
+            )
+
+    def calls_to(self, method: str, match: Callable[[Call], bool] | None = None) -> list[Call]:
+        with self._condition:
+            return [c for c in self.calls if c.method == method and (match is None or match(c))]
+
+    def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        *,
+        match: Callable[[Call], bool] | None = None,
+        timeout: float = 5.0,
+    ) -> list[Call]:
+        """Block until ``count`` calls of ``method`` (that ``match``) have arrived; return them.
+        Fails the test with what did arrive if they do not come within ``timeout`` seconds."""
+
+        def arrived() -> list[Call]:
+            return [c for c in self.calls if c.method == method and (match is None or match(c))]
+
+        with self._condition:
+            if not self._condition.wait_for(lambda: len(arrived()) >= count, timeout):
+                seen = [c.method for c in self.calls]
+                raise AssertionError(f"{count} call(s) of {method} did not arrive; saw {seen}")
+            return arrived()
+
+    def clear(self) -> None:
+        with self._condition:
+            self.calls.clear()
+
+    async def send_over_socket(self, envelope: dict[str, Any]) -> None:
+        """Push a Socket Mode envelope to the connected client (call on the event loop)."""
+        assert self._sockets, "no Socket Mode client is connected"
+        await self._sockets[-1].send_str(json.dumps(envelope))
+
+    def socket_connected(self, timeout: float = 5.0) -> None:
+        """Block until a Socket Mode client has connected and been greeted."""
+        self.wait_for("socket.connect", timeout=timeout)
+
+    # --- the fake itself -------------------------------------------------------------------
+
+    def _record(self, call: Call) -> None:
+        with self._condition:
+            self.calls.append(call)
+            self._condition.notify_all()
+
+    def _failure(self, method: str) -> _Failure | None:
+        with self._condition:
+            queued = self._failures.get(method)
+            return queued.pop(0) if queued else None
+
+    @staticmethod
+    async def _params(request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        text = await request.text()
+        if request.content_type == "application/json" and text:
+            params.update(json.loads(text))
+        elif text:
+            params.update(parse_qsl(text, keep_blank_values=True))
+            for name in JSON_FIELDS:
+                if isinstance(params.get(name), str) and params[name][:1] in "[{":
+                    params[name] = json.loads(params[name])
+        return params
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._params(request)
+        authorization = request.headers.get("Authorization", "")
+        token = authorization.removeprefix("Bearer ") or params.get("token")
+        failure = self._failure(method)
+        if failure is None:
+            answer = self._answer(method, params)
+            self._record(Call(method, params, token, answer))
+            return web.json_response(answer)
+        if failure.status == 429:
+            answer = {"ok": False, "error": "ratelimited"}
+            self._record(Call(method, params, token, answer))
+            headers = {"Retry-After": str(failure.retry_after or 1)}
+            return web.json_response(answer, status=429, headers=headers)
+        if failure.status >= 500:
+            self._record(Call(method, params, token, {"status": failure.status}))
+            return web.Response(status=failure.status, text="Internal Server Error")
+        answer = {"ok": False, "error": failure.error or "fatal_error"}
+        self._record(Call(method, params, token, answer))
+        return web.json_response(answer)
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        number = next(self._numbers)
+        ts = f"{1_700_000_000 + number}.{number:06d}"
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://fake.slack.test/",
+                "team": "Fake",
+                "team_id": TEAM_ID,
+                "user": "inclusion-bot",
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "is_enterprise_install": False,
+            }
+        if method == "users.info":
+            user = params.get("user", "")
+            known = self.users.get(user)
+            if known is None:
+                return {"ok": False, "error": "user_not_found"}
+            return {
+                "ok": True,
+                "user": {
+                    "id": user,
+                    "team_id": TEAM_ID,
+                    "name": user.lower(),
+                    "real_name": known.get("real_name", ""),
+                    "tz": known.get("tz"),
+                    "profile": {
+                        "real_name": known.get("real_name", ""),
+                        "display_name": known.get("display_name", ""),
+                    },
+                },
+            }
+        if method == "chat.postMessage":
+            channel = str(params.get("channel", ""))
+            if channel.startswith("U"):  # a user id: Slack posts in the DM with them
+                channel = "D" + channel[1:]
+            message = {"type": "message", "text": params.get("text"), "ts": ts}
+            return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method == "chat.update":
+            return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": ts}
+        if method in ("views.open", "views.publish", "views.update", "views.push"):
+            view = dict(params.get("view") or {})
+            view.update({"id": f"V{number}", "team_id": TEAM_ID, "hash": f"h{number}"})
+            return {"ok": True, "view": view}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _response(self, request: web.Request) -> web.Response:
+        params = await self._params(request)
+        params["response_id"] = request.match_info["response_id"]
+        self._record(Call("response", params))
+        return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_str(
+            json.dumps({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"}})
+        )
+        self._record(Call("socket.connect", {}))
+        async for message in socket:
+            if message.type == WSMsgType.TEXT:
+                self._record(Call("socket.ack", json.loads(message.data)))
+        return socket
