@@ -31,6 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import (
+    confirmation,
     fallback_text,
     form_values,
     message_blocks,
@@ -85,6 +86,11 @@ class Origin:
     def metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, False)}
 
+    def metadata_for(self, form: Form) -> dict[str, Any]:
+        """What rides in the modal's private_metadata. Nothing about who or where for an
+        anonymous form: Slack's copy of the view must not tie the report to anyone."""
+        return {"anonymous": True} if form.anonymous else self.metadata()
+
 
 class SlackAdapter:
     """Bolt listeners around one Bot. ``client`` is the async Web API client (its base_url
@@ -108,9 +114,13 @@ class SlackAdapter:
 
     # --- who and where -------------------------------------------------------------------
 
-    async def _actor(self, client: AsyncWebClient, team_id: str, user_id: str) -> Actor:
-        """The actor, with name and time zone from users.info (cached for an hour)."""
-        known = self._people.get(user_id)
+    async def _actor(
+        self, client: AsyncWebClient, team_id: str, user_id: str, lookup: bool = True
+    ) -> Actor:
+        """The actor, with name and time zone from users.info (cached for an hour). Reporters
+        are not looked up (``lookup=False``): no call to Slack names them, and the core keeps
+        them in memory only."""
+        known = self._people.get(user_id) if lookup else ("", None)
         if known is None:
             try:
                 response = await client.users_info(user=user_id)
@@ -176,7 +186,8 @@ class SlackAdapter:
             channel_id=body.get("channel_id"),
             response_url=body.get("response_url"),
         )
-        actor = await self._actor(client, origin.team_id, origin.user_id)
+        reporting = body["command"] == "/report"
+        actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not reporting)
         event = CommandEvent(
             actor=actor,
             place=self._place(origin.channel_id),
@@ -228,7 +239,8 @@ class SlackAdapter:
             message_ts=meta.get("message_ts"),
             in_home=bool(meta.get("in_home")),
         )
-        actor = await self._actor(client, origin.team_id, origin.user_id)
+        anonymous = bool(meta.get("anonymous"))
+        actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not anonymous)
         event = FormEvent(
             actor=actor,
             place=self._place(origin.channel_id),
@@ -260,10 +272,19 @@ class SlackAdapter:
             return
         errors = next((r for r in replies if isinstance(r, FormErrors)), None)
         form = next((r for r in replies if isinstance(r, OpenForm)), None)
+        if anonymous and errors is None and form is None:
+            # The receipt (or the case for a reporter following up) shows in the modal
+            # itself: not a message, so nothing lands in history or in a workspace export.
+            shown = [r.message for r in replies if isinstance(r, Say)]
+            await ack(response_action="update", view=confirmation(shown))
+            await self._after_ack()
+            return
         if errors is not None:
             await ack(response_action="errors", errors=errors.errors)
         elif form is not None:
-            await ack(response_action="update", view=modal(form.form, origin.metadata()))
+            await ack(
+                response_action="update", view=modal(form.form, origin.metadata_for(form.form))
+            )
         else:
             await ack()
         await self._after_ack()
@@ -290,10 +311,10 @@ class SlackAdapter:
         origin = Origin(
             team_id=body.get("team_id", ""), user_id=event["user"], channel_id=event["channel"]
         )
-        actor = await self._actor(client, origin.team_id, origin.user_id)
-        message = MessageEvent(
-            actor=actor, place=self._place(origin.channel_id), text=event.get("text", "")[:4000]
-        )
+        text = event.get("text", "")[:4000]
+        reporting = text.strip().lstrip("/").lower().startswith("report")
+        actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not reporting)
+        message = MessageEvent(actor=actor, place=self._place(origin.channel_id), text=text)
         await self._deliver(await self._run(message), origin, client, None)
 
     # --- replies -------------------------------------------------------------------------
@@ -357,7 +378,7 @@ class SlackAdapter:
         elif isinstance(reply, OpenForm):
             if trigger_id:
                 await client.views_open(
-                    trigger_id=trigger_id, view=modal(reply.form, origin.metadata())
+                    trigger_id=trigger_id, view=modal(reply.form, origin.metadata_for(reply.form))
                 )
             else:
                 await self._offer_form(reply.form, origin, client)
@@ -387,7 +408,7 @@ class SlackAdapter:
     async def _offer_form(self, form: Form, origin: Origin, client: AsyncWebClient) -> None:
         """No trigger to open a modal with (a typed message): offer a button that opens it."""
         token = secrets.token_urlsafe(12)
-        self._forms[token] = (form, origin.metadata())
+        self._forms[token] = (form, origin.metadata_for(form))
         offer = Message(
             blocks=[
                 TextBlock(text=f"{form.title}: the form opens in a window."),

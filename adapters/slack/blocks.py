@@ -233,6 +233,20 @@ def modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def confirmation(messages: list[Message]) -> dict[str, Any]:
+    """A modal that only shows ``messages``: what a form answers with when its answer must not
+    become a message (a report's receipt)."""
+    blocks: list[Block] = []
+    for message in messages:
+        blocks += message_blocks(message, limit=MODAL_BLOCKS)
+    return {
+        "type": "modal",
+        "title": _plain("Done", 24),
+        "close": _plain("Close", 24),
+        "blocks": blocks[:MODAL_BLOCKS] or _sections("Done."),
+    }
+
+
 def form_values(state: dict[str, Any]) -> dict[str, FormValue]:
     """Field values from a submitted view's ``state.values`` (block_id -> action_id -> value)."""
     values: dict[str, FormValue] = {}
