@@ -437,7 +437,7 @@ def check_block_kit(call: Call) -> None:
             options = element.get("options", [])
             assert len(options) <= (10 if listed else 100)
             for option in options:
-                assert len(option["text"]["text"]) <= (150 if listed else 75), option
+                assert len(option["text"]["text"]) <= 75, option
                 assert len(option["value"]) <= 150
 
 
@@ -554,7 +554,7 @@ def test_pledge_in_a_dm_opens_the_sign_up_modal_within_block_kit_limits(slack: S
     assert all(inputs[f"own_{n}"]["max_length"] == 300 for n in range(1, 9))
     for element in inputs.values():
         for option in element.get("options", []):
-            assert len(option["text"]["text"]) <= 150
+            assert len(option["text"]["text"]) <= 75
     # The time zone defaults to the one Slack knows for the user (users.info).
     assert inputs["timezone"]["initial_value"] == "America/New_York"
     assert inputs["time"] == {"type": "timepicker", "initial_time": "09:00", "action_id": "time"}

@@ -3,7 +3,7 @@
 All text is escaped (&, <, >) before Slack sees it, so nothing anyone typed can mention a user
 or a channel (``<!channel>``, ``<@U…>``) or hide a link behind other words. Block Kit's limits
 are respected here rather than left to a 400 from Slack: 50 blocks per message, 100 per modal,
-3,000 characters per section, 75 per button or select label, 150 per checkbox or radio label.
+3,000 characters per section, 75 per button label or option.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ MODAL_BLOCKS = 100
 SECTION_TEXT = 3000
 HEADER_TEXT = 150
 BUTTON_TEXT = 75
-OPTION_TEXT = 150
+OPTION_TEXT = 75  # every option object, checkboxes and radio buttons too
 CHECKBOX_OPTIONS = 10
 #: Separates a neutral action id from the index that makes it unique within its block.
 ACTION_SUFFIX = "#"
