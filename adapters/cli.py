@@ -28,6 +28,7 @@ from adapters.runtime import (
     load_settings,
     open_store,
 )
+from bot import outbox_ops
 from bot.awareness.calendar import REGIONS, Calendar, occurrences
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.conversation import Address
@@ -184,6 +185,11 @@ def tick(now_text: str) -> None:
             f"{queued.reminders} reminder(s) and {queued.awareness} awareness post(s); "
             f"sent {drained.sent}, "
             f"retrying {drained.retried}, failed {drained.dead}."
+            + (
+                " Another process was ticking, so this one queued nothing."
+                if queued.skipped
+                else ""
+            )
         )
 
 
@@ -202,6 +208,84 @@ def upgrade() -> None:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Database is at revision {store.current_revision()} (latest).")
     store.dispose()
+
+
+@main.group()
+def outbox() -> None:
+    """The outbox of messages the bot sends on its own: status and retrying dead messages."""
+
+
+def _age(seconds: float) -> str:
+    """3d 4h, 2h 05m, 3m 12s, 12s: precise enough to see whether a queue is moving."""
+    whole = int(seconds)
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"
+
+
+@outbox.command("status")
+def outbox_status() -> None:
+    """Messages by status and platform, the oldest unsent, and the last 10 dead."""
+
+    def act(runtime: Runtime) -> None:
+        with runtime.store.session() as session:
+            counted = outbox_ops.counts(session)
+            ages = outbox_ops.oldest_unsent_age(session, runtime.clock.now())
+            dead = outbox_ops.recent_dead(session, 10)
+        click.echo("Messages by status and platform:")
+        for status, platform, count in counted:
+            click.echo(f"  {status}\t{platform}\t{count}")
+        if not counted:
+            click.echo("  none yet")
+        if ages:
+            oldest = ", ".join(
+                f"{_age(age)} ({platform})" for platform, age in sorted(ages.items())
+            )
+            click.echo(f"Oldest unsent: {oldest}")
+        else:
+            click.echo("Nothing waiting to be sent.")
+        if dead:
+            click.echo(f"Last {len(dead)} dead (key, destination, attempts, last error):")
+            for row in dead:
+                click.echo(
+                    f"  {row.key}\t{row.destination}\t{row.attempts}\t{row.last_error or ''}"
+                )
+            click.echo("Retry with: inclusion-bot outbox retry --key KEY (or --all-dead)")
+        else:
+            click.echo("No dead messages.")
+
+    _with_store(act)
+
+
+@outbox.command("retry")
+@click.option("--key", help="The idempotency key of one dead message (see outbox status).")
+@click.option("--all-dead", is_flag=True, help="Every dead message.")
+def outbox_retry(key: str | None, all_dead: bool) -> None:
+    """Send dead messages again: back to pending, attempts reset, next attempt now."""
+    if bool(key) == all_dead:
+        raise click.UsageError("give either --key KEY or --all-dead")
+
+    def act(runtime: Runtime) -> None:
+        with runtime.store.session() as session:
+            if key is not None:
+                status = outbox_ops.status_of(session, key)
+                if status is None:
+                    raise click.ClickException(f"No outbox message has the key {key}.")
+                if status != "dead":
+                    raise click.ClickException(
+                        f"The message {key} is {status}, not dead: only dead messages are retried."
+                    )
+            count = outbox_ops.retry_dead(session, runtime.clock.now(), key)
+        click.echo(f"{count} dead message(s) will be sent again at the next tick.")
+
+    _with_store(act)
 
 
 @main.group()

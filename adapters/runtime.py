@@ -7,16 +7,20 @@ the same way everywhere: one clear line and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from pydantic import ValidationError
 
 import content
+from bot import logs
 from bot.awareness.calendar import Calendar, CalendarError, load_calendar
 from bot.awareness.due import recheck_all
 from bot.clock import Clock
 from bot.config import Settings
+from bot.deadletters import alert_admins
 from bot.outbox import Dispatcher, DrainReport, Sender
 from bot.pledge.content import Pledge, load_pledge
 from bot.reports.desk import Desk, load_categories
@@ -140,8 +144,11 @@ class Runtime:
     def calendar(self) -> Calendar:
         return self.bot.calendar
 
-    def run_due(self, senders: Mapping[str, Sender]) -> tuple[TickReport, DrainReport]:
-        """One tick at the clock's now, then drain what can be sent through ``senders``."""
+    def run_due(
+        self, senders: Mapping[str, Sender], stop: threading.Event | None = None
+    ) -> tuple[TickReport, DrainReport]:
+        """One tick at the clock's now, then drain what can be sent through ``senders``
+        (until ``stop`` is set: the web server sets it when shutting down)."""
         report = tick(self.store, self.clock.now(), self.settings, self.calendar)
         dispatcher = Dispatcher(
             self.store,
@@ -149,17 +156,16 @@ class Runtime:
             senders,
             max_attempts=self.settings.outbox_max_attempts,
             renderers=self.bot.renderers(),
+            on_dead=partial(alert_admins, self.settings),
         )
-        return report, dispatcher.drain()
+        return report, dispatcher.drain(stop=stop)
 
 
 def build(clock: Clock, settings: Settings | None = None, *, reports: bool = True) -> Runtime:
     """Everything a process needs. Operators' tools that never touch reports (admins,
     export) pass ``reports=False`` and so need no REPORTS_KEY."""
     settings = settings or load_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(settings.log_level, settings.log_format)
     pledge = load_content(settings)
     calendar = load_awareness(settings)
     store = open_store(settings)

@@ -1,16 +1,29 @@
 """The bot's one web server: Slack's /slack/events (Teams' /api/messages joins it), /healthz,
-and the scheduler's tick, all on one asyncio loop.
+/readyz, /metrics, and the scheduler's tick, all on one asyncio loop.
+
+Shutdown (SIGTERM from Kubernetes, Docker or systemd) is graceful: the ticker stops, so nothing
+new is claimed; the tick and drain in flight finish, its send in flight included, while the web
+server still answers (up to ``Server.shutdown_timeout``); then the platforms' stop hooks run and
+the web server closes. Rows the drain had claimed but not sent keep their lease and are sent by
+any replica once it ends (bot.outbox.LEASE), so nothing is lost; only a send cut off by the
+timeout, if its answer was lost, may be repeated (as after a crash).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import logging
 import signal
+import threading
 from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from aiohttp import web
 
+from adapters import health
 from adapters.runtime import Runtime
 from bot.outbox import Sender
 from scheduler.aio import start_async_ticking
@@ -18,10 +31,76 @@ from scheduler.aio import start_async_ticking
 log = logging.getLogger(__name__)
 
 Hook = Callable[[], Awaitable[None]]
+T = TypeVar("T")
+
+#: How long a stopping server waits for the tick in flight (Kubernetes gives 30 s by default).
+SHUTDOWN_TIMEOUT = 20.0
+
+
+def freeze_startup_objects() -> None:
+    """Put everything loaded at start-up (libraries, content, mappers) out of the garbage
+    collector's way. Unfrozen, every full collection walked it all and stalled the event loop
+    for ~100 ms every few seconds under load: whole bursts of Slack acks waited
+    (benchmarks/slack_ack.py). What is made later is collected as usual."""
+    gc.collect()
+    gc.freeze()
 
 
 async def healthz(_: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
+
+
+def in_daemon_thread(work: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+    """Run ``work(*args)`` in a daemon thread; its result arrives on the running loop.
+
+    Not ``asyncio.to_thread``: its executor's threads are joined when the process exits, so a
+    send hanging past the shutdown timeout would keep a stopping process alive. A daemon thread
+    ends with the process, and the row it was sending keeps its lease.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(outcome: Callable[[], object]) -> None:
+        def apply() -> None:
+            if not future.done():
+                outcome()
+
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+            loop.call_soon_threadsafe(apply)
+
+    def run() -> None:
+        try:
+            result = work(*args)
+        except BaseException as exc:
+            settle(partial(future.set_exception, exc))
+        else:
+            settle(partial(future.set_result, result))
+
+    threading.Thread(target=run, name="inclusion-bot-tick", daemon=True).start()
+    return future
+
+
+def _bound_port(addresses: list[Any]) -> int:
+    """The IPv4 port bound (with port 0, IPv4 and IPv6 may each get a different free one)."""
+    ipv4 = [address for address in addresses if isinstance(address, tuple) and len(address) == 2]
+    return int((ipv4 or addresses)[0][1])
+
+
+def _after_tick(work: asyncio.Future[Any]) -> None:
+    """Log how a tick ended; a failure is retried at the next tick, so nothing is lost."""
+    if work.cancelled():
+        return
+    failure = work.exception()
+    if failure is not None:
+        log.error("the tick failed", exc_info=failure)
+        return
+    _, drained = work.result()
+    if drained.left_leased:
+        log.warning(
+            "stopping: %d claimed message(s) keep their lease and will be sent by any replica "
+            "when it ends",
+            drained.left_leased,
+        )
 
 
 class Server:
@@ -30,35 +109,73 @@ class Server:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.web = web.Application()
+        #: Set when shutdown begins: the drain claims nothing more, /readyz answers 503.
+        self.stopping = threading.Event()
         self.web.router.add_get("/healthz", healthz)
+        self.web.router.add_get("/readyz", health.readyz(runtime.store, self.stopping))
+        self.web.router.add_get("/metrics", health.metrics(runtime.store, runtime.clock))
         self.senders: dict[str, Sender] = {}
         self.on_start: list[Hook] = []
         self.on_stop: list[Hook] = []
+        #: The port actually bound (``run(0)`` picks a free one), once serving.
+        self.port: int | None = None
+        self.shutdown_timeout = SHUTDOWN_TIMEOUT
+        self._in_flight: asyncio.Future[Any] | None = None
 
     async def tick(self) -> None:
-        """Queue what is due and drain the outbox, in a worker thread (the core is sync)."""
-        try:
-            await asyncio.to_thread(self.runtime.run_due, dict(self.senders))
-        except Exception:  # logged and retried at the next tick: nothing is lost
-            log.exception("the tick failed")
+        """Queue what is due and drain the outbox, in a worker thread (the core is sync).
+        Nothing once the server is stopping; ``run`` waits for the one in flight.
+
+        The scheduler cancels its running job when it shuts down: ``asyncio.wait`` (unlike a
+        plain await) leaves the work itself running, for ``run`` to wait for.
+        """
+        if self.stopping.is_set():
+            return
+        work = in_daemon_thread(self.runtime.run_due, dict(self.senders), self.stopping)
+        work.add_done_callback(_after_tick)
+        self._in_flight = work
+        await asyncio.wait({work})
+
+    async def _finish_in_flight(self) -> None:
+        """Wait, within the shutdown timeout, for the tick and drain in flight."""
+        work = self._in_flight
+        if work is None or work.done():
+            return
+        done, _ = await asyncio.wait({work}, timeout=self.shutdown_timeout)
+        if not done:
+            log.warning(
+                "the tick in flight did not finish within %.0f s; stopping anyway (what it "
+                "claimed keeps its lease and is sent by any replica when it ends)",
+                self.shutdown_timeout,
+            )
 
     async def run(self, port: int, stop: asyncio.Event | None = None) -> None:
-        """Serve until ``stop`` is set or the process gets SIGINT/SIGTERM."""
+        """Serve until ``stop`` is set or the process gets SIGINT/SIGTERM, then stop
+        gracefully (see the module's docstring)."""
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        signals = (signal.SIGINT, signal.SIGTERM)
+        for signum in signals:
             loop.add_signal_handler(signum, stop.set)
         runner = web.AppRunner(self.web)
         await runner.setup()
         await web.TCPSite(runner, port=port).start()
+        self.port = _bound_port(runner.addresses)
         for hook in self.on_start:
             await hook()
+        freeze_startup_objects()
         ticker = start_async_ticking(self.tick, self.runtime.settings.tick_interval_seconds)
-        log.warning("inclusion-bot is serving on port %d (%s)", port, ", ".join(self.senders))
+        log.warning("inclusion-bot is serving on port %d (%s)", self.port, ", ".join(self.senders))
         try:
             await stop.wait()
+            log.warning("inclusion-bot is stopping: claiming nothing more, finishing sends")
         finally:
+            self.stopping.set()
             ticker.shutdown(wait=False)
+            await self._finish_in_flight()
             for hook in self.on_stop:
                 await hook()
             await runner.cleanup()
+            for signum in signals:
+                loop.remove_signal_handler(signum)
+        log.warning("inclusion-bot stopped cleanly")

@@ -7,7 +7,7 @@ paste them from platform consoles (SLACK_BOT_TOKEN, MicrosoftAppId) next to our 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     tick_interval_seconds: int = Field(default=60, ge=5)
     outbox_max_attempts: int = Field(default=8, ge=1)
     log_level: str = "WARNING"
+    #: text (readable) or json (one object per line, for log collectors); both redacted.
+    log_format: Literal["text", "json"] = "text"
     #: Regions a channel gets when subscribed by default (the announcements channels).
     awareness_regions: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["uk", "global"]
@@ -174,6 +176,11 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         """An empty MicrosoftAppId= line in a .env file means "not set", not an app id of ""."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("microsoft_app_type")
     @classmethod

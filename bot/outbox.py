@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import random
+import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,6 +22,7 @@ from typing import Any, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.clock import Clock
 from bot.conversation import Address, Message
 from bot.store import Store
@@ -31,6 +34,9 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
+#: How senders word a platform's "slow down": Slack's "rate limited (429)" and "ratelimited",
+#: Teams' "HTTP 429 from Teams".
+_RATE_LIMITED = re.compile(r"\b429\b|rate.?limit", re.IGNORECASE)
 
 
 Renderer = Callable[[Session, dict[str, Any]], Message | None]
@@ -87,6 +93,9 @@ class SendResult:
     error: str | None = None
     #: Not sent because the bot's own rate limiter said wait: not a failed attempt.
     deferred: bool = False
+    #: The sender has told the admins itself (Teams: "the app is not installed for them"),
+    #: so a dead letter raises no second, vaguer alert.
+    admins_told: bool = False
 
     @classmethod
     def sent(cls) -> SendResult:
@@ -102,8 +111,14 @@ class SendResult:
         return cls(ok=False, retry=True, retry_after=retry_after, error=reason, deferred=True)
 
     @classmethod
-    def failed(cls, error: str) -> SendResult:
-        return cls(ok=False, retry=False, error=error)
+    def failed(cls, error: str, *, admins_told: bool = False) -> SendResult:
+        return cls(ok=False, retry=False, error=error, admins_told=admins_told)
+
+    @property
+    def rate_limited(self) -> bool:
+        """The platform answered 429. Read from the error every sender fills with the
+        platform's answer, so no sender needs changing; the bot's own deferrals are not 429s."""
+        return not self.ok and not self.deferred and bool(_RATE_LIMITED.search(self.error or ""))
 
 
 class Sender(Protocol):
@@ -119,11 +134,34 @@ class DrainReport:
     dead: int = 0
     cancelled: int = 0
     errors: list[str] = field(default_factory=list)
+    #: Claimed but not sent because the process is stopping: they keep their lease and are
+    #: sent, by any replica, when it ends.
+    left_leased: int = 0
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A row the dispatcher has just given up on: what an alert to admins may name."""
+
+    id: int
+    key: str
+    destination: Address
+    attempts: int
+    error: str | None
+    #: The message's ``ref``: alerts are recognised by it, so none is alerted about.
+    ref: str | None
+    #: The sender already told the admins why (SendResult.admins_told).
+    admins_told: bool = False
+
+
+#: Called in the transaction that marks a row dead (bot.deadletters.alert_admins).
+DeadHook = Callable[[Session, DeadLetter, datetime], object]
 
 
 @dataclass(frozen=True)
 class _Claimed:
     id: int
+    key: str
     destination: Address
     message: Message
     attempts: int
@@ -141,6 +179,7 @@ class Dispatcher:
         max_attempts: int = 8,
         rng: random.Random | None = None,
         renderers: Mapping[str, Renderer] | None = None,
+        on_dead: DeadHook | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -148,6 +187,7 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.rng = rng or random.Random()
         self.renderers = renderers or {}
+        self.on_dead = on_dead
 
     def claim(self, limit: int = 100) -> list[_Claimed]:
         """Take up to ``limit`` due rows under a lease. SKIP LOCKED lets replicas share the work."""
@@ -179,16 +219,24 @@ class Dispatcher:
                     row.next_attempt_at = now + self._backoff(row.attempts, None)
                     row.last_error = f"rendering failed: {type(exc).__name__}"
                     report.retried += 1
+                    metrics.sent(row.platform, "retried")
                     continue
                 if message is None:
                     row.status = "cancelled"
                     row.last_error = "no longer needed when its turn came"
                     report.cancelled += 1
+                    metrics.sent(row.platform, "cancelled")
                     continue
                 row.status = "sending"
                 row.next_attempt_at = now + LEASE
                 claimed.append(
-                    _Claimed(row.id, Address.parse(row.destination), message, row.attempts)
+                    _Claimed(
+                        row.id,
+                        row.idempotency_key,
+                        Address.parse(row.destination),
+                        message,
+                        row.attempts,
+                    )
                 )
             return claimed, len(rows)
 
@@ -197,15 +245,23 @@ class Dispatcher:
             return Message.model_validate(payload["message"])
         return self.renderers[payload["render"]](session, payload.get("args", {}))
 
-    def drain(self, batch: int = 100) -> DrainReport:
-        """Send everything due now; return what happened. Safe to call from several processes."""
+    def drain(self, batch: int = 100, stop: threading.Event | None = None) -> DrainReport:
+        """Send everything due now; return what happened. Safe to call from several processes.
+
+        Once ``stop`` is set (the process is shutting down) nothing more is claimed and the
+        drain returns after the send in flight; rows claimed but not sent keep their lease.
+        """
         report = DrainReport()
-        while True:
+        while not (stop and stop.is_set()):
             claimed, seen = self._claim(batch, report)
             if not seen:
                 return report
-            for item in claimed:
+            for done, item in enumerate(claimed):
+                if stop and stop.is_set():
+                    report.left_leased += len(claimed) - done
+                    break
                 self._deliver(item, report)
+        return report
 
     def _deliver(self, item: _Claimed, report: DrainReport) -> None:
         sender = self.senders[item.destination.platform]
@@ -216,9 +272,12 @@ class Dispatcher:
             result = SendResult.later(f"{type(exc).__name__}: {exc}")
         now = self.clock.now()
         values: dict[str, object]
+        dead: DeadLetter | None = None
+        outcome = "retried"
         if result.ok:
             values = {"status": "sent", "sent_at": now, "last_error": None}
             report.sent += 1
+            outcome = "sent"
         elif result.deferred:
             values = {
                 "status": "pending",
@@ -227,6 +286,7 @@ class Dispatcher:
                 "last_error": result.error,
             }
             report.retried += 1
+            outcome = "deferred"
         elif result.retry and item.attempts < self.max_attempts:
             values = {
                 "status": "pending",
@@ -237,6 +297,7 @@ class Dispatcher:
         else:
             values = {"status": "dead", "last_error": result.error}
             report.dead += 1
+            outcome = "dead"
             report.errors.append(f"{item.destination}: {result.error}")
             log.error(
                 "outbox message %s is dead after %d attempts: %s",
@@ -244,8 +305,30 @@ class Dispatcher:
                 item.attempts,
                 result.error,
             )
+            dead = DeadLetter(
+                item.id,
+                item.key,
+                item.destination,
+                item.attempts,
+                result.error,
+                item.message.ref,
+                result.admins_told,
+            )
+        metrics.sent(item.destination.platform, outcome, rate_limited=result.rate_limited)
         with self.store.session() as session:
             session.execute(update(OutboxMessage).where(OutboxMessage.id == item.id).values(values))
+            if dead is not None and self.on_dead is not None:
+                self._tell_about(session, dead, now)
+
+    def _tell_about(self, session: Session, dead: DeadLetter, now: datetime) -> None:
+        """Run the dead-letter hook in a savepoint: a bug there must not undo marking the row
+        dead (it would be sent, and fail, again and again)."""
+        assert self.on_dead is not None
+        try:
+            with session.begin_nested():
+                self.on_dead(session, dead, now)
+        except Exception:
+            log.exception("alerting admins about dead outbox message %s failed", dead.id)
 
     def _backoff(self, attempts: int, retry_after: float | None) -> timedelta:
         """Retry-After when the platform gave one, else exponential backoff with full jitter."""

@@ -13,7 +13,7 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
-from bot import redaction
+from bot import metrics, redaction
 from bot.awareness import commands as awareness
 from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
 from bot.awareness.posts import POST_RENDERER, PREVIEW_RENDERER, render_post, render_preview
@@ -99,15 +99,18 @@ class Bot:
         }
 
     def handle(self, event: Event) -> list[Reply]:
-        try:
-            with self.store.session() as session:
-                turn = self._turn(session, event)
-                return self._route(turn)
-        except Exception:
-            log.exception("handling a %s event failed", event.type)
-            if isinstance(event, FormEvent) and event.form_id == FILE_FORM:
-                return [Say(message=text_message(NOT_RECEIVED), ephemeral=True)]
-            return [Say(message=text_message(SORRY), ephemeral=True)]
+        """Every adapter calls this, so timing it here measures every platform alike."""
+        with metrics.timed_event(event.actor.platform, event.type):
+            try:
+                with self.store.session() as session:
+                    turn = self._turn(session, event)
+                    return self._route(turn)
+            except Exception:
+                log.exception("handling a %s event failed", event.type)
+                metrics.event_failed(event.actor.platform, event.type)
+                if isinstance(event, FormEvent) and event.form_id == FILE_FORM:
+                    return [Say(message=text_message(NOT_RECEIVED), ephemeral=True)]
+                return [Say(message=text_message(SORRY), ephemeral=True)]
 
     def home(self, actor: Actor) -> Message:
         """The actor's own page (App Home): never raises, like handle()."""

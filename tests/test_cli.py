@@ -287,9 +287,7 @@ def test_tick_sends_a_due_checkin_once(cli: Cli) -> None:
     result = cli.invoke("tick", "--now", "2027-03-01T09:00:00Z")
     assert result.exit_code == 0, result.output
     assert CHECKIN_HEADING not in result.output
-    assert "queued 0 check-in(s), 0 reminder(s) and 0 awareness post(s); sent 0," in (
-        result.output
-    )
+    assert "queued 0 check-in(s), 0 reminder(s) and 0 awareness post(s); sent 0," in (result.output)
 
 
 @pytest.mark.parametrize("now", ["yesterday", "2027-13-01T09:00:00Z", "", "9am"])

@@ -781,14 +781,19 @@ def test_other_transient_answers_are_retried_with_backoff(teams: Teams, status: 
     assert teams.run_due()[1].sent == 1
 
 
-def test_a_permanent_failure_is_recorded_on_the_row(teams: Teams) -> None:
+def test_a_permanent_failure_is_recorded_on_the_row_and_the_admin_is_told(teams: Teams) -> None:
     meet(teams)
+    meet(teams, DINA)
     queue_hellos(teams, ALICE, 1)
     teams.fake.fail_next("send", status=400, code="BadArgument")
     _, drained = teams.run_due()
-    assert drained.dead == 1
-    [row] = outbox(teams)
+    assert (drained.dead, drained.sent) == (1, 1)
+    row, alert = outbox(teams)
     assert (row.status, row.last_error) == ("dead", "HTTP 400 from Teams (BadArgument)")
+    assert (alert.idempotency_key.startswith("dead:"), alert.status) == (True, "sent")
+    [told] = teams.fake.to(f"a:chat-{DINA}")  # a dead letter: the admin hears of it once
+    assert "HTTP 400 from Teams (BadArgument)" in told.words()
+    assert "Hello 0" not in told.words()
 
 
 def test_a_user_the_bot_cannot_reach_is_reported_to_admins(teams: Teams) -> None:

@@ -29,6 +29,7 @@ from adapters.teams.limits import TeamsLimits
 from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation import Address, Message, TextBlock
+from bot.deadletters import ALERT_REFS
 from bot.outbox import Outgoing, SendResult, queue
 from bot.people import list_admins
 from bot.store import Store
@@ -82,8 +83,8 @@ class TeamsSender:
             reference = references.borrow_for_channel(self.store, destination)
         if reference is None:
             reason = NOT_INSTALLED if destination.kind == "user" else NOT_IN_TEAM
-            self._report_unreachable(destination, message, reason)
-            return SendResult.failed(reason)
+            told = self._report_unreachable(destination, message, reason)
+            return SendResult.failed(reason, admins_told=told)
         conversation = str((reference.get("conversation") or {}).get("id") or destination.id)
         wait = self.limits.take(destination.tenant, conversation)
         if wait:
@@ -115,19 +116,21 @@ class TeamsSender:
             return SendResult.later(str(answer), retry_after=answer.retry_after)
         if answer.status in (403, 404):  # removed from the team, blocked, or uninstalled
             reason = f"not reachable: {answer}; the app may have been removed or blocked"
-            self._report_unreachable(destination, message, reason)
-            return SendResult.failed(reason)
+            told = self._report_unreachable(destination, message, reason)
+            return SendResult.failed(reason, admins_told=told)
         return SendResult.failed(str(answer))
 
     # --- telling admins ----------------------------------------------------------------------
 
-    def _report_unreachable(self, destination: Address, message: Message, reason: str) -> None:
-        """Queue a note to the tenant's Teams admins (once a day per destination and admin)."""
-        if message.ref == ALERT_REF:
+    def _report_unreachable(self, destination: Address, message: Message, reason: str) -> bool:
+        """Queue a note to the tenant's Teams admins (once a day per destination and admin);
+        True if there was anyone to tell. An alert (this one, or a dead-letter alert) raises
+        no other."""
+        if message.ref in {ALERT_REF, *ALERT_REFS}:
             log.warning(
                 "an alert to Teams admin %s could not be delivered: %s", destination, reason
             )
-            return
+            return False
         now = self.clock.now()
         with self.store.session() as session:
             admins = [
@@ -140,12 +143,12 @@ class TeamsSender:
             ]
             alert = _alert(destination, _name(session, destination), reason)
             day = now.date().isoformat()
+            told = [admin for admin in admins if admin != destination]
             queue(
                 session,
                 [
                     Outgoing(_alert_key(destination, admin, day), admin, message=alert)
-                    for admin in admins
-                    if admin != destination
+                    for admin in told
                 ],
                 now,
             )
@@ -155,6 +158,7 @@ class TeamsSender:
             reason,
             f"told {len(admins)} admin(s)" if admins else "no Teams admin in this tenant to tell",
         )
+        return bool(told)
 
 
 def _alert_key(destination: Address, admin: Address, day: str) -> str:
