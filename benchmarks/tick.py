@@ -30,10 +30,10 @@ from bot.tick import tick
 PEAK = datetime(2027, 3, 8, 9, 0, tzinfo=UTC)  # Monday 09:00 in London (GMT)
 
 
-def populate(store: Store, leaders: int) -> None:
-    """Leaders with two steps for each of the eight commitments, all due at PEAK."""
+def populate(store: Store, leaders: int, due: datetime = PEAK) -> None:
+    """Leaders with two steps for each of the eight commitments, all due at ``due``."""
     pledge = load_pledge(content.path("pledge.yaml"))
-    signed = PEAK - timedelta(days=30)
+    signed = due - timedelta(days=30)
     with store.session() as session:
         session.execute(
             insert(Person),
@@ -58,7 +58,7 @@ def populate(store: Store, leaders: int) -> None:
                     "local_time": "09:00",
                     "timezone": "Europe/London",
                     "signed_at": signed,
-                    "next_checkin_at": PEAK,
+                    "next_checkin_at": due,
                 }
                 for pid in people
             ],

@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     #: Base URL of the Slack Web API: Slack's own unless set (GovSlack, a local test server).
     slack_api_url: str | None = None
+    #: Sends to one Slack channel or person: a burst of this many, then this many a second.
+    slack_channel_burst: int = Field(default=3, ge=1)
+    slack_channel_per_second: float = Field(default=1.0, gt=0)
+    #: Sends to one workspace a second, if set (Slack publishes no figure; a 429 from Slack
+    #: pauses the whole workspace for its Retry-After either way).
+    slack_workspace_per_second: float | None = Field(default=None, gt=0)
 
     #: Microsoft Teams: the Azure Bot registration, under the names the Azure portal and the
     #: Bot Framework samples use, so operators can paste them as they are.

@@ -180,6 +180,7 @@ class Dispatcher:
         rng: random.Random | None = None,
         renderers: Mapping[str, Renderer] | None = None,
         on_dead: DeadHook | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -188,6 +189,9 @@ class Dispatcher:
         self.rng = rng or random.Random()
         self.renderers = renderers or {}
         self.on_dead = on_dead
+        #: How long a claimed row is held: after that, a process that died mid-send has its
+        #: rows picked up by another drain.
+        self.lease = lease
 
     def claim(self, limit: int = 100) -> list[_Claimed]:
         """Take up to ``limit`` due rows under a lease. SKIP LOCKED lets replicas share the work."""
@@ -228,7 +232,7 @@ class Dispatcher:
                     metrics.sent(row.platform, "cancelled")
                     continue
                 row.status = "sending"
-                row.next_attempt_at = now + LEASE
+                row.next_attempt_at = now + self.lease
                 claimed.append(
                     _Claimed(
                         row.id,

@@ -8,13 +8,20 @@ form-encoded, as JSON or in the query string, so tests can read exactly what the
 Listeners ack first and call the Web API after, so a test waits for a call with ``wait_for``
 (a condition variable with a deadline), never by sleeping. ``fail_next`` makes the next calls
 of a method answer 429 with Retry-After, a 5xx, or an error such as channel_not_found.
+
+With ``limits`` (SlackRateLimits) it also enforces Slack's rate limits on chat.postMessage, as
+token buckets per channel and per workspace, answering 429 with a whole-second Retry-After when
+one is empty; ``rate_limited`` counts those answers and ``delivered`` counts messages per channel.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
+import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +63,39 @@ class _Failure:
 
 
 @dataclass
+class SlackRateLimits:
+    """What the fake allows chat.postMessage: per channel and per workspace (token buckets)."""
+
+    channel_per_second: float = 1.0
+    channel_burst: int = 3
+    workspace_per_second: float | None = None
+    #: Default: one second's worth.
+    workspace_burst: int | None = None
+    clock: Callable[[], float] = time.monotonic
+
+    def __post_init__(self) -> None:
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def admit(self, channel: str) -> float:
+        """0 and the message counted, or the seconds until it would be admitted."""
+        now = self.clock()
+        limits = [(f"channel:{channel}", self.channel_per_second, self.channel_burst)]
+        if self.workspace_per_second:
+            burst = self.workspace_burst or math.ceil(self.workspace_per_second)
+            limits.append(("workspace", self.workspace_per_second, burst))
+        levels = {}
+        for key, rate, burst in limits:
+            tokens, then = self._buckets.get(key, (float(burst), now))
+            levels[key] = min(float(burst), tokens + max(0.0, now - then) * rate)
+        wait = max((1 - levels[key]) / rate for key, rate, _ in limits)
+        if wait > 0:
+            return wait
+        for key, _, _ in limits:
+            self._buckets[key] = (levels[key] - 1, now)
+        return 0.0
+
+
+@dataclass
 class FakeSlack:
     """The fake. Start and stop it on a running event loop; read and wait from any thread."""
 
@@ -63,6 +103,13 @@ class FakeSlack:
     users: dict[str, dict[str, str]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     port: int = 0
+    limits: SlackRateLimits | None = None
+    #: 429s answered because a limit was exceeded (not the ones ``fail_next`` asked for).
+    rate_limited: int = 0
+    #: Messages posted (answered ok) per channel.
+    delivered: Counter[str] = field(default_factory=Counter)
+    #: time.monotonic() when the last message was posted.
+    last_delivered_at: float = 0.0
 
     def __post_init__(self) -> None:
         self._condition = threading.Condition()
@@ -144,6 +191,11 @@ class FakeSlack:
                 raise AssertionError(f"{count} call(s) of {method} did not arrive; saw {seen}")
             return arrived()
 
+    def wait_delivered(self, total: int, timeout: float) -> bool:
+        """Block until ``total`` messages have been posted (False if not within ``timeout``)."""
+        with self._condition:
+            return self._condition.wait_for(lambda: self.delivered.total() >= total, timeout)
+
     def clear(self) -> None:
         with self._condition:
             self.calls.clear()
@@ -162,6 +214,9 @@ class FakeSlack:
     def _record(self, call: Call) -> None:
         with self._condition:
             self.calls.append(call)
+            if call.method == "chat.postMessage" and call.answer.get("ok"):
+                self.delivered[str(call.params.get("channel"))] += 1
+                self.last_delivered_at = time.monotonic()
             self._condition.notify_all()
 
     def _failure(self, method: str) -> _Failure | None:
@@ -188,6 +243,16 @@ class FakeSlack:
         authorization = request.headers.get("Authorization", "")
         token = authorization.removeprefix("Bearer ") or params.get("token")
         failure = self._failure(method)
+        if failure is None and method == "chat.postMessage" and self.limits is not None:
+            with self._condition:
+                wait = self.limits.admit(str(params.get("channel")))
+                if wait:
+                    self.rate_limited += 1
+            if wait:
+                headers = {"Retry-After": str(max(1, math.ceil(wait)))}
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers=headers
+                )
         if failure is None:
             answer = self._answer(method, params)
             self._record(Call(method, params, token, answer))

@@ -10,8 +10,10 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackAdapter
+from adapters.slack.limits import SlackLimits
 from adapters.slack.sender import SlackSender
 from adapters.web import Server
+from bot.clock import Clock
 from bot.config import Settings
 from bot.router import Bot
 
@@ -38,13 +40,27 @@ def build_app(settings: Settings) -> AsyncApp:
     )
 
 
+def slack_sender(settings: Settings, clock: Clock) -> SlackSender:
+    """The outbox's sender for Slack, paced by the configured limits on the bot's ``clock``
+    (the outbox's own, so a deferred row is due when the limiter has room again)."""
+    assert settings.slack_bot_token is not None
+    return SlackSender(
+        settings.slack_bot_token.get_secret_value(),
+        settings.slack_api_url,
+        SlackLimits(
+            channel_burst=settings.slack_channel_burst,
+            channel_per_second=settings.slack_channel_per_second,
+            workspace_per_second=settings.slack_workspace_per_second,
+            clock=lambda: clock.now().timestamp(),
+        ),
+    )
+
+
 def attach_slack(server: Server, bot: Bot, settings: Settings) -> SlackAdapter:
     """Serve Slack over HTTP at /slack/events, or over Socket Mode with an app token."""
     adapter = SlackAdapter(bot, build_app(settings))
     assert settings.slack_bot_token is not None
-    server.senders["slack"] = SlackSender(
-        settings.slack_bot_token.get_secret_value(), settings.slack_api_url
-    )
+    server.senders["slack"] = slack_sender(settings, bot.clock)
     if settings.slack_app_token is not None:
         app_token = settings.slack_app_token.get_secret_value()
         handlers: list[AsyncSocketModeHandler] = []
