@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -49,6 +49,7 @@ from bot.outbox import FIRST_RETRY, DrainReport, Outgoing, queue
 from bot.store import Store
 from bot.store.models import Checkin, Leader, OutboxMessage, Person, Step, StepUpdate
 from bot.tick import TickReport
+from tests.event_loop import Loop
 from tests.fake_slack import TEAM_ID, Call, FakeSlack
 
 T = TypeVar("T")
@@ -59,23 +60,6 @@ USERS = {
     "U2": {"tz": "Europe/Paris", "real_name": "Bob Example", "display_name": "bob"},
     "UDINA": {"tz": "Europe/London", "real_name": "Dina Lead", "display_name": "dina"},
 }
-
-
-class Loop:
-    """An asyncio event loop in a background thread, for the servers under test."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 10) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=5)
-        self.loop.close()
 
 
 async def _idle(timeout: float) -> None:

@@ -17,7 +17,6 @@ endpoint refuses everything when Teams is not configured at all.
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import itertools
 import json
@@ -27,10 +26,9 @@ import socket
 import struct
 import subprocess
 import sys
-import threading
 import zipfile
 import zlib
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -64,6 +62,7 @@ from bot.store.models import (
     Person,
     StepUpdate,
 )
+from tests.event_loop import Loop
 from tests.fake_connector import Call, FakeConnector, unescape
 
 T = TypeVar("T")
@@ -74,23 +73,6 @@ DINA = "29:dina"  # an admin (ADMINS=teams:T1:29:dina)
 GENERAL = "19:general@thread.tacv2"
 #: Teams' 28 KB limit on a message, with room for the activity around the card.
 CARD_LIMIT = 27_000
-
-
-class Loop:
-    """An asyncio event loop in a background thread, for the servers under test."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 10) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=5)
-        self.loop.close()
 
 
 @dataclass
