@@ -22,6 +22,7 @@ from bot.router import Bot
 from bot.store import Store
 from bot.store.models import Base
 from bot.tick import tick
+from tests.event_loop import Loop
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)  # a Monday, before a 09:00 London check-in
@@ -119,6 +120,14 @@ class Harness:
     def tick_at(self, instant: datetime) -> None:
         self.clock.set(instant)
         tick(self.runtime.store, instant, self.runtime.settings)
+
+
+@pytest.fixture(scope="module")
+def loop() -> Iterator[Loop]:
+    """A background event loop for the servers the Slack and Teams tests start."""
+    running = Loop()
+    yield running
+    running.close()
 
 
 @pytest.fixture

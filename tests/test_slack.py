@@ -17,9 +17,7 @@ import hmac
 import http.client
 import itertools
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -51,6 +49,7 @@ from bot.store.models import Checkin, Leader, OutboxMessage, Person, Step, StepU
 from bot.tick import TickReport
 from tests.event_loop import Loop
 from tests.fake_slack import TEAM_ID, Call, FakeSlack
+from tests.processes import clean_environment, free_port
 
 T = TypeVar("T")
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -281,13 +280,6 @@ def state_values(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any
             state["value"] = answer
         values[block["block_id"]] = {element["action_id"]: state}
     return values
-
-
-@pytest.fixture(scope="module")
-def loop() -> Iterator[Loop]:
-    running = Loop()
-    yield running
-    running.close()
 
 
 @pytest.fixture
@@ -1193,12 +1185,6 @@ def test_the_manifest_refuses_a_url_slack_would_not_call(args: list[str], messag
 # --- inclusion-bot run: HTTP and Socket Mode -------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _help_command(fake: FakeSlack, response_id: str) -> dict[str, str]:
     return {
         "team_id": TEAM_ID,
@@ -1217,9 +1203,8 @@ def test_inclusion_bot_run_serves_slack(
 ) -> None:
     """The real command in its own process: over HTTP with a signing secret, or over Socket
     Mode with an app token (the fake hands out a websocket URL from apps.connections.open)."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
-    env.update(
+    port = free_port()
+    env = clean_environment(
         DATA_DIR=str(tmp_path),
         DATABASE_URL=database_url,
         SLACK_BOT_TOKEN=TOKEN,

@@ -21,7 +21,6 @@ from bot.store.models import OutboxMessage
 from tests.test_slack import (  # noqa: F401  (fixtures, used by name)
     Slack,
     fake,
-    loop,
     posts_to,
     responses,
     settings,

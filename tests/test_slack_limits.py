@@ -90,13 +90,6 @@ def test_buckets_refuse_nonsense_and_forget_quiet_keys() -> None:
     assert len(buckets._buckets) == 1
 
 
-@pytest.fixture(scope="module")
-def loop() -> Iterator[Loop]:
-    running = Loop()
-    yield running
-    running.close()
-
-
 @pytest.fixture
 def fake(loop: Loop) -> Iterator[FakeSlack]:
     fake = loop.run(FakeSlack().start())

@@ -28,7 +28,6 @@ from tests.test_slack import (  # noqa: F401  (fixtures, used by name)
     TEAM_ID,
     Slack,
     fake,
-    loop,
     opened,
     settings,
     slack,

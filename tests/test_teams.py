@@ -22,7 +22,6 @@ import itertools
 import json
 import os
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -64,6 +63,7 @@ from bot.store.models import (
 )
 from tests.event_loop import Loop
 from tests.fake_connector import Call, FakeConnector, unescape
+from tests.processes import clean_environment, free_port
 
 T = TypeVar("T")
 TENANT = "T1"
@@ -182,13 +182,6 @@ class Teams:
     def run_due(self) -> Any:
         """The scheduler's job at the clock's now: tick, then drain the outbox to Teams."""
         return self.runtime.run_due(self.server.senders)
-
-
-@pytest.fixture(scope="module")
-def loop() -> Iterator[Loop]:
-    running = Loop()
-    yield running
-    running.close()
 
 
 @pytest.fixture
@@ -1090,24 +1083,12 @@ def test_teams_users_lists_who_the_bot_can_reach(
 # --- inclusion-bot run: Teams beside Slack -------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_inclusion_bot_run_serves_teams_beside_slack(
     loop: Loop, fake: FakeConnector, tmp_path: Path
 ) -> None:
     """The real command in its own process, on its own embedded database."""
-    port = _free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k.lower() not in Settings.model_fields
-        and not k.lower().startswith(("microsoftapp", "teams_", "slack_"))
-    }
-    env.update(
+    port = free_port()
+    env = clean_environment(
         DATA_DIR=str(tmp_path),
         PORT=str(port),
         LOG_LEVEL="WARNING",

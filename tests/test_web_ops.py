@@ -10,9 +10,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
-import os
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -31,7 +29,6 @@ from sqlalchemy.orm import Session
 from adapters.runtime import Runtime
 from adapters.web import Server
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import Actor, Address, CommandEvent, Message, text_message
 from bot.outbox import LEASE, Dispatcher, Outgoing, SendResult, queue
 from bot.pledge.content import Pledge
@@ -39,6 +36,7 @@ from bot.router import Bot
 from bot.store import Store
 from bot.store.models import OutboxMessage
 from tests.conftest import START
+from tests.processes import clean_environment, free_port
 from tests.test_outbox import FakeSender
 
 ALICE = Address(platform="slack", tenant="T1", id="U1")
@@ -323,12 +321,6 @@ def test_a_send_stuck_past_the_shutdown_timeout_does_not_keep_the_server_up(
 # --- the real process --------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _get(port: int, path: str) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -341,14 +333,8 @@ def _get(port: int, path: str) -> int:
 def test_inclusion_bot_run_stops_cleanly_and_quickly_on_sigterm_logging_json(
     tmp_path: Path, database_url: str, store: Store
 ) -> None:
-    port = _free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k.lower() not in Settings.model_fields
-        and not k.lower().startswith(("microsoftapp", "teams_", "slack_"))
-    }
-    env.update(
+    port = free_port()
+    env = clean_environment(
         DATA_DIR=str(tmp_path),
         PORT=str(port),
         LOG_LEVEL="WARNING",

@@ -73,6 +73,16 @@ def admins_of(session: Session, settings: Settings, platform: str, tenant: str) 
     return list(unique.values())
 
 
+def _renderer_args(planned: schedule.Planned, sub: AwarenessSubscription) -> dict[str, str]:
+    """What the post and preview renderers need to find the occurrence and its override."""
+    return {
+        "occurrence": planned.occurrence.key,
+        "post": planned.post,
+        "platform": sub.platform,
+        "tenant": sub.tenant,
+    }
+
+
 def queue_awareness(session: Session, now: datetime, settings: Settings, calendar: Calendar) -> int:
     """Queue every post and preview due by ``now``; return how many were new."""
     _subscribe_announcements(session, settings, now)
@@ -94,12 +104,7 @@ def queue_awareness(session: Session, now: datetime, settings: Settings, calenda
                     f"awareness:{channel}:{planned.occurrence.key}:{planned.post}",
                     channel,
                     render=POST_RENDERER,
-                    args={
-                        "occurrence": planned.occurrence.key,
-                        "post": planned.post,
-                        "platform": sub.platform,
-                        "tenant": sub.tenant,
-                    },
+                    args=_renderer_args(planned, sub),
                 )
             )
         admins = admins_of(session, settings, sub.platform, sub.tenant)
@@ -110,13 +115,7 @@ def queue_awareness(session: Session, now: datetime, settings: Settings, calenda
                         f"awareness-preview:{admin}:{planned.occurrence.key}:{planned.post}",
                         admin,
                         render=PREVIEW_RENDERER,
-                        args={
-                            "occurrence": planned.occurrence.key,
-                            "post": planned.post,
-                            "platform": sub.platform,
-                            "tenant": sub.tenant,
-                            "day": long_date(planned.day),
-                        },
+                        args={**_renderer_args(planned, sub), "day": long_date(planned.day)},
                     )
                 )
         queued += queue(session, outgoing, now)

@@ -1,0 +1,28 @@
+"""Helpers for tests that start the real `inclusion-bot` in its own process."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from bot.config import Settings
+
+
+def free_port() -> int:
+    """A port nobody listens on right now, for the server under test."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def clean_environment(**settings: str) -> dict[str, str]:
+    """This process's environment without any of the bot's settings (nor the platforms'
+    aliased ones), plus ``settings``: the child sees only what the test chose."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k.lower() not in Settings.model_fields
+        and not k.lower().startswith(("microsoftapp", "teams_", "slack_"))
+    }
+    env.update(settings)
+    return env
