@@ -13,6 +13,7 @@ import io
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -51,7 +52,7 @@ class Cli:
         env.update({k: v for k, v in {**self.env, **settings}.items() if v is not None})
         env["PYTHONIOENCODING"] = "utf-8"
         done = subprocess.run(
-            ["inclusion-bot", *args],
+            [sys.executable, "-m", "adapters.cli", *args],
             input="\n".join(lines) + "\n",
             capture_output=True,
             text=True,

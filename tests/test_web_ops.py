@@ -12,6 +12,7 @@ import http.client
 import json
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -346,7 +347,11 @@ def test_inclusion_bot_run_stops_cleanly_and_quickly_on_sigterm_logging_json(
             DATABASE_URL=database_url, REPORTS_KEY="x8bHmaSWsAW7SZyj0aBwhgbVm1BEiFPe0G4KMvZoSls="
         )
     bot = subprocess.Popen(
-        ["inclusion-bot", "run"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "adapters.cli", "run"],
+        env=env,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert bot.stderr is not None
