@@ -42,7 +42,6 @@ from sqlalchemy import func, select
 
 from adapters.cli import main
 from adapters.runtime import Runtime, load_awareness
-from adapters.teams.cards import escape
 from adapters.teams.limits import TeamsLimits
 from adapters.teams.sender import NOT_INSTALLED
 from adapters.teams.wiring import MESSAGES_PATH, attach_teams
@@ -62,7 +61,8 @@ from bot.store.models import (
     StepUpdate,
 )
 from tests.event_loop import Loop
-from tests.fake_connector import Call, FakeConnector, unescape
+from tests.fake_connector import Call, FakeConnector
+from tests.platform_rules import teams_activity_problems, teams_card_problems
 from tests.processes import clean_environment, free_port
 
 T = TypeVar("T")
@@ -71,8 +71,6 @@ BOT = {"id": "28:inclusion-bot", "name": "inclusion-bot"}
 ALICE = "29:alice"
 DINA = "29:dina"  # an admin (ADMINS=teams:T1:29:dina)
 GENERAL = "19:general@thread.tacv2"
-#: Teams' 28 KB limit on a message, with room for the activity around the card.
-CARD_LIMIT = 27_000
 
 
 @dataclass
@@ -234,13 +232,14 @@ def teams(loop: Loop, fake: FakeConnector, runtime: Runtime) -> Iterator[Teams]:
 
 
 def check_card(call: Call) -> None:
-    assert len(json.dumps(call.body)) <= CARD_LIMIT, f"{len(json.dumps(call.body))} bytes"
-    content = call.card()
-    assert content["type"] == "AdaptiveCard" and content["version"] == "1.4"
+    """What Teams would accept (tests/platform_rules.py), and what this bot promises: text only
+    in TextRuns (never read as Markdown), no more than five buttons to a row."""
+    assert teams_activity_problems(json.dumps(call.body)) == []
     assert "text" not in call.body  # no Markdown outside the card
     for element in call.elements():
-        if element["type"] == "TextBlock":
-            assert element["wrap"] is True and element["text"].strip()
+        assert element["type"] != "TextBlock"
+        if element["type"] == "TextRun":
+            assert element["text"].strip()
         if element["type"] == "ActionSet":
             assert 0 < len(element["actions"]) <= 5
 
@@ -426,7 +425,6 @@ def test_answer_with_notes_opens_a_form_whose_answers_update_the_check_in(teams:
     assert (updated.kind, updated.activity_id) == ("update", checkin.answer["id"])
     assert "Your answer: Stuck" in updated.words()
     assert "Waiting on **HR** [here](x)" in updated.words()
-    assert r"Waiting on \*\*HR\*\* \[here\]\(x\)" in updated.texts()
     assert (closed.kind, closed.activity_id) == ("update", form.answer["id"])
     assert closed.actions() == []
 
@@ -632,7 +630,6 @@ def test_an_admin_edits_a_post_from_its_preview(teams: Teams) -> None:
     teams.run_due()
     [post] = [c for c in teams.fake.to(GENERAL) if "Today we celebrate" in c.words()]
     assert "Our own words, <b>plain</b>." in post.words()
-    assert r"Our own words, \<b\>plain\</b\>." in post.texts()
 
 
 def test_only_admins_subscribe_and_awareness_upcoming_works_for_anyone(teams: Teams) -> None:
@@ -843,32 +840,19 @@ def test_the_limiter_keeps_every_teams_window(clock: ManualClock) -> None:
     assert taken == 1800 and busy.take("t", "c") > 0
 
 
-# --- escaping ------------------------------------------------------------------------------------
+# --- what people type is shown as typed --------------------------------------------------------
 
-EVIL = "<at>Bob</at> [click](https://evil.example) **bold** @everyone"
-
-
-def test_escape_leaves_no_markup_and_shows_the_words_as_typed() -> None:
-    escaped = escape(EVIL)
-    assert escaped == (
-        r"\<at\>Bob\</at\> \[click\]\(https://evil.example\) \*\*bold\*\* \@everyone"
-    )
-    assert unescape(escaped) == EVIL
-    for line in ("- a list", "1. a list", "# heading", "> quote", "`code`", "_em_", "a & b"):
-        assert unescape(escape(line)) == line and escape(line) != line
-    # Ordinary punctuation is left alone, so text reads naturally wherever escapes show.
-    assert escape("On Monday 1 March 2027, at 09:00: done!") == (
-        "On Monday 1 March 2027, at 09:00: done!"
-    )
+EVIL = "<at>Bob</at> [x](http://e) **bold** * _ ~ \\ > < & @everyone `code`"
 
 
-def test_what_people_type_is_shown_escaped_in_cards(teams: Teams) -> None:
-    sign_up(teams, own_3=EVIL[:300])
+def test_what_people_type_arrives_as_textrun_text_verbatim(teams: Teams) -> None:
+    sign_up(teams, own_3=EVIL)
     [progress] = teams.say("pledge progress")
-    assert EVIL in progress.words()
-    assert escape(EVIL) in progress.texts()
-    for text in progress.texts():
-        assert "](" not in text.replace(r"\](", "") and "<at>" not in text
+    assert EVIL in progress.texts()  # the very characters typed, as one TextRun's text
+    [run] = [e for e in progress.elements() if e["type"] == "TextRun" and e["text"] == EVIL]
+    parents = [e for e in progress.elements() if run in e.get("inlines", [])]
+    assert [p["type"] for p in parents] == ["RichTextBlock"]  # never Markdown, never escaped
+    assert not any("\\*" in text or "\\[" in text for text in progress.texts())  # no escapes
 
 
 # --- requests Teams did not sign -----------------------------------------------------------------
