@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 import click
 
@@ -39,6 +39,9 @@ from bot.reports.desk import load_categories
 from bot.reports.secrets import new_key
 from bot.reports.storage import rekey
 from bot.text import clean
+
+if TYPE_CHECKING:
+    from adapters.web import Server
 
 
 @contextmanager
@@ -133,17 +136,24 @@ def run(speaker: str) -> None:
     if not (settings.slack_enabled or settings.teams_enabled):
         _console(jsonl=False, speaker=speaker)
         return
+    with _runtime(SystemClock()) as runtime:
+        server = _server(runtime)
+        asyncio.run(server.run(runtime.settings.port))
+
+
+def _server(runtime: Runtime) -> Server:
+    """The web server with every configured platform attached: `run` serves it, `tick`
+    drains through its senders, so a tick from cron reaches people as the server would."""
     from adapters.teams.wiring import attach_teams
     from adapters.web import Server
 
-    with _runtime(SystemClock()) as runtime:
-        server = Server(runtime)
-        if settings.slack_enabled:
-            from adapters.slack.wiring import attach_slack
+    server = Server(runtime)
+    if runtime.settings.slack_enabled:
+        from adapters.slack.wiring import attach_slack
 
-            attach_slack(server, runtime.bot, runtime.settings)
-        attach_teams(server, runtime.bot, runtime.settings)  # refuses requests if not configured
-        asyncio.run(server.run(runtime.settings.port))
+        attach_slack(server, runtime.bot, runtime.settings)
+    attach_teams(server, runtime.bot, runtime.settings)  # refuses requests if not configured
+    return server
 
 
 @main.command()
@@ -178,12 +188,13 @@ def tick(now_text: str) -> None:
         ) from None
     clock = ManualClock(now)
     with _runtime(clock) as runtime:
-        chat = ConsoleChat(runtime.bot.handle, lambda: None, clock, sys.stdout)
-        queued, drained = runtime.run_due({"console": chat})
+        server = _server(runtime)
+        server.senders["console"] = ConsoleChat(runtime.bot.handle, lambda: None, clock, sys.stdout)
+        queued, drained = asyncio.run(server.tick_once())
         click.echo(
             f"Tick at {now.isoformat()}: queued {queued.checkins} check-in(s), "
-            f"{queued.reminders} reminder(s) and {queued.awareness} awareness post(s); "
-            f"sent {drained.sent}, "
+            f"{queued.reminders} reminder(s), {queued.awareness} awareness post(s) and "
+            f"{queued.reports} report notice(s); sent {drained.sent}, "
             f"retrying {drained.retried}, failed {drained.dead}."
             + (
                 " Another process was ticking, so this one queued nothing."

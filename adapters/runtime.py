@@ -21,6 +21,7 @@ from bot.awareness.due import recheck_all
 from bot.clock import Clock
 from bot.config import Settings
 from bot.deadletters import alert_admins
+from bot.form_tokens import FormTokens
 from bot.outbox import Dispatcher, DrainReport, Sender
 from bot.pledge.content import Pledge, load_pledge
 from bot.reports.desk import Desk, load_categories
@@ -143,6 +144,11 @@ class Runtime:
     @property
     def calendar(self) -> Calendar:
         return self.bot.calendar
+
+    @property
+    def form_tokens(self) -> FormTokens:
+        """Forms shown by the adapters, kept in the database for any replica to serve."""
+        return FormTokens(self.store, self.clock)
 
     def run_due(
         self, senders: Mapping[str, Sender], stop: threading.Event | None = None

@@ -25,7 +25,8 @@ from aiohttp import web
 
 from adapters import health
 from adapters.runtime import Runtime
-from bot.outbox import Sender
+from bot.outbox import DrainReport, Sender
+from bot.tick import TickReport
 from scheduler.aio import start_async_ticking
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,17 @@ class Server:
         work.add_done_callback(_after_tick)
         self._in_flight = work
         await asyncio.wait({work})
+
+    async def tick_once(self) -> tuple[TickReport, DrainReport]:
+        """One tick and drain through every attached platform, without serving: what cron
+        runs (`inclusion-bot tick --now`). The application's start-up runs first, as under
+        ``run``, so each sender is bound exactly as when serving (the Teams SDK's loop)."""
+        runner = web.AppRunner(self.web)
+        await runner.setup()
+        try:
+            return await in_daemon_thread(self.runtime.run_due, dict(self.senders), self.stopping)
+        finally:
+            await runner.cleanup()
 
     async def _finish_in_flight(self) -> None:
         """Wait, within the shutdown timeout, for the tick and drain in flight."""

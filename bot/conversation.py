@@ -17,6 +17,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.text import LONG_TEXT_LIMIT
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -231,7 +233,8 @@ class FormField(_Model):
     kind: FieldKind = "text"
     required: bool = True
     hint: str | None = None
-    max_length: int | None = None
+    #: At most LONG_TEXT_LIMIT (3,000): the most every platform's text input can take.
+    max_length: int | None = Field(default=None, ge=1, le=LONG_TEXT_LIMIT)
     options: list[Option] = Field(default_factory=list)
     max_selected: int | None = None
     default: FormValue | None = None

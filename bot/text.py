@@ -14,6 +14,10 @@ import unicodedata
 STEP_TEXT_LIMIT = 300
 NOTE_LIMIT = 500
 NAME_LIMIT = 80
+#: The most any free-text field may ask for, on every surface. Slack's plain-text input takes
+#: at most 3,000 characters and refuses a whole modal that asks for more; a neutral limit that
+#: one platform cannot take would make that platform lose the form, so every form keeps to it.
+LONG_TEXT_LIMIT = 3000
 
 # Bidirectional overrides and isolates can make text display differently from what it says.
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}

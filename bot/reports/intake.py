@@ -31,10 +31,11 @@ from bot.reports import registry
 from bot.reports.desk import Desk
 from bot.reports.secrets import hash_passphrase, new_passphrase, new_reference
 from bot.store.models import CaseAudit, ReportCase
+from bot.text import LONG_TEXT_LIMIT
 from bot.turn import Turn
 
 FILE_FORM = "report.file"
-TEXT_LIMIT = 4000
+TEXT_LIMIT = LONG_TEXT_LIMIT
 IDENTIFY = "identify"
 NOT_RECEIVED = (
     "Your report was NOT received: it could not be stored. Nothing was kept. "
@@ -83,7 +84,7 @@ def file_form(turn: Turn, desk: Desk) -> Form:
             label="What happened?",
             kind="long_text",
             max_length=TEXT_LIMIT,
-            hint=f"Up to {TEXT_LIMIT} characters.",
+            hint=f"Up to {TEXT_LIMIT:,} characters.",
         ),
         FormField(name="when", label="When did it happen? (optional)", kind="date", required=False),
         FormField(

@@ -298,3 +298,21 @@ class ConversationReference(Base):
     address_id: Mapped[str] = mapped_column(String(128))  # the Address id (29:…, 19:…@thread…)
     reference: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FormToken(Base):
+    """A form the bot has shown, kept so a later request can open or redraw it.
+
+    A Slack trigger expires in 3 s and a Teams dialog asks for its form again on every redraw;
+    the request that needs the form may reach another replica, or this one after a restart. So
+    the form lives here, under the SHA-256 of an unguessable token (the token itself is only in
+    the button), and expires after a day.
+    """
+
+    __tablename__ = "form_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    form: Mapped[dict[str, Any]] = mapped_column(JSON)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
