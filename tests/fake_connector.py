@@ -29,6 +29,7 @@ from aiohttp import web
 
 from tests.platform_rules import teams_activity_problems, teams_too_big
 
+
 @dataclass(frozen=True)
 class Call:
     """One request the bot made. ``kind``: "send", "reply", "update" or "create"."""

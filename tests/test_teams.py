@@ -62,7 +62,7 @@ from bot.store.models import (
 )
 from tests.event_loop import Loop
 from tests.fake_connector import Call, FakeConnector
-from tests.platform_rules import teams_activity_problems, teams_card_problems
+from tests.platform_rules import teams_activity_problems
 from tests.processes import clean_environment, free_port
 
 T = TypeVar("T")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -39,7 +38,6 @@ from botbuilder.schema.teams import (
     TaskModuleResponse,
     TaskModuleTaskInfo,
 )
-from cachetools import TTLCache
 from msrest.exceptions import ClientRequestError, HttpOperationError
 from pydantic import ValidationError
 
@@ -80,6 +78,7 @@ from bot.conversation import (
     Update,
     text_message,
 )
+from bot.form_tokens import FormTokens
 from bot.router import GREETING, Bot
 
 log = logging.getLogger(__name__)
@@ -87,8 +86,6 @@ log = logging.getLogger(__name__)
 EXPIRED = "That has expired. Type the command again to start afresh."
 ANSWERED_PRIVATELY = "I've answered you in our private chat."
 SENT = text_message("Sent.")
-#: How long a form sent as a card can still be redrawn with errors (or opened as a dialog).
-FORM_MEMORY_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -114,8 +111,9 @@ class TeamsBot:
         self.adapter = adapter
         self.app_id = app_id
         self.limits = limits
-        #: Forms sent, by token: to redraw one with its errors, or open it as a dialog.
-        self.forms: TTLCache[str, Form] = TTLCache(maxsize=10_000, ttl=FORM_MEMORY_SECONDS)
+        #: Forms sent, by token, in the database: to redraw one with its errors, or open it as
+        #: a dialog, on whichever replica the press arrives, after restarts too.
+        self.forms = FormTokens(bot.store, bot.clock)
 
     async def on_turn(self, context: TurnContext) -> None:
         kind = context.activity.type
@@ -212,8 +210,8 @@ class TeamsBot:
                 await self._form_errors(turn, reply)
         accepted = not any(isinstance(r, FormErrors | OpenForm) for r in replies)
         if isinstance(turn.event, FormEvent) and accepted and turn.card_id not in (None, *updated):
-            form = self.forms.get(str(turn.data.get("card", "")))
-            await self._update(turn, str(turn.card_id), done_card(form))
+            got = await asyncio.to_thread(self.forms.take, str(turn.data.get("card", "")))
+            await self._update(turn, str(turn.card_id), done_card(got[0] if got else None))
 
     def _update_target(self, turn: Incoming) -> str | None:
         """The card an Update replaces: the one pressed, or the one a form was opened from."""
@@ -286,8 +284,7 @@ class TeamsBot:
             await self._post(turn, note, fallback=False)
 
     async def _open_form(self, turn: Incoming, form: Form) -> None:
-        token = secrets.token_urlsafe(12)
-        self.forms[token] = form
+        token = await asyncio.to_thread(self.forms.put, form)
         if form.anonymous:
             activity = card_activity(dialog_launcher(form, token), form.title)
         else:
@@ -306,7 +303,8 @@ class TeamsBot:
             await self._post(turn, activity)
 
     async def _form_errors(self, turn: Incoming, reply: FormErrors) -> None:
-        form = self.forms.get(str(turn.data.get("card", "")))
+        got = await asyncio.to_thread(self.forms.get, str(turn.data.get("card", "")))
+        form = got[0] if got else None
         if form is None or turn.card_id is None or form.form_id != reply.form_id:
             await self._send(turn, errors_message(reply.errors))
             return
@@ -376,7 +374,8 @@ class TeamsBot:
         body: TaskModuleResponse | None = None
         if activity.name == "task/fetch":
             token = str(data.get("form_token", ""))
-            form = self.forms.get(token)
+            got = await asyncio.to_thread(self.forms.get, token)
+            form = got[0] if got else None
             body = _show(form.title, dialog(form, token=token)) if form else _say(EXPIRED)
         elif activity.name == "task/submit":
             body = await self._dialog_submit(context, data)
@@ -392,7 +391,8 @@ class TeamsBot:
         nothing is posted to the chat: the form is anonymous.
         """
         token = str(data.get("card", ""))
-        form = self.forms.get(token)
+        got = await asyncio.to_thread(self.forms.get, token)
+        form = got[0] if got else None
         try:
             event = event_of(context.activity, where(context.activity), data)
         except ValidationError:
@@ -407,8 +407,9 @@ class TeamsBot:
             )
         following = next((r for r in replies if isinstance(r, OpenForm)), None)
         if following is not None:
-            self.forms[token] = following.form
+            await asyncio.to_thread(self.forms.replace, token, following.form)
             return _show(following.form.title, dialog(following.form, token=token))
+        await asyncio.to_thread(self.forms.take, token)  # sent: the form cannot be sent twice
         items: list[Card] = []
         for reply in replies:
             if isinstance(reply, Say | Update):
