@@ -62,7 +62,7 @@ from bot.store.models import (
 )
 from tests.event_loop import Loop
 from tests.fake_connector import Call, FakeConnector
-from tests.platform_rules import teams_activity_problems
+from tests.platform_rules import teams_activity_problems, teams_card_problems
 from tests.processes import clean_environment, free_port
 
 T = TypeVar("T")
@@ -227,6 +227,7 @@ def teams(loop: Loop, fake: FakeConnector, runtime: Runtime) -> Iterator[Teams]:
     yield Teams(loop, fake, server, runtime, port)
     loop.run(runner.cleanup())
     for call in fake.calls:  # whatever a test did, every card sent kept within Teams' limits
+        assert not call.answer.get("problems"), call.answer
         if call.ok and call.kind != "create":
             check_card(call)
 
@@ -1166,4 +1167,228 @@ def test_a_report_is_filed_in_a_dialog_and_nothing_of_it_stays_in_the_chat(
         assert stale["task"]["type"] == "message" and "expired" in stale["task"]["value"]
     finally:
         for hook in teams.server.on_stop:
+            loop.run(hook())
+
+
+# --- the worst real cases: everything fits, nothing is lost ------------------------------------
+
+#: 300 characters of what people really type, Markdown and markup included.
+MARKUP = "* _ ~ ` > < & @ [x](http://e) \\ "
+
+
+def typed(length: int, label: str) -> str:
+    """``length`` characters starting with ``label``, then markup and words to the end."""
+    text = f"{label} " + (MARKUP + "lorem ipsum ") * (length // len(MARKUP))
+    return text[:length].rstrip() or text[:length]
+
+
+def all_ok(calls: list[Call]) -> list[Call]:
+    """Every call accepted by the fake Teams (it enforces the documented rules)."""
+    for call in calls:
+        assert call.ok and not call.answer.get("problems"), call.answer
+        if call.kind != "create":
+            check_card(call)
+    return calls
+
+
+def everything(calls: list[Call]) -> tuple[str, list[dict[str, Any]]]:
+    """All the words and all the buttons of the latest version of each card among ``calls``."""
+    latest: dict[str, Call] = {}
+    for call in calls:
+        key = str(call.activity_id if call.kind == "update" else call.answer.get("id"))
+        latest[key] = call
+    words = "\n".join(c.words() for c in latest.values())
+    return words, [a for c in latest.values() for a in c.actions()]
+
+
+def test_sixteen_steps_answered_with_long_notes_fit_and_every_button_is_reachable(
+    teams: Teams,
+) -> None:
+    form = open_sign_form(teams)
+    answers = sign_up_answers(form)
+    for number in range(1, 9):  # a suggestion and a 300-character own step for each
+        choices = form.inputs()[f"steps_{number}"]["choices"]
+        answers[f"steps_{number}"] = [choices[0]["value"]]
+        answers[f"own_{number}"] = typed(300, f"own-step-{number}")
+    all_ok(teams.submit(form, answers))
+    checkin = deliver_checkin(teams)
+    [notes_form] = all_ok(teams.press(checkin.button("pledge.notes"), checkin))
+    notes = {}
+    for name in notes_form.inputs():
+        if name.startswith("status_"):
+            notes[name] = "done"
+        elif name.startswith("note_"):
+            notes[name] = typed(500, f"note-{name}")
+    assert len([n for n in notes if n.startswith("note_")]) == 16
+    replies = all_ok(teams.submit(notes_form, notes))
+    words, buttons = everything([checkin, *replies])
+    for number in range(1, 9):
+        assert typed(300, f"own-step-{number}") in words
+    for name, note in notes.items():
+        if name.startswith("note_"):
+            assert note in words  # verbatim, markup and all
+    statuses = [b for b in buttons if (b.get("data") or {}).get("action_id") == "pledge.status"]
+    assert len({b["data"]["value"] for b in statuses}) == 16 * 4
+    for action_id in ("pledge.notes", "pledge.skip", "pledge.away"):
+        assert any((b.get("data") or {}).get("action_id") == action_id for b in buttons)
+    [progress, *more] = all_ok(teams.say("pledge progress"))
+    assert typed(300, "own-step-8") in "\n".join(c.words() for c in [progress, *more])
+
+
+def test_the_summary_for_500_leaders_is_sent_in_parts_that_each_fit(teams: Teams) -> None:
+    """500 leaders with 200-character names (markup in them), every one not heard from: the
+    summary's longest form. Their rows are written as sign-ups and missed weeks leave them."""
+    from bot.store.models import Checkin
+
+    now = teams.clock.now()
+    with teams.runtime.store.session() as session:
+        for n in range(500):
+            person = Person(
+                platform="teams",
+                tenant=TENANT,
+                user_id=f"29:l{n}",
+                display_name=typed(200, f"L{n}"),
+            )
+            leader = Leader(
+                person=person,
+                status="active",
+                weekday=0,
+                local_time="09:00",
+                timezone="Europe/London",
+                signed_at=now - timedelta(weeks=6),
+            )
+            session.add(leader)
+            session.flush()
+            for week in range(1, 5):
+                monday = now.date() - timedelta(days=now.weekday(), weeks=week)
+                due = datetime.combine(monday, datetime.min.time(), tzinfo=UTC)
+                session.add(
+                    Checkin(leader_id=leader.id, week_of=monday, due_at=due, status="missed")
+                )
+    meet(teams, DINA)
+    teams.fake.clear()
+    calls = all_ok(teams.say("pledge summary", user=DINA, user_name="Dina Lead"))
+    assert len(calls) > 1
+    words = "\n".join(c.words() for c in calls)
+    for n in range(500):
+        assert f"{typed(200, f'L{n}')}: 4 missed" in words
+    count = len(calls)
+    assert f"Continued: part {count} of {count}." in calls[-1].words()
+    for call in calls[:-1]:
+        assert "More in the next message" in call.texts()[-1]
+
+
+def test_a_case_with_a_long_history_reaches_its_handler_whole(
+    loop: Loop, fake: FakeConnector, runtime: Runtime
+) -> None:
+    """A 3,000-character report and 25 messages of 3,000 characters, opened by a handler."""
+    from adapters.runtime import load_reports
+    from bot.reports import registry
+    from bot.store.models import ReportCase
+
+    teams = serve_with(loop, fake, runtime, reports=load_reports(runtime.settings))
+    try:
+        with runtime.store.session() as session:
+            registry.add(session, Address.parse(f"teams:{TENANT}:{DINA}"), ["racism"], False, "D")
+        [launcher] = teams.say("report")
+        form = dialog_card(invoke(teams, "task/fetch", launcher.actions()[0]["data"]))
+        values = {name: element.get("value", "") for name, element in form.inputs().items()}
+        report = typed(3000, "the-report")
+        answers = {**values, "category": "racism", "what": report, "role": "witness"}
+        receipt = dialog_card(invoke(teams, "task/submit", {**form.submit(), **answers}))
+        assert "Your report has been received." in receipt.words()
+        assert teams_card_problems(receipt.card()) == []
+        with runtime.store.session() as session:
+            case_id = str(session.scalar(select(ReportCase.id)))
+        meet(teams, DINA)
+        fake.clear()
+        for number in range(25):
+            *_, opened = teams.press(  # the case's buttons are in its last part
+                {"data": {"action_id": "report.open", "value": case_id}},
+                Call("reply", "", None, {}, answer={"id": "alert1"}),
+                user=DINA,
+            )
+            [text_form] = teams.press(opened.button("report.message"), opened, user=DINA)
+            all_ok(teams.submit(text_form, {"text": typed(3000, f"message-{number}")}, user=DINA))
+        start = len(fake.calls)
+        teams.press(
+            {"data": {"action_id": "report.open", "value": case_id}},
+            Call("reply", "", None, {}, answer={"id": "alert1"}),
+            user=DINA,
+        )
+        view = all_ok(fake.calls[start:])
+        assert len(view) > 1  # too big for one Teams message: in parts
+        words = "\n".join(c.words() for c in view)
+        assert report in words
+        for number in range(25):
+            assert typed(3000, f"message-{number}") in words
+        labels = [a["title"] for c in view for a in c.actions()]
+        for label in ("Assign to me", "Message the reporter", "Add a private note", "Set status"):
+            assert label in labels
+        assert all(c.kind == "reply" for c in view)
+        assert all_ok(fake.calls)
+    finally:
+        for hook in teams.server.on_stop:
+            loop.run(hook())
+
+
+# --- refusals are never silent; forms survive a restart -------------------------------------------
+
+
+def test_a_refused_reply_is_logged_and_the_person_gets_a_short_note(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    teams.fake.fail_next("reply", status=413, code="MessageSizeTooBig")
+    refused, note = teams.say("pledge help")
+    assert (refused.answer["status"], note.ok) == (413, True)
+    assert "Teams would not show a message I sent you: HTTP 413 from Teams" in note.words()
+    assert "Teams refused a reply: HTTP 413 from Teams (MessageSizeTooBig)" in caplog.text
+    teams.fake.fail_next("update", status=400, code="BadArgument")
+    checkin_form = open_sign_form(teams)
+    answers = {**sign_up_answers(checkin_form), "timezone": "Mars/Olympus_Mons"}
+    refused, note = teams.submit(checkin_form, answers)  # the redraw was refused
+    assert (refused.kind, refused.answer["status"], note.kind) == ("update", 400, "reply")
+    assert "HTTP 400 from Teams (BadArgument)" in note.words()
+    assert "Teams refused a card update: HTTP 400 from Teams (BadArgument)" in caplog.text
+
+
+def test_a_refused_proactive_message_is_recorded_and_the_person_gets_a_note(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    meet(teams)
+    meet(teams, DINA)
+    queue_hellos(teams, ALICE, 1)
+    teams.fake.fail_next("send", status=413, code="MessageSizeTooBig")
+    assert teams.run_due()[1].dead == 1
+    row, _alert = outbox(teams)  # the admin hears of the dead letter too
+    assert row.last_error == "HTTP 413 from Teams (MessageSizeTooBig)"
+    refused, note = teams.fake.to(f"a:chat-{ALICE}")
+    assert not refused.ok and note.ok and "HTTP 413" in note.words()
+    assert f"Teams refused a message to teams:{TENANT}:{ALICE}: HTTP 413" in caplog.text
+
+
+def test_a_form_token_is_served_by_another_instance_of_the_adapter(
+    loop: Loop, fake: FakeConnector, runtime: Runtime, teams: Teams
+) -> None:
+    """A form card and a dialog opened on one server work on another (a replica, or the same
+    bot after a restart): their tokens are in the database, not in the process."""
+    from adapters.runtime import load_reports
+
+    form = open_sign_form(teams)
+    other = serve_with(loop, fake, runtime, reports=load_reports(runtime.settings))
+    try:
+        answers = {**sign_up_answers(form), "timezone": "Mars/Olympus_Mons"}
+        [redrawn] = other.submit(form, answers)
+        assert (redrawn.kind, redrawn.activity_id) == ("update", form.answer["id"])
+        assert redrawn.inputs()["timezone"]["value"] == "Mars/Olympus_Mons"
+        [launcher] = other.say("report")
+    finally:
+        for hook in other.server.on_stop:
+            loop.run(hook())
+    elsewhere = serve_with(loop, fake, runtime, reports=load_reports(runtime.settings))
+    try:
+        opened = invoke(elsewhere, "task/fetch", launcher.actions()[0]["data"])
+        assert "Report racism or harassment" in dialog_card(opened).words()
+    finally:
+        for hook in elsewhere.server.on_stop:
             loop.run(hook())
