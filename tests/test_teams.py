@@ -998,6 +998,12 @@ def png_size(data: bytes) -> tuple[int, int, int]:
     return size
 
 
+PACKAGE_ENV = {
+    "TEAMS_PRIVACY_URL": "https://example.org/privacy",
+    "TEAMS_TERMS_URL": "https://example.org/terms",
+}
+
+
 def test_teams_package_builds_the_app_zip(tmp_path: Path) -> None:
     out = tmp_path / "app.zip"
     result = CliRunner().invoke(
@@ -1012,6 +1018,7 @@ def test_teams_package_builds_the_app_zip(tmp_path: Path) -> None:
             "--url",
             "https://bot.example.org",
         ],
+        env=PACKAGE_ENV,
     )
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(out) as archive:
@@ -1020,14 +1027,16 @@ def test_teams_package_builds_the_app_zip(tmp_path: Path) -> None:
         colour, outline = archive.read("color.png"), archive.read("outline.png")
     assert float(data["manifestVersion"]) >= 1.16 and data["id"] == APP_ID
     [bot] = data["bots"]
-    assert bot["botId"] == APP_ID and sorted(bot["scopes"]) == ["personal", "team"]
+    # Where the bot answers (activities.py): 1:1 chats, team channels and group chats.
+    assert bot["botId"] == APP_ID and sorted(bot["scopes"]) == ["groupChat", "personal", "team"]
     personal = next(c for c in bot["commandLists"] if c["scopes"] == ["personal"])
     assert [c["title"] for c in personal["commands"]] == ["pledge", "awareness", "report"]
     assert all(len(c["description"]) <= 128 for c in personal["commands"])
     assert data["validDomains"] == ["bot.example.org"]
     assert data["icons"] == {"color": "color.png", "outline": "outline.png"}
     assert len(data["name"]["short"]) <= 30 and len(data["description"]["short"]) <= 80
-    assert all(data["developer"][k].startswith("https://") for k in ("websiteUrl", "privacyUrl"))
+    assert data["developer"]["privacyUrl"] == PACKAGE_ENV["TEAMS_PRIVACY_URL"]
+    assert data["developer"]["termsOfUseUrl"] == PACKAGE_ENV["TEAMS_TERMS_URL"]
     assert png_size(colour) == (192, 192, 6) and png_size(outline) == (32, 32, 6)
     # The outline icon is white on transparent only, as Teams requires.
     pixels = zlib.decompress(outline[outline.index(b"IDAT") + 4 : -16])
@@ -1046,9 +1055,31 @@ def test_teams_package_builds_the_app_zip(tmp_path: Path) -> None:
 def test_teams_package_refuses_what_teams_would(
     args: list[str], message: str, tmp_path: Path
 ) -> None:
-    result = CliRunner().invoke(main, ["teams", "package", *args, "--out", str(tmp_path / "a.zip")])
+    result = CliRunner().invoke(
+        main, ["teams", "package", *args, "--out", str(tmp_path / "a.zip")], env=PACKAGE_ENV
+    )
     assert result.exit_code == 2 and message in result.output
     assert not (tmp_path / "a.zip").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({}, "Set TEAMS_PRIVACY_URL and TEAMS_TERMS_URL to"),
+        ({"TEAMS_PRIVACY_URL": "https://example.org/p"}, "Set TEAMS_TERMS_URL to"),
+    ],
+)
+def test_teams_package_refuses_without_the_organisations_notices(
+    env: dict[str, str], named: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "a.zip"
+    result = CliRunner().invoke(
+        main,
+        ["teams", "package", "--app-id", APP_ID, "--out", str(out)],
+        env={"TEAMS_PRIVACY_URL": None, "TEAMS_TERMS_URL": None, **env},
+    )
+    assert result.exit_code == 1 and not out.exists()
+    assert result.output.startswith(f"Error: {named}") and len(result.output.splitlines()) == 1
 
 
 def test_teams_users_lists_who_the_bot_can_reach(
