@@ -1423,3 +1423,42 @@ def test_a_form_token_is_served_by_another_instance_of_the_adapter(
     finally:
         for hook in elsewhere.server.on_stop:
             loop.run(hook())
+
+
+def test_a_check_in_that_outgrows_one_message_is_updated_in_parts(teams: Teams) -> None:
+    """Notes in a script the SDK sends escaped (six characters for one) make the check-in
+    too big for one message: the card pressed shows its first part, the rest follow, and a
+    button on a later part refreshes that part in place."""
+    form = open_sign_form(teams)
+    answers = sign_up_answers(form)
+    for number in range(1, 9):
+        choices = form.inputs()[f"steps_{number}"]["choices"]
+        answers[f"steps_{number}"] = [choices[0]["value"]]
+        answers[f"own_{number}"] = typed(300, f"own-step-{number}")
+    teams.submit(form, answers)
+    checkin = deliver_checkin(teams)
+    [notes_form] = teams.press(checkin.button("pledge.notes"), checkin)
+    notes = {
+        name: ("進捗メモ " * 100)[:499] + str(index % 10)
+        for index, name in enumerate(notes_form.inputs())
+        if name.startswith("note_")
+    }
+    # Notes without statuses: the form is too big to redraw with them, so the errors come as a
+    # message and the card keeps what was typed.
+    [errors] = all_ok(teams.submit(notes_form, notes))
+    assert errors.kind == "reply" and "Some answers need another look" in errors.words()
+    statuses = {name: "done" for name in notes_form.inputs() if name.startswith("status_")}
+    replies = all_ok(teams.submit(notes_form, {**notes, **statuses}))
+    updated = [c for c in replies if c.kind == "update" and c.activity_id == checkin.answer["id"]]
+    later = [c for c in replies if c.kind == "reply" and "Continued: part" in c.words()]
+    assert len(updated) == 1 and later
+    assert "More in the next message" in updated[0].texts()[-1]
+    words, buttons = everything([checkin, *replies])
+    assert all(note in words for note in notes.values())
+    statuses = [b for b in buttons if (b.get("data") or {}).get("action_id") == "pledge.status"]
+    assert len({b["data"]["value"] for b in statuses}) == 16 * 4
+    last = later[-1]
+    pressed = [a for a in last.actions() if a["data"].get("action_id") == "pledge.status"][-1]
+    [refreshed] = all_ok(teams.press(pressed, last))
+    assert (refreshed.kind, refreshed.activity_id) == ("update", last.answer["id"])
+    assert pressed["data"]["value"] in {a["data"].get("value") for a in refreshed.actions()}

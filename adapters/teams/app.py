@@ -311,6 +311,11 @@ class TeamsBot:
         kept = ("card", "origin", "origin_part")
         extra: dict[str, Any] = {k: turn.data[k] for k in kept if k in turn.data}
         redrawn = form_card(form, values=form_values(turn.data), errors=reply.errors, extra=extra)
+        if oversize(card_activity(redrawn, activity_id=turn.card_id)) is not None:
+            # Too big to redraw with the answers in it (long answers in a script the SDK sends
+            # escaped): the card keeps what was typed, and the errors come as a message.
+            await self._send(turn, errors_message(reply.errors))
+            return
         await self._update(turn, turn.card_id, redrawn)
 
     # --- private replies to something said in a channel ---------------------------------------
