@@ -614,8 +614,8 @@ def teams() -> None:
 )
 @click.option("--url", help="The bot's public base URL, e.g. https://bot.example.org.")
 @click.option("--website-url", help="Your organisation's page about the bot (https).")
-@click.option("--privacy-url", help="Your privacy notice (https; default: the website URL).")
-@click.option("--terms-url", help="Your terms of use (https; default: the website URL).")
+@click.option("--privacy-url", help="Your privacy notice (https; default: TEAMS_PRIVACY_URL).")
+@click.option("--terms-url", help="Your terms of use (https; default: TEAMS_TERMS_URL).")
 def teams_package(
     app_id: str,
     out: str,
@@ -627,6 +627,23 @@ def teams_package(
     """Build the Teams app package (manifest.json and icons) to sideload or upload."""
     from adapters.teams.manifest import DEFAULT_WEBSITE, manifest, package
 
+    try:
+        settings = load_settings()
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    privacy_url = privacy_url or settings.teams_privacy_url
+    terms_url = terms_url or settings.teams_terms_url
+    missing = [
+        name
+        for name, value in (("TEAMS_PRIVACY_URL", privacy_url), ("TEAMS_TERMS_URL", terms_url))
+        if not value
+    ]
+    if missing:
+        raise click.ClickException(
+            f"Set {' and '.join(missing)} to your organisation's own privacy notice and terms of "
+            "use (https): Teams shows them in the app's details."
+        )
+    assert privacy_url is not None and terms_url is not None
     try:
         data = manifest(
             app_id,

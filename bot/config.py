@@ -114,6 +114,10 @@ class Settings(BaseSettings):
         default=False,
         validation_alias=AliasChoices("TEAMS_ALLOW_UNAUTHENTICATED", "teams_allow_unauthenticated"),
     )
+    #: The organisation's own privacy notice and terms of use, linked from the Teams app's
+    #: details (https): ``inclusion-bot teams package`` needs both.
+    teams_privacy_url: str | None = None
+    teams_terms_url: str | None = None
 
     _split = field_validator(
         "admins",
