@@ -199,6 +199,7 @@ def settings(tmp_path: Path) -> Settings:
         data_dir=tmp_path,
         admins=f"teams:{TENANT}:{DINA}",
         teams_allow_unauthenticated=True,
+        host="127.0.0.1",  # honoured on loopback alone
     )
 
 
