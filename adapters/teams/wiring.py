@@ -124,7 +124,7 @@ def attach_teams(server: Server, bot: Bot, settings: Settings) -> TeamsBot | Non
             except ValueError:
                 return web.Response(status=400)
             service_url = activity.get("serviceUrl") if isinstance(activity, dict) else None
-            if not service_url_allowed(settings, str(service_url or "")):
+            if service_url and not service_url_allowed(settings, str(service_url)):
                 log.warning("an unauthenticated Teams activity named a non-loopback serviceUrl")
                 return web.Response(status=403)
         try:
