@@ -1153,6 +1153,10 @@ def test_a_report_is_filed_in_a_dialog_and_nothing_of_it_stays_in_the_chat(
     from adapters.runtime import load_reports
     from bot.store.models import ReportCase
 
+    from bot.reports import registry
+
+    with runtime.store.session() as session:  # someone to receive it, or /report is refused
+        registry.add(session, Address.parse(f"teams:{TENANT}:{DINA}"), ["racism"], False, "")
     teams = serve_with(loop, fake, runtime, reports=load_reports(runtime.settings))
     try:
         [launcher] = teams.say("report")
