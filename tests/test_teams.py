@@ -1151,9 +1151,8 @@ def test_a_report_is_filed_in_a_dialog_and_nothing_of_it_stays_in_the_chat(
     loop: Loop, fake: FakeConnector, runtime: Runtime
 ) -> None:
     from adapters.runtime import load_reports
-    from bot.store.models import ReportCase
-
     from bot.reports import registry
+    from bot.store.models import ReportCase
 
     with runtime.store.session() as session:  # someone to receive it, or /report is refused
         registry.add(session, Address.parse(f"teams:{TENANT}:{DINA}"), ["racism"], False, "")
