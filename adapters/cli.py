@@ -152,7 +152,10 @@ def _server(runtime: Runtime) -> Server:
         from adapters.slack.wiring import attach_slack
 
         attach_slack(server, runtime.bot, runtime.settings)
-    attach_teams(server, runtime.bot, runtime.settings)  # refuses requests if not configured
+    try:  # refuses requests if not configured; refuses to start if exposed unauthenticated
+        attach_teams(server, runtime.bot, runtime.settings)
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
     return server
 
 
@@ -424,14 +427,7 @@ def handlers_add(address: str, categories: str, escalation: bool, name: str) -> 
         raise click.BadParameter("give --category or --escalation", param_hint="--category")
 
     def act(runtime: Runtime) -> None:
-        known = [
-            c.id
-            for c in load_categories(
-                runtime.settings.content_file(
-                    "report_categories.yaml", content.path("report_categories.yaml")
-                )
-            )
-        ]
+        known = _category_ids(runtime)
         unknown = [c for c in wanted if c not in known]
         if unknown:
             raise click.BadParameter(
@@ -447,6 +443,13 @@ def handlers_add(address: str, categories: str, escalation: bool, name: str) -> 
     _with_store(act)
 
 
+def _category_ids(runtime: Runtime) -> list[str]:
+    path = runtime.settings.content_file(
+        "report_categories.yaml", content.path("report_categories.yaml")
+    )
+    return [c.id for c in load_categories(path)]
+
+
 @handlers.command("list")
 def handlers_list() -> None:
     """List handlers, their categories, and the escalation contacts."""
@@ -459,8 +462,13 @@ def handlers_list() -> None:
                     f"{registry.address(h)}\t{','.join(h.categories) or '-'}\t"
                     f"{'escalation' if h.escalation else ''}\t{h.name}"
                 )
+            nobody = registry.uncovered(session, _category_ids(runtime))
         if not rows:
             click.echo("No handlers yet: inclusion-bot handlers add ADDRESS --category racism")
+        if nobody:
+            click.echo(
+                f"Nobody receives reports of: {', '.join(nobody)} (/report does not offer them)."
+            )
 
     _with_store(act)
 
@@ -468,7 +476,8 @@ def handlers_list() -> None:
 @handlers.command("remove")
 @click.argument("address")
 def handlers_remove(address: str) -> None:
-    """Stop ADDRESS handling reports."""
+    """Stop ADDRESS handling reports: they see and are told nothing more (the row stays, as
+    cases and the audit log point at it)."""
     who = _address(address)
 
     def act(runtime: Runtime) -> None:

@@ -148,6 +148,10 @@ class FormEvent(_EventBase):
     form_id: str = Field(min_length=1, max_length=255)
     context: str = Field(default="", max_length=3000)
     values: dict[str, FormValue] = Field(default_factory=dict)
+    #: The platform's own id for this one form instance (a Slack view id, a Teams dialog's
+    #: id), when it has one. A signed request can be replayed: the reports code remembers the
+    #: instances already submitted (hashed) and files nothing twice. Empty: no such id.
+    instance: str = Field(default="", max_length=255)
 
 
 Event = Annotated[

@@ -1228,8 +1228,8 @@ def test_inclusion_bot_run_serves_slack(
             logged.append(bot.stderr.readline())
             assert logged[-1], f"inclusion-bot run stopped: {''.join(logged)}"
         assert f"inclusion-bot is serving on port {port} (slack)" in logged[-1]
-        health = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        health.request("GET", "/healthz")
+        health = http.client.HTTPConnection("127.0.0.1", int(env["METRICS_PORT"]), timeout=5)
+        health.request("GET", "/healthz")  # on its own listener, not the public port
         assert json.loads(health.getresponse().read()) == {"status": "ok"}
         health.close()
         body = urlencode(_help_command(fake, "run1")).encode()

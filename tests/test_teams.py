@@ -197,6 +197,7 @@ def settings(tmp_path: Path) -> Settings:
         data_dir=tmp_path,
         admins=f"teams:{TENANT}:{DINA}",
         teams_allow_unauthenticated=True,
+        host="127.0.0.1",  # honoured on loopback alone
     )
 
 
@@ -1166,8 +1167,11 @@ def test_a_report_is_filed_in_a_dialog_and_nothing_of_it_stays_in_the_chat(
     loop: Loop, fake: FakeConnector, runtime: Runtime
 ) -> None:
     from adapters.runtime import load_reports
+    from bot.reports import registry
     from bot.store.models import ReportCase
 
+    with runtime.store.session() as session:  # someone to receive it, or /report is refused
+        registry.add(session, Address.parse(f"teams:{TENANT}:{DINA}"), ["racism"], False, "")
     teams = serve_with(loop, fake, runtime, reports=load_reports(runtime.settings))
     try:
         [launcher] = teams.say("report")
@@ -1404,7 +1408,10 @@ def test_a_form_token_is_served_by_another_instance_of_the_adapter(
     """A form card and a dialog opened on one server work on another (a replica, or the same
     bot after a restart): their tokens are in the database, not in the process."""
     from adapters.runtime import load_reports
+    from bot.reports import registry
 
+    with runtime.store.session() as session:  # someone to receive a report
+        registry.add(session, Address.parse(f"teams:{TENANT}:{DINA}"), ["racism"], False, "")
     form = open_sign_form(teams)
     other = serve_with(loop, fake, runtime, reports=load_reports(runtime.settings))
     try:
