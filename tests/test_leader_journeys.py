@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -220,3 +221,32 @@ def test_jsonl_away_form_with_a_past_date_gets_form_errors(harness: Harness) -> 
         "errors": {"until": "Monday 1 February 2027 has passed; give today or a later date."},
     }
     assert out[1]["reply"]["type"] == "say"  # type: ignore[index]
+
+
+# --- friction: one /help -------------------------------------------------------------------------
+
+
+def test_help_lists_every_command_a_person_may_use_and_admins_see_theirs(harness: Harness) -> None:
+    printed = say(harness, "/help")
+    assert "/as NAME" in printed  # the console's own commands first
+    printed = printed.split("What I can do:")[1]
+    for command in ("/pledge progress", "/awareness upcoming", "/report followup"):
+        assert command in printed
+    for admins_only in ("/pledge summary", "/awareness subscribe", "/report trends"):
+        assert admins_only not in printed
+    printed = say(harness, "/as dina", "/help").split("What I can do:")[1]
+    for admins_only in ("/pledge summary", "/awareness subscribe", "/report trends"):
+        assert admins_only in printed
+    greeting = say(harness, "hello")
+    assert "/report" in greeting and "/awareness" in greeting and "/help" in greeting
+
+
+def test_the_readmes_json_lines_example_runs_as_written(harness: Harness) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## JSON lines", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    out = _jsonl(harness, *section.strip().splitlines())
+    assert [o["type"] for o in out if o["type"] == "error"] == []
+    replies = [json.dumps(o["reply"]) for o in out if o["type"] == "reply"]
+    assert "Thank you for signing" in replies[0]
+    assert [o["id"] for o in out if "id" in o] == ["q1"]
+    assert '"type": "update"' in replies[-1] and "Your answer: Done" in replies[-1]

@@ -51,7 +51,7 @@ HELP = """Console commands:
   NUMBER            press the button with that number
   /cancel           abandon the form being filled in
   /quit             leave (Ctrl-D works too)
-Everything else goes to the bot: try /pledge or /pledge help."""
+Everything else goes to the bot; what it can do for you follows."""
 
 CLOCK_USAGE = (
     "Use /clock 2027-03-08T09:00 (UTC) or /clock +7d, +3h, +30m; /clock alone shows the time."
@@ -179,6 +179,7 @@ class ConsoleChat:
             return False
         if word == "/help":
             self._print(HELP)
+            self._event(CommandEvent(actor=self.speaker, place=self.place, name="help"))
         elif word == "/as":
             self._switch(rest)
         elif word == "/in":

@@ -37,9 +37,9 @@ HELP = (
     "/awareness upcoming: awareness dates in the next 60 days for this channel\n"
     "/awareness subscribe uk global: post these regions' dates here (admins)\n"
     "    regions: " + ", ".join(REGIONS) + "\n"
-    "/awareness subscribe us lgbt gender: only these categories for us (all: every one)\n"
+    "    /awareness subscribe us lgbt gender: only these categories for us (all: every one)\n"
     "    categories: " + ", ".join(CATEGORIES) + "\n"
-    "/awareness unsubscribe us, unsubscribe us lgbt, unsubscribe all: stop some or all\n"
+    "/awareness unsubscribe us, us lgbt, or all: stop some or all of them (admins)\n"
     "/awareness settings: this channel's settings (admins); change them with\n"
     "    /awareness settings heads-up 7 | time 09:00 | timezone Europe/London | weekends shift|keep"
 )

@@ -43,6 +43,7 @@ HELP = (
     "/pledge leave: stop every message (your history is kept)\n"
     "/pledge summary: the D&I lead's summary (admins only)"
 )
+ELSEWHERE = "Awareness dates: /awareness help. Anonymous reports: /report. Everything: /help."
 NOT_SIGNED = "You haven't signed the pledge yet. Type /pledge to sign it."
 MAX_AWAY = timedelta(days=366)
 MAX_ID = 2**31 - 1  # the largest id a database integer column holds
@@ -166,7 +167,7 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
             return [_sign_form(turn, None)]
         return [turn.say(_status_card(turn, leader))]
     if word == "help":
-        return [turn.say(text_message(HELP))]
+        return [turn.say(text_message(HELP, ELSEWHERE))]
     if word == "summary":
         if not turn.is_admin():
             return [
