@@ -29,7 +29,14 @@ from adapters.runtime import (
     open_store,
 )
 from bot import outbox_ops
-from bot.awareness.calendar import REGIONS, Calendar, occurrences
+from bot.awareness.calendar import (
+    LAST_DAY,
+    REGIONS,
+    Calendar,
+    OutOfRange,
+    check_in_range,
+    occurrences,
+)
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.conversation import Address
 from bot.people import add_admin, list_admins, remove_admin
@@ -335,9 +342,14 @@ def admins_remove(address: str) -> None:
     def act(runtime: Runtime) -> None:
         with runtime.store.session() as session:
             removed = remove_admin(session, who)
-        click.echo(f"{who} is no longer an admin." if removed else f"{who} was not an admin.")
         if str(who) in runtime.settings.admins:
-            click.echo("Note: the ADMINS setting still names them.")
+            done = "Removed from the store; " if removed else ""
+            click.echo(
+                f"{done}{who} is an admin through the ADMINS setting: "
+                "take them out of ADMINS to remove the role."
+            )
+            return
+        click.echo(f"{who} is no longer an admin." if removed else f"{who} was not an admin.")
 
     _with_store(act)
 
@@ -523,9 +535,13 @@ def _calendar() -> Calendar:
 
 def _span(start: datetime | None, end: datetime | None) -> tuple[date, date]:
     first = start.date() if start else date.today()
-    last = end.date() if end else first + timedelta(days=365)
+    last = end.date() if end else min(first + timedelta(days=365), max(first, LAST_DAY))
     if last < first:
         raise click.BadParameter("--to is before --from", param_hint="--to")
+    try:
+        check_in_range(first, last)
+    except OutOfRange as exc:
+        raise click.ClickException(str(exc)) from None
     return first, last
 
 

@@ -14,6 +14,7 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.awareness.calendar import REGIONS
 from bot.conversation import Address
 from bot.timezones import UnknownTimeZone, parse_local_time, zone
 
@@ -160,6 +161,14 @@ class Settings(BaseSettings):
     @classmethod
     def _handlers_channel(cls, value: str | None) -> str | None:
         return str(Address.parse(value, kind="channel")) if value else None
+
+    @field_validator("awareness_regions")
+    @classmethod
+    def _known_regions(cls, value: list[str]) -> list[str]:
+        unknown = [region for region in value if region not in REGIONS]
+        if unknown:
+            raise ValueError(f"unknown region {unknown[0]!r}; known: {', '.join(REGIONS)}")
+        return value
 
     @field_validator("awareness_post_time")
     @classmethod

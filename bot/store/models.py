@@ -96,6 +96,7 @@ class Leader(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     away_until: Mapped[date | None] = mapped_column(Date())
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     person: Mapped[Person] = relationship(back_populates="leader")
@@ -183,7 +184,8 @@ class AwarenessSubscription(Base):
     tenant: Mapped[str] = mapped_column(String(128), default="")
     channel_id: Mapped[str] = mapped_column(String(128))
     regions: Mapped[list[str]] = mapped_column(JSON)
-    categories: Mapped[list[str]] = mapped_column(JSON)  # empty: every category
+    #: Categories by region ({"us": ["lgbt"]}); a region not in it gets every category.
+    categories: Mapped[dict[str, list[str]]] = mapped_column(JSON)
     timezone: Mapped[str] = mapped_column(String(64))
     post_time: Mapped[str] = mapped_column(String(5))  # HH:MM local
     heads_up_days: Mapped[int] = mapped_column(Integer)
