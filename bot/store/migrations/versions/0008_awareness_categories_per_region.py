@@ -3,8 +3,8 @@
 A channel's categories used to narrow every region it had. Each region now has its own: a
 region missing from the mapping gets every category. Existing rows keep what they posted.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2027-01-10
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
