@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
@@ -34,6 +35,23 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def is_loopback_url(url: str) -> bool:
+    """An http(s) URL whose host is this machine, written so that every parser agrees.
+
+    Python's urlsplit and an HTTP client can read one URL differently: in
+    ``http://evil\\@127.0.0.1/`` urlsplit sees the host 127.0.0.1 while a client that treats
+    the backslash as a path separator sends to ``evil``. So a URL with userinfo, a backslash,
+    a %-escape, whitespace or a control character in it is refused outright, whatever its host.
+    """
+    if any(char in url for char in "\\@%") or any(char.isspace() or ord(char) < 32 for char in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and is_loopback(parts.hostname or "")
 
 
 def _split_commas(value: object) -> object:
@@ -151,9 +169,12 @@ class Settings(BaseSettings):
     @classmethod
     def _window(cls, value: list[int]) -> list[int]:
         # At least a minute: an alert at the instant of filing dates the report to the second.
-        if len(value) != 2 or not 1 <= value[0] <= value[1]:
+        # A window at least 5 minutes wide: a fixed delay would date it just as well. At most
+        # 4 hours: the form promises handlers are told later the same day.
+        if len(value) != 2 or not (value[0] >= 1 and value[0] + 5 <= value[1] <= 240):
             raise ValueError(
-                "give the shortest and longest delay in minutes, at least 1, e.g. 5,30"
+                "give the shortest and longest delay in minutes, e.g. 5,30: at least 1, "
+                "the longest at least 5 more than the shortest and at most 240"
             )
         return value
 

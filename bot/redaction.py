@@ -27,11 +27,12 @@ PATTERNS = re.compile(
     r"|[\w.+-]+@[\w-]+\.[\w.-]+"  # e-mail addresses
     # A report's receipt: platform SDKs log request bodies at DEBUG, and with a case reference
     # and its passphrase anyone reading the log could read and answer as the reporter.
-    r"|\bR-[0-9A-Z]{4}-[0-9A-Z]{4}\b"
-    r"|\b[0-9A-Z]{5}(?:-[0-9A-Z]{5}){4}\b"
+    # Written as follow-up accepts them: any case, with dashes, spaces or (passphrase) neither.
+    r"|\b[Rr][-\s][0-9A-Za-z]{4}[-\s]?[0-9A-Za-z]{4}\b"
+    r"|\b[0-9A-Za-z]{5}(?:[-\s]?[0-9A-Za-z]{5}){4}\b"
     # Slack's response_url and trigger_id: each lets whoever holds it answer or open a view
     # as the bot, in that person's conversation, for a while. By value, and by name too.
-    r"|https?://hooks\.slack\.com/\S+"
+    r"|https?://hooks\.slack(?:-gov)?\.com/\S+"
     r"|\b\d{6,}\.\d{6,}\.[0-9a-f]{16,}\b"
     r"""|(?<=response_url)["']?\s*[:=]\s*["']?[^"'&\s,}]+"""
     r"""|(?<=trigger_id)["']?\s*[:=]\s*["']?[^"'&\s,}]+"""

@@ -22,6 +22,20 @@ LONG_TEXT_LIMIT = 3000
 
 # Line and paragraph separators (U+2028, U+2029) break lines like a newline does.
 _SEPARATORS = {"\u2028", "\u2029"}
+# Control, format and surrogate code points (a lone half of a pair cannot be encoded: it would
+# crash the console and a JSON encoder). Unassigned ones stay: they may be emoji newer than
+# this Python's Unicode tables.
+_DROPPED_CATEGORIES = {"Cc", "Cf", "Cs"}
+# Letters and marks that draw nothing: the combining grapheme joiner, the Hangul fillers, the
+# braille blank and the Khmer inherent vowels. Text made of them looks empty but is not.
+_BLANKS = {"\u034f", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u2800", "\u3164", "\uffa0"}
+
+
+def _is_variation_selector(char: str) -> bool:
+    point = ord(char)
+    return 0xFE00 <= point <= 0xFE0F or 0xE0100 <= point <= 0xE01EF
+
+
 # Terminal escape sequences go whole: dropping only the ESC would leave "[31m" in the text.
 _TERMINAL_ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves ("\x1b[31m")
@@ -34,15 +48,20 @@ def clean(text: str, *, multiline: bool = False) -> str:
     """Normalise ``text`` and strip control characters; keep newlines only if ``multiline``."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\t", " ")
     text = _TERMINAL_ESCAPES.sub("", text)
-    kept = []
+    kept: list[str] = []
     for char in text:
         if char == "\n" or char in _SEPARATORS:
             kept.append("\n" if multiline else " ")
-        elif unicodedata.category(char) in ("Cc", "Cf"):
-            # Control and format characters: terminal controls, bidirectional overrides and
-            # isolates (text displayed otherwise than it reads), zero-width characters and the
-            # tag characters (U+E0000 block), which can hide text or mark a copy invisibly.
+        elif unicodedata.category(char) in _DROPPED_CATEGORIES or char in _BLANKS:
+            # Among them: bidirectional overrides and isolates (text displayed otherwise than
+            # it reads), zero-width characters and the tag characters (U+E0000 block), which
+            # can hide text or mark a copy invisibly.
             continue
+        elif _is_variation_selector(char):
+            # One selector after a visible character picks its form (an emoji's colour); a
+            # run of them carries hidden bytes, one per selector, so only the first is kept.
+            if kept and not _is_variation_selector(kept[-1]) and kept[-1] not in " \n":
+                kept.append(char)
         else:
             kept.append(char)
     return "".join(kept).strip()

@@ -30,7 +30,7 @@ from adapters.teams.wiring import attach_teams, check_exposure
 from adapters.web import Server
 from bot import metrics, redaction
 from bot.clock import ManualClock
-from bot.config import Settings
+from bot.config import Settings, is_loopback_url
 from bot.conversation import (
     ActionEvent,
     Address,
@@ -401,6 +401,22 @@ def test_8_redaction_decodes_escapes_and_removes_response_urls_and_trigger_ids(
     assert secret not in redaction.redact(line)
 
 
+@pytest.mark.parametrize(
+    "receipt",
+    [
+        "r-q00c-jye4",
+        "R Q00C JYE4",
+        "abcde-fghij-klmno-pqrst-uvwxy",
+        "ABCDE FGHIJ KLMNO PQRST UVWXY",
+        "abcdefghijklmnopqrstuvwxy",
+        "https://hooks.slack-gov.com/actions/T0/1/abc",
+    ],
+)
+def test_8_a_receipt_is_redacted_however_it_was_typed(receipt: str) -> None:
+    """Follow-up accepts any case, spaces or no dashes; so must the redaction."""
+    assert redaction.redact(f"followup with {receipt} now") == "followup with [redacted] now"
+
+
 # --- 9. TEAMS_ALLOW_UNAUTHENTICATED off loopback --------------------------------------------------
 
 
@@ -471,6 +487,27 @@ def test_9_unauthenticated_teams_answers_and_posts_only_to_loopback(
     assert not result.ok and "loopback" in (result.error or "")
 
 
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("http://127.0.0.1:3978/", True),
+        ("http://localhost:3978", True),
+        ("http://[::1]:80/", True),
+        # urlsplit reads the host as 127.0.0.1; an HTTP client sends to 192.0.2.2
+        ("http://192.0.2.2:18100\\@127.0.0.1:18101/", False),
+        ("http://someone@127.0.0.1/", False),
+        ("http://127.0.0.1%2e/", False),
+        ("http://127.0.0.1 .example/", False),
+        ("https://smba.trafficmanager.net/emea/", False),
+        ("ftp://127.0.0.1/", False),
+    ],
+)
+def test_9_a_service_url_counts_as_loopback_only_when_every_parser_agrees(
+    url: str, allowed: bool
+) -> None:
+    assert is_loopback_url(url) is allowed
+
+
 # --- 10. smaller ---------------------------------------------------------------------------------
 
 
@@ -479,9 +516,12 @@ def test_10_alert_delay_from_the_environment_and_at_least_a_minute(
 ) -> None:
     monkeypatch.setenv("REPORTS_ALERT_DELAY_MINUTES", "5,30")
     assert Settings(_env_file=None, data_dir=tmp_path).reports_alert_delay_minutes == [5, 30]  # type: ignore[call-arg]
-    monkeypatch.setenv("REPORTS_ALERT_DELAY_MINUTES", "0,0")
-    with pytest.raises(ValueError, match="at least 1"):
-        Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    for window in ("0,0", "1,1", "1,100000000", "10000000000,10000000000", "30,5"):
+        monkeypatch.setenv("REPORTS_ALERT_DELAY_MINUTES", window)
+        with pytest.raises(ValueError, match="at least 1"):
+            Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    monkeypatch.setenv("REPORTS_ALERT_DELAY_MINUTES", "1,240")
+    assert Settings(_env_file=None, data_dir=tmp_path).reports_alert_delay_minutes == [1, 240]  # type: ignore[call-arg]
 
 
 def test_10_a_replayed_form_files_one_case(make: Callable[..., Harness], store: Store) -> None:
@@ -532,12 +572,21 @@ def test_10_the_data_folder_and_database_are_private(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "hidden",
-    ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\U000e0041", "\U000e007f", "\u202e"],
+    [
+        *("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\U000e0041", "\U000e007f"),
+        *("\u202e", "\ud800", "\udfff", "\u034f", "\u3164", "\uffa0", "\u2800", "\u17b4"),
+    ],
 )
 def test_10_zero_width_tag_and_separator_characters_are_cleaned(hidden: str) -> None:
     assert clean(f"mocked{hidden}me") == "mockedme"
     assert clean("line\u2028two\u2029three", multiline=True) == "line\ntwo\nthree"
     assert clean("line\u2028two") == "line two"
+
+
+def test_10_a_variation_selector_keeps_its_emoji_but_a_run_of_them_hides_nothing() -> None:
+    assert clean("thanks \u2764\ufe0f") == "thanks \u2764\ufe0f"
+    assert clean("a" + "\ufe01" * 40 + "b") == "a\ufe01b"  # one selector, not 40 hidden bytes
+    assert clean("\U000e0101" * 8) == ""
 
 
 # --- case work -----------------------------------------------------------------------------------
@@ -580,6 +629,12 @@ def test_case_work_the_receipt_of_an_identified_reporter_and_a_future_date(
     assert "the handlers will see it" in named
     anonymous = said(file_event(h.runtime.bot, "someone-else"))
     assert "Nobody can find this report from your account" in anonymous
+    # 08:00 UTC on 1 March: 2 March has begun nowhere yet (UTC+14 is at 22:00 on the 1st)
     future = file_event(h.runtime.bot, "a-third", when="2027-03-02")
     assert isinstance(future[0], FormErrors) and "still to come" in future[0].errors["when"]
+    slip = file_event(h.runtime.bot, "a-fourth", when="0001-01-01")
+    assert isinstance(slip[0], FormErrors) and "year-month-day" in slip[0].errors["when"]
     assert count_cases(store) == 2
+    # 10:01 UTC: it is already 2 March in Kiritimati, so a reporter there may mean today
+    h.clock.set(h.clock.now() + timedelta(hours=2, minutes=1))
+    assert "Case reference" in said(file_event(h.runtime.bot, "in-kiribati", when="2027-03-02"))

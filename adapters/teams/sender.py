@@ -19,7 +19,6 @@ import logging
 import threading
 from collections.abc import Coroutine
 from typing import Any
-from urllib.parse import urlsplit
 
 from botbuilder.integration.aiohttp import CloudAdapter
 from msrest.exceptions import ClientRequestError, HttpOperationError
@@ -36,7 +35,7 @@ from adapters.teams.connector import (
 )
 from adapters.teams.limits import TeamsLimits
 from bot.clock import Clock
-from bot.config import Settings, is_loopback
+from bot.config import Settings, is_loopback_url
 from bot.conversation import Address, Message, TextBlock
 from bot.deadletters import ALERT_REFS
 from bot.outbox import Outgoing, SendResult, queue
@@ -96,9 +95,7 @@ class TeamsSender:
             reason = NOT_INSTALLED if destination.kind == "user" else NOT_IN_TEAM
             told = self._report_unreachable(destination, message, reason)
             return SendResult.failed(reason, admins_told=told)
-        if not self.app_id and not is_loopback(
-            urlsplit(str(reference.get("serviceUrl"))).hostname or ""
-        ):
+        if not self.app_id and not is_loopback_url(str(reference.get("serviceUrl"))):
             # Unauthenticated (local testing only): never post off this machine.
             return SendResult.failed("refused: unauthenticated Teams posts only to loopback")
         conversation = str((reference.get("conversation") or {}).get("id") or destination.id)

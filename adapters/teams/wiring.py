@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
 import jwt
 from aiohttp import web
@@ -32,7 +31,7 @@ from adapters.teams.app import TeamsBot
 from adapters.teams.limits import TeamsLimits
 from adapters.teams.sender import TeamsSender
 from adapters.web import Server
-from bot.config import Settings, is_loopback
+from bot.config import Settings, is_loopback_url
 from bot.router import Bot
 
 log = logging.getLogger(__name__)
@@ -65,7 +64,7 @@ def service_url_allowed(settings: Settings, service_url: str) -> bool:
     """Unauthenticated, only a serviceUrl on this machine (the Emulator, a test's fake)."""
     if not unauthenticated(settings):
         return True
-    return is_loopback(urlsplit(service_url).hostname or "")
+    return is_loopback_url(service_url)
 
 
 async def _refuse(_: web.Request) -> web.Response:

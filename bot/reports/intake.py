@@ -38,6 +38,8 @@ from bot.turn import Turn
 
 FILE_FORM = "report.file"
 TEXT_LIMIT = LONG_TEXT_LIMIT
+#: Earlier than this, a date is a typing slip (0001-01-01), not a day anyone remembers.
+EARLIEST_INCIDENT = date(1900, 1, 1)
 IDENTIFY = "identify"
 NOT_RECEIVED = (
     "Your report was NOT received: it could not be stored. Nothing was kept. "
@@ -156,8 +158,12 @@ def _errors(turn: Turn, desk: Desk, values: dict[str, FormValue]) -> dict[str, s
     """What the fields cannot say alone: a date to come, or nobody left to receive it."""
     errors: dict[str, str] = {}
     when = cast(str, values.get("when") or "")
-    if when and date.fromisoformat(when) > turn.now.date():
+    # "Today" somewhere on Earth: the reporter's own time zone is not asked for (it narrows
+    # who they are), so a date is refused only once it is in the future everywhere (UTC+14).
+    if when and date.fromisoformat(when) > (turn.now + timedelta(hours=14)).date():
         errors["when"] = "That date is still to come: give the day it happened."
+    elif when and date.fromisoformat(when) < EARLIEST_INCIDENT:
+        errors["when"] = "Give the day it happened, as year-month-day (e.g. 2027-03-01)."
     category = cast(str, values["category"])
     if not registry.receivers(registry.everyone(turn.session), category, _excluded(turn, values)):
         errors["exclude" if values.get("exclude") else "category"] = (
