@@ -21,7 +21,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+from typing import Any, ClassVar
 
 from botbuilder.core import BotAdapter, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -39,6 +39,7 @@ from botbuilder.schema.teams import (
     TaskModuleTaskInfo,
 )
 from msrest.exceptions import ClientRequestError, HttpOperationError
+from msrest.serialization import Model
 from pydantic import ValidationError
 
 from adapters.teams import references
@@ -462,7 +463,7 @@ class TeamsBot:
         if activity.name == "adaptiveCard/action":
             # Universal Actions: this bot sends no Action.Execute, so this comes from a card
             # not its own, or an old one. The protocol wants a message or a card, never null.
-            body = {"statusCode": HTTPStatus.OK, "type": MESSAGE_RESPONSE, "value": NOT_OURS}
+            body = InvokeAnswer(status_code=HTTPStatus.OK, type=MESSAGE_RESPONSE, value=NOT_OURS)
             await _answer_invoke(context, HTTPStatus.OK, body)
             return
         if activity.name not in ("task/fetch", "task/submit"):
@@ -530,13 +531,33 @@ async def _answer_invoke(context: TurnContext, status: HTTPStatus, body: object)
     await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
 
 
-def _error(message: str) -> dict[str, Any]:
-    """An invoke refused, in the Bot Framework's error shape."""
-    return {
-        "statusCode": HTTPStatus.BAD_REQUEST,
-        "type": ERROR_RESPONSE,
-        "value": {"code": "BadRequest", "message": message},
+class InvokeAnswer(Model):  # type: ignore[misc]
+    """An invoke's answer body in the Universal Actions shape (statusCode, type, value).
+
+    botbuilder's AdaptiveCardInvokeResponse types ``value`` as a dict, so it cannot carry a
+    message answer's string; the SDK serializes only msrest models, hence this one.
+    """
+
+    _attribute_map: ClassVar[dict[str, dict[str, str]]] = {
+        "status_code": {"key": "statusCode", "type": "int"},
+        "type": {"key": "type", "type": "str"},
+        "value": {"key": "value", "type": "object"},
     }
+
+    def __init__(self, *, status_code: int, type: str, value: object) -> None:
+        super().__init__()
+        self.status_code = status_code
+        self.type = type
+        self.value = value
+
+
+def _error(message: str) -> InvokeAnswer:
+    """An invoke refused, in the Bot Framework's error shape."""
+    return InvokeAnswer(
+        status_code=HTTPStatus.BAD_REQUEST,
+        type=ERROR_RESPONSE,
+        value={"code": "BadRequest", "message": message},
+    )
 
 
 def _title(messages: list[Message]) -> str:
