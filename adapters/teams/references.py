@@ -69,12 +69,13 @@ def save(session: Session, address: Address, reference: dict[str, Any], now: dat
         "updated_at": now,
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted = session.execute(
+    inserted = session.scalar(
         dialect.insert(ConversationReference)
         .values(row)
         .on_conflict_do_nothing(index_elements=["platform", "tenant", "kind", "address_id"])
+        .returning(ConversationReference.address_id)
     )
-    if getattr(inserted, "rowcount", 0) == 1:
+    if inserted is not None:  # (rowcount is not reliable here on every driver)
         return True
     session.execute(
         update(ConversationReference)
