@@ -177,6 +177,9 @@ class Button(_Model):
     value: str = ""
     label: str = Field(max_length=75)
     style: Literal["default", "primary", "danger"] = "default"
+    #: What pressing it shows is ``Message.confidential``: adapters open it straight in a
+    #: window of its own (a Slack modal, a Teams dialog), never as a message.
+    confidential: bool = False
 
 
 class ActionsBlock(_Model):
@@ -202,6 +205,10 @@ class Message(_Model):
 
     blocks: list[Block]
     ref: str | None = None
+    #: Holds a report's words (a case, a reporter's conversation with the handlers): chat
+    #: exports reach message history, so adapters show it only outside it (a modal, a dialog,
+    #: a form's own confirmation view), never as a message, not even an ephemeral one.
+    confidential: bool = False
 
     def plain_text(self) -> str:
         """A text-only rendering: notification previews, logs of the bot's own words, consoles."""

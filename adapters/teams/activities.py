@@ -18,7 +18,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from adapters.teams.cards import form_values, is_button, is_form
-from adapters.teams.references import PLATFORM
+from adapters.teams.references import PLATFORM, THREAD_ID
 from bot.conversation import (
     ActionEvent,
     Actor,
@@ -47,10 +47,19 @@ class Where:
     address: Address
     #: The conversation id replies go to (a channel thread's id ends in ";messageid=…").
     conversation_id: str
+    #: "personal", "channel", "groupChat" or "unknown" (``conversation_kind``).
+    kind: str = "unknown"
 
     @property
     def in_channel(self) -> bool:
+        """Anything but a 1:1 chat: others may read what is posted here."""
         return self.place.kind == "channel"
+
+    @property
+    def keeps_reference(self) -> bool:
+        """Whether this conversation's reference may be stored (under ``address``): never for
+        one whose kind is unknown, which could be a group's taken for a person's."""
+        return self.kind != "unknown"
 
 
 def tenant_of(activity: Activity) -> str:
@@ -72,7 +81,39 @@ def channel_id(activity: Activity) -> str:
     return str(channel or conversation.split(";", 1)[0])
 
 
+#: A 1:1 chat's id: "a:1…" (Teams), or "8:orgid:…" / "29:…" (a user's own id, some clients).
+_PERSONAL_ID = re.compile(r"^(a:|8:orgid:|29:)")
+
+
+def conversation_kind(activity: Activity) -> str:
+    """ "personal", "channel" or "groupChat", from every signal Teams gives; "unknown" when
+    they say nothing or disagree about being personal.
+
+    Teams does not always send ``conversationType`` (some clients leave it out of a channel
+    message that has ``isGroup: true``), so it is one signal among: ``isGroup``, the id's form,
+    and ``channelData.team`` / ``channelData.channel``. A conversation is personal only when
+    something says so and nothing says it is shared: a private answer must never land where
+    others read it, so doubt never falls to "personal".
+    """
+    conversation = activity.conversation
+    if conversation is None or not conversation.id:
+        return "unknown"
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    stated = str(getattr(conversation, "conversation_type", None) or "")
+    ident = str(conversation.id)
+    in_team = bool(data.get("team") or data.get("channel"))
+    if stated == "channel" or in_team or ident.lower().split(";", 1)[0].endswith("@thread.tacv2"):
+        return "channel"
+    shared = stated == "groupChat" or bool(conversation.is_group) or bool(THREAD_ID.search(ident))
+    if shared:
+        return "groupChat"
+    if stated == "personal" or (not stated and _PERSONAL_ID.match(ident)):
+        return "personal"
+    return "unknown"
+
+
 def where(activity: Activity) -> Where:
+    """Who acted and where. ``activity.from`` must be there (the caller checks)."""
     tenant = tenant_of(activity)
     sender = activity.from_property
     conversation = activity.conversation
@@ -83,15 +124,17 @@ def where(activity: Activity) -> Where:
         display_name=(sender.name or "")[:200],
         timezone=activity.local_timezone or None,
     )
-    kind = getattr(conversation, "conversation_type", None) or "personal"
+    kind = conversation_kind(activity)
     if kind == "personal":
         place = Place(kind="direct", id=conversation.id[:128])
         address = actor.address
-    else:  # a team channel, or a group chat: posts there reach everyone in it
+    else:  # a team channel, a group chat, or unknown: posts there may reach everyone in it
         ident = channel_id(activity) if kind == "channel" else conversation.id
-        place = Place(kind="channel", id=ident)
-        address = Address(platform=PLATFORM, tenant=tenant, kind="channel", id=ident)
-    return Where(actor=actor, place=place, address=address, conversation_id=conversation.id)
+        place = Place(kind="channel", id=ident[:128])
+        address = Address(platform=PLATFORM, tenant=tenant, kind="channel", id=ident[:128])
+    return Where(
+        actor=actor, place=place, address=address, conversation_id=conversation.id, kind=kind
+    )
 
 
 def reference_of(activity: Activity, target: Where) -> dict[str, Any]:
@@ -118,9 +161,12 @@ def typed_text(activity: Activity) -> str:
     return " ".join(html.unescape(text).replace("\xa0", " ").split())
 
 
-def event_of(activity: Activity, target: Where, data: object = None) -> Event | None:
+def event_of(
+    activity: Activity, target: Where, data: object = None, instance: str = ""
+) -> Event | None:
     """The neutral event for a message activity (or a dialog's submitted ``data``), or None
-    when there is nothing to act on.
+    when there is nothing to act on. ``instance`` is the form instance a dialog's submission
+    belongs to (``FormEvent.instance``), so a replayed one is recognised.
 
     Raises pydantic's ValidationError for data no card of ours could have sent (too long).
     """
@@ -135,6 +181,7 @@ def event_of(activity: Activity, target: Where, data: object = None) -> Event | 
             form_id=data["form_id"],
             context=str(data.get("context") or ""),
             values=form_values(data),
+            instance=instance,
         )
     text = typed_text(activity)
     if not text:

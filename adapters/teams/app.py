@@ -21,7 +21,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+from typing import Any, ClassVar
 
 from botbuilder.core import BotAdapter, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -39,6 +39,7 @@ from botbuilder.schema.teams import (
     TaskModuleTaskInfo,
 )
 from msrest.exceptions import ClientRequestError, HttpOperationError
+from msrest.serialization import Model
 from pydantic import ValidationError
 
 from adapters.teams import references
@@ -49,6 +50,7 @@ from adapters.teams.cards import (
     card,
     form_card,
     form_values,
+    is_form,
     message_card,
     message_cards,
     summary,
@@ -62,7 +64,13 @@ from adapters.teams.connector import (
     proactive,
     refused_note,
 )
-from adapters.teams.forms import dialog, dialog_launcher, done_card, errors_message
+from adapters.teams.forms import (
+    dialog,
+    dialog_launcher,
+    done_card,
+    errors_message,
+    window_launcher,
+)
 from adapters.teams.limits import TeamsLimits
 from bot.conversation import (
     ActionEvent,
@@ -71,10 +79,12 @@ from bot.conversation import (
     Form,
     FormErrors,
     FormEvent,
+    FormValue,
     Message,
     OpenForm,
     Reply,
     Say,
+    TextBlock,
     Update,
     text_message,
 )
@@ -85,7 +95,33 @@ log = logging.getLogger(__name__)
 
 EXPIRED = "That has expired. Type the command again to start afresh."
 ANSWERED_PRIVATELY = "I've answered you in our private chat."
+NOT_REACHED = (
+    "My answer is for you alone, and I could not reach you in a private chat: open a chat with "
+    "inclusion-bot and ask me there."
+)
 SENT = text_message("Sent.")
+REPORT_PRIVATELY = (
+    "Reports are private, so I don't take them here. Message me privately (open a chat with "
+    "inclusion-bot) and type report."
+)
+INTRODUCTION = (
+    "Hello! I'm inclusion-bot. I help leaders keep their diversity and inclusion pledge with "
+    "weekly check-ins, post awareness dates to channels that subscribe, and take reports of "
+    "racism and harassment.\n"
+    "Reports are private: never make one here. Message me privately and type report; it is "
+    "anonymous unless you choose otherwise. Mention me with help for everything I can do."
+)
+IN_A_WINDOW = "This opens in a separate window, so none of it stays in this chat."
+KEPT_OUT = (
+    "Done. What this shows is kept out of the chat: open the case again from its button to see it."
+)
+NO_SENDER = "This activity names no sender (from), so it cannot be answered."
+FROM_SELF = "This activity comes from the bot itself; it is not answered."
+NOT_OURS = "That is not one of this bot's buttons, or it has expired. Type the command again."
+#: Universal Actions' invoke response types (Bot Framework: "Universal Actions for Adaptive
+#: Cards", the adaptiveCard/action invoke's response).
+MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
+ERROR_RESPONSE = "application/vnd.microsoft.error"
 
 
 @dataclass
@@ -116,7 +152,17 @@ class TeamsBot:
         self.forms = FormTokens(bot.store, bot.clock)
 
     async def on_turn(self, context: TurnContext) -> None:
-        kind = context.activity.type
+        activity = context.activity
+        kind = activity.type
+        sender = activity.from_property
+        if sender is None or not sender.id:  # nobody to answer, nobody to act as
+            if kind == ActivityTypes.invoke:
+                await _answer_invoke(context, HTTPStatus.BAD_REQUEST, _error(NO_SENDER))
+            return
+        if self._from_self(activity):  # never answer ourselves (an echo, a loop)
+            if kind == ActivityTypes.invoke:
+                await _answer_invoke(context, HTTPStatus.BAD_REQUEST, _error(FROM_SELF))
+            return
         try:
             if kind == ActivityTypes.message:
                 await self._on_message(context)
@@ -131,6 +177,15 @@ class TeamsBot:
         except ClientRequestError as exc:
             log.warning("could not reach Teams to reply: %s", type(exc).__name__)
 
+    def _from_self(self, activity: Activity) -> bool:
+        """The activity's sender is this bot: its id in this conversation (``recipient``), or
+        its app id as Teams writes a bot's id (``28:APP_ID``)."""
+        sender = activity.from_property.id
+        own = {activity.recipient.id if activity.recipient else None}
+        if self.app_id:
+            own |= {self.app_id, f"28:{self.app_id}"}
+        return sender in own
+
     # --- activities ----------------------------------------------------------------------------
 
     async def _on_message(self, context: TurnContext) -> None:
@@ -144,55 +199,69 @@ class TeamsBot:
             return
         # Not even when a reporter last wrote to the bot is written down.
         reporting = isinstance(turn.event, CommandEvent) and turn.event.name == "report"
-        reference = None if reporting else reference_of(context.activity, target)
+        if reporting and target.in_channel:
+            # Asked for where others read: no 1:1 chat is opened and nothing is kept about
+            # the asker; they are told how to start privately.
+            await self._send(turn, text_message(REPORT_PRIVATELY))
+            return
+        keep = target.keeps_reference and not reporting
+        reference = reference_of(context.activity, target) if keep else None
         replies = await asyncio.to_thread(self._handle, turn, reference)
         if turn.event is not None:
             await self._deliver(turn, replies)
 
     def _handle(self, turn: Incoming, reference: dict[str, Any] | None) -> list[Reply]:
         """In a worker thread: keep the conversation's reference, then let the core answer."""
+        self._keep(turn.where, reference)
+        return self.bot.handle(turn.event) if turn.event is not None else []
+
+    def _keep(self, target: Where, reference: dict[str, Any] | None) -> bool:
+        """Store ``reference`` for ``target``; True if the bot had none there before."""
+        if reference is None or not target.keeps_reference:
+            return False
         try:
-            if reference is not None:
-                now = self.bot.clock.now()
-                references.remember(self.bot.store, turn.where.address, reference, now)
+            now = self.bot.clock.now()
+            return references.remember(self.bot.store, target.address, reference, now)
         except Exception:  # a message is still answered when its reference cannot be kept
             log.exception("storing a Teams conversation reference failed")
-        return self.bot.handle(turn.event) if turn.event is not None else []
+            return False
 
     async def _on_conversation_update(self, context: TurnContext) -> None:
         activity = context.activity
         bot_id = activity.recipient.id if activity.recipient else None
         added = any(m.id == bot_id for m in activity.members_added or [])
         removed = any(m.id == bot_id for m in activity.members_removed or [])
-        if not (added or removed) or activity.from_property is None:
-            return
-        target = where(activity)
         if removed:
-            await asyncio.to_thread(references.forget, self.bot.store, target.address)
-            return
-        reference = reference_of(activity, target)
-        turn = Incoming(context, target)
-        await asyncio.to_thread(self._handle, turn, reference)
-        if not target.in_channel:  # installed for a person: say hello
-            await self._send(turn, text_message(GREETING))
+            await asyncio.to_thread(references.forget, self.bot.store, where(activity).address)
+        elif added:
+            await self._introduce(context)
 
     async def _on_installation_update(self, context: TurnContext) -> None:
         activity = context.activity
-        if activity.from_property is None:
-            return
-        target = where(activity)
         if (activity.action or "").startswith("remove"):
-            await asyncio.to_thread(references.forget, self.bot.store, target.address)
+            await asyncio.to_thread(references.forget, self.bot.store, where(activity).address)
         else:
-            turn = Incoming(context, target)
-            await asyncio.to_thread(self._handle, turn, reference_of(activity, target))
+            await self._introduce(context)
+
+    async def _introduce(self, context: TurnContext) -> None:
+        """Added to a team or chat, or installed for a person: keep the reference, and say
+        what the bot does the first time only. Teams sends both an installationUpdate and a
+        conversationUpdate for one installation; whichever stores the reference first says
+        hello. A conversation of unknown kind gets nothing: it could not be remembered."""
+        target = where(context.activity)
+        reference = reference_of(context.activity, target)
+        if await asyncio.to_thread(self._keep, target, reference):
+            words = INTRODUCTION if target.in_channel else GREETING
+            await self._send(Incoming(context, target), text_message(words))
 
     # --- replies -------------------------------------------------------------------------------
 
     async def _deliver(self, turn: Incoming, replies: list[Reply]) -> None:
         updated: set[str] = set()
         for reply in replies:
-            if isinstance(reply, Say):
+            if isinstance(reply, Say | Update) and reply.message.confidential:
+                await self._keep_out(turn)
+            elif isinstance(reply, Say):
                 if reply.ephemeral and turn.where.in_channel:
                     await self._private(turn, message_activities(reply.message))
                 else:
@@ -212,6 +281,17 @@ class TeamsBot:
         if isinstance(turn.event, FormEvent) and accepted and turn.card_id not in (None, *updated):
             got = await asyncio.to_thread(self.forms.take, str(turn.data.get("card", "")))
             await self._update(turn, str(turn.card_id), done_card(got[0] if got else None))
+
+    async def _keep_out(self, turn: Incoming) -> None:
+        """A confidential message (a case's words) asked for from the chat, by a button that
+        does not open a dialog (a card sent before buttons did): never posted, a button that
+        shows it in a dialog instead."""
+        event = turn.event
+        if isinstance(event, ActionEvent):
+            data = {"action_id": event.action_id, "value": event.value}
+            await self._post(turn, card_activity(window_launcher(IN_A_WINDOW, data), IN_A_WINDOW))
+        else:
+            await self._send(turn, text_message(KEPT_OUT))
 
     def _update_target(self, turn: Incoming) -> str | None:
         """The card an Update replaces: the one pressed, or the one a form was opened from."""
@@ -284,6 +364,9 @@ class TeamsBot:
             await self._post(turn, note, fallback=False)
 
     async def _open_form(self, turn: Incoming, form: Form) -> None:
+        if form.anonymous and turn.where.in_channel:  # nothing opened or kept for the asker
+            await self._send(turn, text_message(REPORT_PRIVATELY))
+            return
         token = await asyncio.to_thread(self.forms.put, form)
         if form.anonymous:
             activity = card_activity(dialog_launcher(form, token), form.title)
@@ -322,23 +405,22 @@ class TeamsBot:
 
     async def _private(self, turn: Incoming, activities: list[Activity]) -> None:
         """Send ``activities`` to the actor's 1:1 chat (opening one if needed) and say so in the
-        thread; if Teams will not open one, answer in the thread after all."""
+        thread. A private answer never goes into the thread: if Teams will not open the chat
+        or refuses the answer there, the thread is told how to reach the bot privately."""
         actor = turn.where.actor.address
         reference = await asyncio.to_thread(references.find, self.bot.store, actor)
         if reference is None:
             reference = await self._open_chat(turn)
         if reference is None:
-            for activity in activities:
-                await self._post(turn, activity)
+            await self._send(turn, text_message(NOT_REACHED))
             return
-        for index, activity in enumerate(activities):
+        for activity in activities:
             try:
                 await proactive(self.adapter, self.app_id, reference, activity)
             except (HttpOperationError, ClientRequestError) as exc:  # blocked, or uninstalled
                 reason = failure(exc) if isinstance(exc, HttpOperationError) else type(exc).__name__
                 log.warning("could not answer in the 1:1 chat: %s", reason)
-                for rest in activities[index:]:
-                    await self._post(turn, rest)
+                await self._send(turn, text_message(NOT_REACHED))
                 return
             self.limits.note(actor.tenant, str(reference["conversation"]["id"]))
         await self._send(turn, text_message(ANSWERED_PRIVATELY))
@@ -365,61 +447,126 @@ class TeamsBot:
         if tenant:
             conversation["tenantId"] = tenant
         reference["conversation"] = conversation
+        if not references.is_private(reference):  # not a 1:1 chat after all: never used
+            log.warning("Teams opened a conversation that is not a 1:1 chat; not used")
+            return None
         address = turn.where.actor.address
         now = self.bot.clock.now()
         await asyncio.to_thread(references.remember, self.bot.store, address, reference, now)
         return reference
 
-    # --- dialogs (task modules) for anonymous forms ---------------------------------------------
+    # --- dialogs (task modules): anonymous forms, and whatever holds a case's words ----------
 
     async def _on_invoke(self, context: TurnContext) -> None:
         activity = context.activity
         value = activity.value if isinstance(activity.value, dict) else {}
+        if activity.name == "adaptiveCard/action":
+            # Universal Actions: this bot sends no Action.Execute, so this comes from a card
+            # not its own, or an old one. The protocol wants a message or a card, never null.
+            body = InvokeAnswer(status_code=HTTPStatus.OK, type=MESSAGE_RESPONSE, value=NOT_OURS)
+            await _answer_invoke(context, HTTPStatus.OK, body)
+            return
+        if activity.name not in ("task/fetch", "task/submit"):
+            await _answer_invoke(context, HTTPStatus.NOT_IMPLEMENTED, None)
+            return
         data: dict[str, Any] = value["data"] if isinstance(value.get("data"), dict) else {}
-        body: TaskModuleResponse | None = None
-        if activity.name == "task/fetch":
-            token = str(data.get("form_token", ""))
-            got = await asyncio.to_thread(self.forms.get, token)
-            form = got[0] if got else None
-            body = _show(form.title, dialog(form, token=token)) if form else _say(EXPIRED)
-        elif activity.name == "task/submit":
-            body = await self._dialog_submit(context, data)
-        response = InvokeResponse(status=HTTPStatus.OK, body=body)
-        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
+        await _answer_invoke(context, HTTPStatus.OK, await self._dialog(context, data))
 
-    async def _dialog_submit(
-        self, context: TurnContext, data: dict[str, Any]
-    ) -> TaskModuleResponse:
-        """A form submitted in a dialog: errors or the core's answer shown in the dialog itself.
+    async def _dialog(self, context: TurnContext, data: dict[str, Any]) -> TaskModuleResponse:
+        """What a dialog shows: opened (task/fetch) by a launcher or a confidential button,
+        or submitted (task/submit) by a form or a button inside it.
 
         Nothing is stored about the person here (not even their conversation reference) and
-        nothing is posted to the chat: the form is anonymous.
+        nothing is posted to the chat: what is shown stays in the dialog.
         """
-        token = str(data.get("card", ""))
-        got = await asyncio.to_thread(self.forms.get, token)
+        activity = context.activity
+        target = where(activity)
+        if "form_token" in data:  # the launcher of an anonymous form
+            token = str(data["form_token"])
+            got = await asyncio.to_thread(self.forms.get, token)
+            return _show(got[0].title, dialog(got[0], token=token)) if got else _say(EXPIRED)
+        token = str(data.get("card", "")) if is_form(data) else ""
+        got = await asyncio.to_thread(self.forms.get, token) if token else None
         form = got[0] if got else None
         try:
-            event = event_of(context.activity, where(context.activity), data)
+            # The form's token is this dialog's form instance: a replayed submission of it is
+            # recognised by the core and files nothing twice.
+            event = event_of(activity, target, data, instance=token)
         except ValidationError:
             event = None
-        if form is None or not isinstance(event, FormEvent):
+        if not isinstance(event, FormEvent | ActionEvent):
+            return _say(EXPIRED)
+        if isinstance(event, FormEvent) and form is None:
             return _say(EXPIRED)
         replies = await asyncio.to_thread(self.bot.handle, event)
+        values = event.values if isinstance(event, FormEvent) else {}
+        return await self._in_dialog(replies, form, token, values)
+
+    async def _in_dialog(
+        self, replies: list[Reply], form: Form | None, token: str, values: dict[str, FormValue]
+    ) -> TaskModuleResponse:
+        """The core's answer, shown in the dialog: the form again with its errors, the next
+        form, or what it said."""
         errors = next((r for r in replies if isinstance(r, FormErrors)), None)
-        if errors is not None:
-            return _show(
-                form.title, dialog(form, token=token, values=event.values, errors=errors.errors)
-            )
+        if errors is not None and form is not None:
+            return _show(form.title, dialog(form, token=token, values=values, errors=errors.errors))
         following = next((r for r in replies if isinstance(r, OpenForm)), None)
         if following is not None:
-            await asyncio.to_thread(self.forms.replace, token, following.form)
+            if not (token and await asyncio.to_thread(self.forms.replace, token, following.form)):
+                token = await asyncio.to_thread(self.forms.put, following.form)
             return _show(following.form.title, dialog(following.form, token=token))
-        await asyncio.to_thread(self.forms.take, token)  # sent: the form cannot be sent twice
-        items: list[Card] = []
-        for reply in replies:
-            if isinstance(reply, Say | Update):
-                items += message_card(reply.message)["body"]
-        return _show(form.title, card(items) if items else message_card(SENT))
+        if form is not None and not form.anonymous:
+            await asyncio.to_thread(self.forms.take, token)  # sent: it cannot be sent twice
+        # An anonymous form's token is kept until it expires: sent again (a replay, a retry),
+        # it reaches the core as the same instance and is told it was received once.
+        messages = [r.message for r in replies if isinstance(r, Say | Update)]
+        items = [item for message in messages for item in message_card(message)["body"]]
+        title = form.title if form is not None else _title(messages)
+        return _show(title, card(items) if items else message_card(SENT))
+
+
+async def _answer_invoke(context: TurnContext, status: HTTPStatus, body: object) -> None:
+    """The invoke's HTTP answer: its status and JSON body."""
+    response = InvokeResponse(status=int(status), body=body)
+    await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
+
+
+class InvokeAnswer(Model):  # type: ignore[misc]
+    """An invoke's answer body in the Universal Actions shape (statusCode, type, value).
+
+    botbuilder's AdaptiveCardInvokeResponse types ``value`` as a dict, so it cannot carry a
+    message answer's string; the SDK serializes only msrest models, hence this one.
+    """
+
+    _attribute_map: ClassVar[dict[str, dict[str, str]]] = {
+        "status_code": {"key": "statusCode", "type": "int"},
+        "type": {"key": "type", "type": "str"},
+        "value": {"key": "value", "type": "object"},
+    }
+
+    def __init__(self, *, status_code: int, type: str, value: object) -> None:
+        super().__init__()
+        self.status_code = status_code
+        self.type = type
+        self.value = value
+
+
+def _error(message: str) -> InvokeAnswer:
+    """An invoke refused, in the Bot Framework's error shape."""
+    return InvokeAnswer(
+        status_code=HTTPStatus.BAD_REQUEST,
+        type=ERROR_RESPONSE,
+        value={"code": "BadRequest", "message": message},
+    )
+
+
+def _title(messages: list[Message]) -> str:
+    """A dialog's title for messages: their first line (a case's is its reference)."""
+    for message in messages:
+        for block in message.blocks:
+            if isinstance(block, TextBlock) and block.text.strip():
+                return block.text.strip().split("\n", 1)[0]
+    return "inclusion-bot"
 
 
 def _show(title: str, content: Card) -> TaskModuleResponse:

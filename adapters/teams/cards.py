@@ -22,6 +22,7 @@ from adapters.teams.limits import CARD_BYTES, TEXT_PIECE_BYTES, utf16_size
 from bot.conversation import (
     ActionsBlock,
     Block,
+    Button,
     Form,
     FormField,
     FormValue,
@@ -113,12 +114,18 @@ def _text(block: TextBlock) -> list[Card]:
     return _lines(block.text)
 
 
-def _button(action_id: str, value: str, label: str, style: str) -> Card:
+def _button(button: Button) -> Card:
+    """Action.Submit; a confidential button's press opens a dialog (Teams sends the data as
+    a ``task/fetch`` invoke instead of a message), so what it shows stays out of the chat."""
+    data: Card = {"action_id": button.action_id, "value": button.value}
+    if button.confidential:
+        data["msteams"] = {"type": "task/fetch"}
     action: Card = {
         "type": "Action.Submit",
-        "title": label,  # action titles are plain text: Teams renders no Markdown there
-        "data": {"action_id": action_id, "value": value},
+        "title": button.label,  # action titles are plain text: Teams renders no Markdown there
+        "data": data,
     }
+    style = button.style
     if style == "primary":
         action["style"] = "positive"
     elif style == "danger":
@@ -156,11 +163,7 @@ def _groups(blocks: Sequence[Block]) -> list[list[Card]]:
         elif isinstance(block, TextBlock):
             groups += [[line] for line in _text(block)]
         elif isinstance(block, ActionsBlock):
-            groups.append(
-                _action_sets(
-                    [_button(b.action_id, b.value, b.label, b.style) for b in block.buttons]
-                )
-            )
+            groups.append(_action_sets([_button(b) for b in block.buttons]))
         elif isinstance(block, LinkBlock):
             groups.append(
                 _action_sets([{"type": "Action.OpenUrl", "title": block.label, "url": block.url}])

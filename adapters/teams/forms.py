@@ -8,6 +8,8 @@ dialog instead: nothing typed there, and not the receipt either, stays in the ch
 
 from __future__ import annotations
 
+from typing import Any
+
 from adapters.teams.cards import Card, body, card, form_card
 from bot.conversation import Form, FormValue, Message, TextBlock, text_message
 
@@ -28,6 +30,18 @@ def dialog_launcher(form: Form, token: str) -> Card:
         "style": "positive",
         "data": {"msteams": {"type": "task/fetch"}, "form_token": token},
     }
+    return card([*body(words), {"type": "ActionSet", "actions": [opener]}])
+
+
+def window_launcher(note: str, data: dict[str, Any]) -> Card:
+    """A chat card whose one button opens a dialog showing what pressing ``data`` shows."""
+    opener = {
+        "type": "Action.Submit",
+        "title": "Open",
+        "style": "positive",
+        "data": {"msteams": {"type": "task/fetch"}, **data},
+    }
+    words = [TextBlock(text=note, style="context")]
     return card([*body(words), {"type": "ActionSet", "actions": [opener]}])
 
 

@@ -8,10 +8,11 @@ not interpret them. These functions are synchronous (the store is) and run in wo
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,25 @@ from bot.store import Store
 from bot.store.models import ConversationReference
 
 PLATFORM = "teams"
+#: A thread's id, shared by several people: "19:…@thread.tacv2" (a channel), "19:…@thread.v2"
+#: (a group chat or meeting), "19:…@thread.skype" (either, in older teams), "19:meeting_…".
+THREAD_ID = re.compile(r"^19:|@thread\.", re.IGNORECASE)
+
+
+def is_private(reference: dict[str, Any]) -> bool:
+    """Whether ``reference`` points at a 1:1 chat: nothing in it says the conversation is
+    shared (a group chat or a channel, by its type, ``isGroup`` or its id)."""
+    conversation = reference.get("conversation") or {}
+    return (
+        conversation.get("conversationType") in (None, "personal")
+        and not conversation.get("isGroup")
+        and bool(conversation.get("id"))
+        and not THREAD_ID.search(str(conversation["id"]))
+    )
+
+
+class SharedConversation(ValueError):
+    """A reference to a group or channel offered as a person's private chat."""
 
 
 def _where(address: Address) -> list[Any]:
@@ -31,9 +51,15 @@ def _where(address: Address) -> list[Any]:
     ]
 
 
-def save(session: Session, address: Address, reference: dict[str, Any], now: datetime) -> None:
+def save(session: Session, address: Address, reference: dict[str, Any], now: datetime) -> bool:
     """Insert or replace the reference for ``address`` (a reference changes when Teams moves
-    the conversation to another service URL, or the bot is reinstalled)."""
+    the conversation to another service URL, or the bot is reinstalled); True if it is new.
+
+    A person's reference must be their 1:1 chat: one for a group or channel is refused
+    (SharedConversation), or private answers would be posted where others read them.
+    """
+    if address.kind == "user" and not is_private(reference):
+        raise SharedConversation("a shared conversation's reference offered for a person")
     row = {
         "platform": address.platform,
         "tenant": address.tenant,
@@ -43,23 +69,36 @@ def save(session: Session, address: Address, reference: dict[str, Any], now: dat
         "updated_at": now,
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(ConversationReference).values(row)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["platform", "tenant", "kind", "address_id"],
-            set_={"reference": statement.excluded.reference, "updated_at": now},
-        )
+    inserted = session.scalar(
+        dialect.insert(ConversationReference)
+        .values(row)
+        .on_conflict_do_nothing(index_elements=["platform", "tenant", "kind", "address_id"])
+        .returning(ConversationReference.address_id)
     )
+    if inserted is not None:  # (rowcount is not reliable here on every driver)
+        return True
+    session.execute(
+        update(ConversationReference)
+        .where(*_where(address))
+        .values(reference=reference, updated_at=now)
+    )
+    return False
 
 
-def remember(store: Store, address: Address, reference: dict[str, Any], now: datetime) -> None:
+def remember(store: Store, address: Address, reference: dict[str, Any], now: datetime) -> bool:
+    """``save`` in its own transaction; True if the bot had no reference there before (the
+    first time it meets the conversation: one insert wins, so only one caller sees True)."""
     with store.session() as session:
-        save(session, address, reference, now)
+        return save(session, address, reference, now)
 
 
 def find(store: Store, address: Address) -> dict[str, Any] | None:
+    """The stored reference; never, for a person, one that is not a private chat."""
     with store.session() as session:
-        return session.scalar(select(ConversationReference.reference).where(*_where(address)))
+        found = session.scalar(select(ConversationReference.reference).where(*_where(address)))
+    if found is not None and address.kind == "user" and not is_private(found):
+        return None
+    return found
 
 
 def borrow_for_channel(store: Store, channel: Address) -> dict[str, Any] | None:

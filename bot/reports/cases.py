@@ -84,7 +84,7 @@ def view(turn: Turn, desk: Desk, case: ReportCase) -> Message:
     ]
     if case.purged or case.content is None:
         blocks.append(TextBlock(text="The content was deleted after the retention period."))
-        return Message(blocks=blocks)
+        return Message(blocks=blocks, confidential=True)
     content = json.loads(desk.vault.open(case.content))
     role = (
         "the reporter was the target"
@@ -134,7 +134,7 @@ def view(turn: Turn, desk: Desk, case: ReportCase) -> Message:
             Button(action_id="report.status", value=value, label="Set status"),
         ]
     blocks.append(ActionsBlock(buttons=buttons))
-    return Message(blocks=blocks, ref=f"case:{case.id}")
+    return Message(blocks=blocks, ref=f"case:{case.id}", confidential=True)
 
 
 def _text_form(form_id: str, title: str, label: str, case: ReportCase) -> Form:

@@ -124,7 +124,10 @@ def _cases(turn: Turn, closed: bool = False) -> Say:
             ActionsBlock(
                 buttons=[
                     Button(
-                        action_id="report.open", value=str(case.id), label=f"Open {case.reference}"
+                        action_id="report.open",
+                        value=str(case.id),
+                        label=f"Open {case.reference}",
+                        confidential=True,
                     )
                 ]
             )

@@ -78,6 +78,7 @@ def _notice(case: ReportCase, text: str) -> Message:
                         value=str(case.id),
                         label="Open the case",
                         style="primary",
+                        confidential=True,
                     )
                 ]
             ),

@@ -156,4 +156,4 @@ def _reporter_view(
         blocks.append(TextBlock(text=desk.vault.open(item.body), style="quote"))
     if not thread:
         blocks.append(TextBlock(text="No messages yet."))
-    return Message(blocks=blocks)
+    return Message(blocks=blocks, confidential=True)

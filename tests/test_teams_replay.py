@@ -1,0 +1,377 @@
+# ruff: noqa: F811 (the fixtures of tests/test_teams.py are imported, and used as arguments)
+"""Teams replayed: every shape of activity Teams sends, each answered in the right place.
+
+The activities below are written for this project after the shapes the Bot Framework and Teams
+document ("Conversation basics", "Channel and group chat conversations with a bot", "Send
+proactive installation messages", "Task modules", "Universal Actions for Adaptive Cards") and
+that live Teams clients were recorded sending: channel messages with and without
+``conversationType``, group chats whose ids end in ``@thread.v2`` or ``@thread.skype``,
+installations, dialogs, Universal Actions and strays. Each test says where the answer went
+(which conversation, private or not), and every test checks that the bot never answered itself.
+
+They run through the real server, CloudAdapter and botbuilder client, against the fake Bot
+Connector of tests/fake_connector.py, as tests/test_teams.py does.
+
+Every test failed before issues 11 and 18 were fixed, except these controls, kept so the fix
+cannot over-correct: a channel and a group chat that state their ``conversationType``, a 1:1
+chat without one, someone else joining a channel, and the reporter's follow-up (already in a
+dialog).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from adapters.runtime import Runtime, load_reports
+from bot.conversation import Address
+from bot.reports import registry
+from bot.store.models import ConversationReference, ReportCase
+from tests.event_loop import Loop
+from tests.fake_connector import Call, FakeConnector
+from tests.test_teams import (  # noqa: F401 (pytest fixtures)
+    ALICE,
+    BOT,
+    DINA,
+    TENANT,
+    Teams,
+    count,
+    dialog_card,
+    fake,
+    invoke,
+    meet,
+    runtime,
+    serve_with,
+    settings,
+    teams,
+)
+
+ALICE_CHAT = f"a:chat-{ALICE}"  # the 1:1 chat the fake connector opens for Alice
+CHANNEL = "19:3f1c0a2b9d8e4f6a@thread.tacv2"
+OLD_CHANNEL = "19:aa11bb22cc33@thread.skype"
+GROUP = "19:group-7c1e5d@thread.v2"
+OLD_GROUP = "19:oldgroup-5b2a@thread.skype"
+TEAM = {"id": "19:team-general@thread.tacv2", "name": "Everyone", "aadGroupId": "gid-1"}
+
+
+def in_channel(conversation_type: str | None, *, team: bool = True) -> dict[str, Any]:
+    """A channel post's conversation and channelData, as Teams sends them (a thread's id)."""
+    conversation: dict[str, Any] = {"id": f"{CHANNEL};messageid=1700000000001", "isGroup": True}
+    if conversation_type:
+        conversation["conversationType"] = conversation_type
+    data: dict[str, Any] = {"tenant": {"id": TENANT}}
+    if team:
+        data.update(team=TEAM, channel={"id": CHANNEL, "name": "General"}, teamsTeamId=TEAM["id"])
+    return {"conversation": {**conversation, "tenantId": TENANT}, "channelData": data}
+
+
+def in_group(ident: str, conversation_type: str | None, *, is_group: bool = True) -> dict[str, Any]:
+    """A group chat's conversation: no team, no channel."""
+    conversation: dict[str, Any] = {"id": ident, "tenantId": TENANT}
+    if is_group:
+        conversation["isGroup"] = True
+    if conversation_type:
+        conversation["conversationType"] = conversation_type
+    return {"conversation": conversation, "channelData": {"tenant": {"id": TENANT}}}
+
+
+#: Every shared conversation, as the different clients send it.
+SHARED = {
+    "channel": in_channel("channel"),
+    "channel, no conversationType": in_channel(None),
+    "channel, id alone": {
+        "conversation": {"id": f"{CHANNEL};messageid=1700000000002"},
+        "channelData": {"tenant": {"id": TENANT}},
+    },
+    "old channel, team alone": {
+        "conversation": {"id": OLD_CHANNEL, "isGroup": True},
+        "channelData": {"tenant": {"id": TENANT}, "team": {"id": OLD_CHANNEL}},
+    },
+    "group chat": in_group(GROUP, "groupChat"),
+    "group chat, no conversationType": in_group(GROUP, None),
+    "old group chat, id alone": in_group(OLD_GROUP, None, is_group=False),
+    "group chat, says personal": in_group(GROUP, "personal"),
+    "unknown kind": {
+        "conversation": {"id": "conv-0001", "tenantId": TENANT},
+        "channelData": {"tenant": {"id": TENANT}},
+    },
+}
+
+
+def mentioned(text: str) -> dict[str, Any]:
+    return {
+        "text": f"<at>inclusion-bot</at> {text}",
+        "textFormat": "plain",
+        "entities": [{"type": "mention", "text": "<at>inclusion-bot</at>", "mentioned": BOT}],
+    }
+
+
+def post(teams: Teams, activity: dict[str, Any]) -> list[Call]:
+    start = len(teams.fake.calls)
+    answer = teams.post(activity)
+    assert answer.status in (200, 201), answer
+    return never_to_itself(teams.fake.calls[start:])
+
+
+def never_to_itself(calls: list[Call]) -> list[Call]:
+    """Nothing the bot sent was addressed to the bot."""
+    for call in calls:
+        assert (call.body.get("recipient") or {}).get("id") != BOT["id"], call.body
+    return calls
+
+
+def stored(teams: Teams) -> list[tuple[str, str, str]]:
+    """Every stored reference: (kind, address id, the conversation id it reaches)."""
+    with teams.runtime.store.session() as session:
+        return [
+            (row.kind, row.address_id, row.reference["conversation"]["id"])
+            for row in session.scalars(select(ConversationReference))
+        ]
+
+
+def private_chats_are_private(teams: Teams) -> None:
+    """No person's stored chat is a group's or a channel's."""
+    for kind, _, conversation in stored(teams):
+        if kind == "user":
+            assert conversation.startswith("a:"), conversation
+
+
+@pytest.fixture
+def reporting(loop: Loop, fake: FakeConnector, runtime: Runtime) -> Iterator[Teams]:
+    """A server with reports on, and Dina receiving racism reports."""
+    with runtime.store.session() as session:
+        registry.add(session, Address.parse(f"teams:{TENANT}:{DINA}"), ["racism"], False, "D")
+    served = serve_with(loop, fake, runtime, reports=load_reports(runtime.settings))
+    yield served
+    for hook in served.server.on_stop:
+        loop.run(hook())
+
+
+# --- 18.1: the kind of conversation, from every signal ------------------------------------------
+
+
+@pytest.mark.parametrize("shape", SHARED)
+def test_a_personal_answer_asked_for_in_a_shared_conversation_goes_to_the_1to1_chat(
+    teams: Teams,
+    shape: str,
+) -> None:
+    activity = {**teams.activity(**mentioned("pledge")), **SHARED[shape]}
+    calls = post(teams, activity)
+    place = SHARED[shape]["conversation"]["id"]
+    forms = [c for c in calls if c.kind != "create" and c.inputs()]
+    assert [c.conversation for c in forms] == [ALICE_CHAT]  # the form: privately, only there
+    [note] = [c for c in calls if c.conversation == place]
+    assert note.words() == "I've answered you in our private chat."
+    assert not [c for c in calls if c.conversation not in (place, ALICE_CHAT, "")]
+    private_chats_are_private(teams)
+    # Later private answers (an outbox message to Alice) reach her chat, not the group.
+    meet_again = post(teams, {**teams.activity(**mentioned("pledge progress")), **SHARED[shape]})
+    assert all(c.conversation in (place, ALICE_CHAT) for c in meet_again)
+    assert not [c for c in meet_again if c.conversation == place and "progress" in c.words()]
+
+
+def test_a_personal_chat_without_conversation_type_is_answered_in_place(
+    teams: Teams,
+) -> None:
+    activity = teams.activity(text="pledge", textFormat="plain")
+    activity["conversation"] = {"id": "a:1personal-xyz", "tenantId": TENANT}
+    [form] = post(teams, activity)
+    assert form.conversation == "a:1personal-xyz" and form.inputs()
+    assert stored(teams) == [("user", ALICE, "a:1personal-xyz")]
+
+
+# --- issue 11, finding 6: a report asked for where others read ------------------------------------
+
+
+@pytest.mark.parametrize("shape", SHARED)
+def test_report_in_a_shared_conversation_says_how_to_start_privately_and_keeps_nothing(
+    reporting: Teams, shape: str
+) -> None:
+    calls = post(reporting, {**reporting.activity(**mentioned("report")), **SHARED[shape]})
+    place = SHARED[shape]["conversation"]["id"]
+    [answer] = calls  # no 1:1 chat opened, no launcher anywhere
+    assert answer.conversation == place and answer.kind in ("reply", "send")
+    assert "Message me privately" in answer.words() and "type report" in answer.words()
+    assert answer.actions() == []
+    assert stored(reporting) == []  # nothing about the asker: no reference, no time
+
+
+def test_report_followup_in_a_channel_is_refused_the_same_way(reporting: Teams) -> None:
+    [answer] = post(
+        reporting,
+        {
+            **reporting.activity(**mentioned("report followup")),
+            **SHARED["channel, no conversationType"],
+        },
+    )
+    assert "Message me privately" in answer.words() and stored(reporting) == []
+
+
+# --- 18.5: the bot's own messages, Universal Actions, strays --------------------------------------
+
+
+@pytest.mark.parametrize("shape", ["personal", "channel, no conversationType", "group chat"])
+def test_a_message_from_the_bots_own_id_is_not_answered(teams: Teams, shape: str) -> None:
+    activity = teams.activity(text="pledge", textFormat="plain", user=BOT["id"], user_name="bot")
+    if shape != "personal":
+        activity.update(SHARED[shape])
+    assert post(teams, activity) == []
+    assert stored(teams) == []
+
+
+def test_a_message_from_the_bots_app_id_is_not_answered(
+    loop: Loop,
+    fake: FakeConnector,
+    runtime: Runtime,
+) -> None:
+    """With an app id, Teams writes the bot's id as 28:APP_ID, whatever the recipient says."""
+    from adapters.teams.app import TeamsBot
+
+    app_id = "00000000-0000-0000-0000-00000000b07"
+    bot = TeamsBot(runtime.bot, None, app_id, None)  # type: ignore[arg-type]
+    from botbuilder.schema import Activity
+
+    own = Activity().deserialize(
+        {"type": "message", "from": {"id": f"28:{app_id}"}, "recipient": {"id": "28:other"}}
+    )
+    other = Activity().deserialize(
+        {"type": "message", "from": {"id": ALICE}, "recipient": {"id": f"28:{app_id}"}}
+    )
+    assert bot._from_self(own) and not bot._from_self(other)
+
+
+def test_universal_actions_get_a_message_not_null(teams: Teams) -> None:
+    value = {
+        "action": {"type": "Action.Execute", "verb": "refresh", "data": {"x": 1}},
+        "trigger": "manual",
+    }
+    for shape in ("personal", "group chat"):
+        activity = teams.activity("invoke", name="adaptiveCard/action", value=value)
+        if shape != "personal":
+            activity.update(SHARED[shape])
+        answer = teams.post(activity)
+        assert answer.status == 200
+        body = answer.json()
+        assert body["statusCode"] == 200
+        assert body["type"] == "application/vnd.microsoft.activity.message"
+        assert isinstance(body["value"], str) and body["value"]
+    assert never_to_itself(teams.fake.calls) == []  # answered in the invoke, nothing posted
+
+
+def test_a_task_submit_without_from_is_refused_with_400(teams: Teams) -> None:
+    activity = teams.activity("invoke", name="task/submit", value={"data": {"form_id": "x"}})
+    del activity["from"]
+    answer = teams.post(activity)
+    assert answer.status == 400
+    assert "no sender" in answer.json()["value"]["message"]
+    assert teams.fake.calls == [] and stored(teams) == []
+
+
+# --- 18.4: an introduction, once per conversation -------------------------------------------------
+
+
+def test_added_to_a_team_the_bot_introduces_itself_once(teams: Teams) -> None:
+    team = {**SHARED["channel, no conversationType"]}
+    team["conversation"] = {"id": CHANNEL, "isGroup": True, "tenantId": TENANT}
+    installed = {**teams.activity("installationUpdate", action="add"), **team}
+    [hello] = post(teams, installed)
+    assert hello.conversation == CHANNEL
+    assert "Reports are private" in hello.words() and "weekly check-ins" in hello.words()
+    added = {**teams.activity("conversationUpdate", membersAdded=[dict(BOT)]), **team}
+    assert post(teams, added) == []  # the same installation: said once
+    assert [k for k, *_ in stored(teams)] == ["channel"]
+
+
+def test_added_to_a_group_chat_without_conversation_type_it_introduces_itself_there(
+    teams: Teams,
+) -> None:
+    added = {
+        **teams.activity("conversationUpdate", membersAdded=[{"id": ALICE}, dict(BOT)]),
+        **SHARED["group chat, no conversationType"],
+    }
+    [hello] = post(teams, added)
+    assert hello.conversation == GROUP and "Reports are private" in hello.words()
+    assert post(teams, added) == []
+    private_chats_are_private(teams)
+
+
+def test_installed_for_a_person_it_greets_them_once(teams: Teams) -> None:
+    [hello] = post(teams, teams.activity("installationUpdate", action="add"))
+    assert hello.conversation == ALICE_CHAT and "/report" in hello.words()
+    assert post(teams, teams.activity("conversationUpdate", membersAdded=[dict(BOT)])) == []
+
+
+def test_someone_else_joining_is_not_an_introduction(teams: Teams) -> None:
+    joined = {
+        **teams.activity("conversationUpdate", membersAdded=[{"id": "29:zoe"}]),
+        **SHARED["channel"],
+    }
+    assert post(teams, joined) == [] and stored(teams) == []
+
+
+# --- issue 11: case content only in dialogs; a replayed dialog files once ------------------------
+
+
+def file_report(teams: Teams, what: str) -> dict[str, Any]:
+    [launcher] = post(teams, teams.activity(text="report", textFormat="plain"))
+    form = dialog_card(invoke(teams, "task/fetch", launcher.actions()[0]["data"]))
+    values = {name: element.get("value", "") for name, element in form.inputs().items()}
+    answers = {**values, "category": "racism", "what": what, "role": "witness"}
+    return {**form.submit(), **answers}
+
+
+def test_a_case_opens_in_a_dialog_and_its_words_never_reach_a_chat(reporting: Teams) -> None:
+    words = "The words of the report, never in a chat."
+    invoke(reporting, "task/submit", file_report(reporting, words))
+    meet(reporting, DINA)
+    reporting.clock.set(reporting.clock.now() + timedelta(minutes=31))
+    reporting.run_due()
+    [alert] = never_to_itself(reporting.fake.calls)
+    assert alert.conversation == f"a:chat-{DINA}" and words not in alert.words()
+    opener = alert.button("report.open")["data"]
+    assert opener["msteams"] == {"type": "task/fetch"}  # one press opens the dialog
+    view = dialog_card(invoke(reporting, "task/fetch", opener, user=DINA))
+    assert words in view.words()
+    note = view.button("report.note")["data"]
+    form = dialog_card(invoke(reporting, "task/submit", note, user=DINA))
+    saved = dialog_card(
+        invoke(reporting, "task/submit", {**form.submit(), "text": "A private note."}, user=DINA)
+    )
+    assert "A private note." in saved.words() and words in saved.words()
+    # An alert sent before buttons opened dialogs: pressed, it offers the dialog instead.
+    old = {"action_id": "report.open", "value": opener["value"]}
+    [offer] = post(reporting, reporting.activity(value=old, replyToId="alert1", user=DINA))
+    assert offer.conversation == f"a:chat-{DINA}" and words not in offer.words()
+    assert offer.actions()[0]["data"]["msteams"] == {"type": "task/fetch"}
+    for call in reporting.fake.calls:
+        assert words not in call.words() and "A private note." not in call.words()
+
+
+def test_the_reporters_follow_up_is_in_a_dialog(reporting: Teams) -> None:
+    receipt = dialog_card(invoke(reporting, "task/submit", file_report(reporting, "It happened.")))
+    lines = receipt.words()
+    reference = next(w for w in lines.split() if w.startswith("R-")).strip(".,")
+    passphrase = lines.split("Passphrase:")[1].split()[0]
+    [launcher] = post(reporting, reporting.activity(text="report followup", textFormat="plain"))
+    assert launcher.conversation == ALICE_CHAT and launcher.inputs() == {}
+    form = dialog_card(invoke(reporting, "task/fetch", launcher.actions()[0]["data"]))
+    answers = {"reference": reference, "passphrase": passphrase, "reply": "More detail."}
+    view = dialog_card(invoke(reporting, "task/submit", {**form.submit(), **answers}))
+    assert "More detail." in view.words()
+    assert not [c for c in reporting.fake.calls if "More detail." in c.words()]
+
+
+def test_a_replayed_dialog_submission_files_one_case_and_says_so(reporting: Teams) -> None:
+    submitted = file_report(reporting, "Replayed report.")
+    activity = reporting.activity("invoke", name="task/submit", value={"data": submitted})
+    first = reporting.post(activity)
+    again = reporting.post(activity)  # the same signed request, sent again
+    assert first.status == again.status == 200
+    assert "Your report has been received." in str(first.json())
+    assert "received once" in str(again.json())  # not "expired": the reporter is not misled
+    assert count(reporting, ReportCase) == 1
+    assert never_to_itself(reporting.fake.calls)
