@@ -42,6 +42,7 @@ from bot.conversation import Address
 from bot.people import add_admin, list_admins, remove_admin
 from bot.pledge.reports import EXPORT_COLUMNS, export_rows
 from bot.reports import registry
+from bot.reports.commands import orphaned
 from bot.reports.desk import load_categories
 from bot.reports.secrets import new_key
 from bot.reports.storage import rekey
@@ -474,7 +475,9 @@ def handlers_list() -> None:
                     f"{registry.address(h)}\t{','.join(h.categories) or '-'}\t"
                     f"{'escalation' if h.escalation else ''}\t{h.name}"
                 )
-            nobody = registry.uncovered(session, _category_ids(runtime))
+            nobody = registry.uncovered(
+                session, _category_ids(runtime), runtime.settings.served_platforms
+            )
         if not rows:
             click.echo("No handlers yet: inclusion-bot handlers add ADDRESS --category racism")
         if nobody:
@@ -495,7 +498,10 @@ def handlers_remove(address: str) -> None:
     def act(runtime: Runtime) -> None:
         with runtime.store.session() as session:
             done = registry.remove(session, who)
+            left = registry.orphan(session) if done else 0
         click.echo(f"{who} is no longer a handler." if done else f"{who} was not a handler.")
+        for line in orphaned(left):
+            click.echo(line)
 
     _with_store(act)
 
@@ -535,7 +541,10 @@ def _calendar() -> Calendar:
 
 def _span(start: datetime | None, end: datetime | None) -> tuple[date, date]:
     first = start.date() if start else date.today()
-    last = end.date() if end else min(first + timedelta(days=365), max(first, LAST_DAY))
+    if end:
+        last = end.date()
+    else:  # a year on, within the calendars (first + a year could pass the largest date)
+        last = first if first >= LAST_DAY else min(first + timedelta(days=365), LAST_DAY)
     if last < first:
         raise click.BadParameter("--to is before --from", param_hint="--to")
     try:

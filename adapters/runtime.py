@@ -149,11 +149,13 @@ def load_reports(settings: Settings) -> Desk:
     return Desk(vault, categories, settings.reports_per_hour)
 
 
-def warn_unreceived(store: Store, desk: Desk) -> None:
+def warn_unreceived(store: Store, desk: Desk, settings: Settings) -> None:
     """Tell the operator at start-up which kinds of report nobody would receive: /report does
     not offer them, and refuses to open when that is every kind."""
     with store.session() as session:
-        nobody = registry.uncovered(session, [c.id for c in desk.categories])
+        nobody = registry.uncovered(
+            session, [c.id for c in desk.categories], settings.served_platforms
+        )
     if nobody:
         log.warning(
             "No handler or escalation contact receives reports of: %s. /report does not offer "
@@ -210,6 +212,6 @@ def build(clock: Clock, settings: Settings | None = None, *, reports: bool = Tru
         recheck_all(session, clock.now())
     desk = load_reports(settings) if reports else None
     if desk is not None:
-        warn_unreceived(store, desk)
+        warn_unreceived(store, desk, settings)
     bot = Bot(store, clock, settings, pledge, calendar, desk)
     return Runtime(settings, store, pledge, clock, bot)

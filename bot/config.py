@@ -289,6 +289,17 @@ class Settings(BaseSettings):
         return self.slack_bot_token is not None
 
     @property
+    def served_platforms(self) -> frozenset[str]:
+        """The platforms this deployment can deliver to: the configured ones, or the console
+        when none is (a console handler in a Slack deployment would never be told a thing)."""
+        configured = {
+            name
+            for name, enabled in (("slack", self.slack_enabled), ("teams", self.teams_enabled))
+            if enabled
+        }
+        return frozenset(configured or {"console"})
+
+    @property
     def embedded_database(self) -> bool:
         """True when no DATABASE_URL is set: the SQLite file in the data directory is used."""
         return not self.database_url

@@ -130,7 +130,7 @@ def test_a_clock_beyond_the_calendars_is_one_line(harness: Harness) -> None:
         printed = say(harness, f"/clock {when}")
         assert len(printed.strip().splitlines()) == 1, printed
         assert "outside the range" in printed or "beyond the range" in printed
-        assert "(1925 to 2076)" in printed
+        assert "(2001 to 2035)" in printed
     assert harness.clock.now().year == 2027
     assert "(the time is Monday 01 March 2027 08:00 UTC)" in say(harness, "/clock")
 
@@ -200,7 +200,7 @@ def test_jsonl_echoes_the_id_of_the_line_each_output_answers(harness: Harness) -
     assert out[0] == {"id": "c1", "type": "clock", "now": "2027-03-01T08:00:00+00:00"}
     assert out[1]["id"] == 7 and out[1]["type"] == "reply"
     assert out[2]["id"] == "far" and out[2]["type"] == "error"
-    assert "(1925 to 2076)" in str(out[2]["error"])
+    assert "(2001 to 2035)" in str(out[2]["error"])
     assert "id" not in out[3]
     assert '{"type": "clock", "set": "2027-03-08T09:00:00Z"}' in str(out[3]["error"])
     assert out[4] == {"type": "clock", "now": "2027-03-01T08:00:00+00:00"}

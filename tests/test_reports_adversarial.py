@@ -149,6 +149,54 @@ def test_2_a_kind_nobody_receives_is_not_offered_and_a_stale_form_keeps_the_word
     assert count_cases(store) == 0
 
 
+def test_2_a_handler_on_a_platform_this_deployment_does_not_serve_receives_nothing(
+    make: Callable[..., Harness], store: Store
+) -> None:
+    """The README's own example handler is on Slack: in a console-only deployment nobody
+    would ever be told, so the report must be refused rather than 'received'."""
+    h = make()
+    add_handler(store, "slack:T0123:U0456", ["racism"])
+    printed = flat(h.say(f"/as {REPORTER}", "/report"))
+    assert "nobody has been designated to receive them" in printed
+    assert count_cases(store) == 0
+    listed = flat(h.say("/as dina", "/report handlers"))
+    assert "Nobody receives reports of: racism" in listed
+    served = make(slack_bot_token="xoxb-1", slack_signing_secret="s")
+    assert served.runtime.settings.served_platforms == {"slack"}
+    assert "Case reference" in said(file_event(served.runtime.bot, REPORTER))
+
+
+def test_2_removing_the_last_handler_of_an_open_case_warns_and_the_next_one_is_told(
+    make: Callable[..., Harness], store: Store
+) -> None:
+    h = make()
+    add_handler(store, "console:hana", ["racism"])
+    assert "Case reference" in said(file_event(h.runtime.bot, REPORTER))
+    alert_everyone(h)
+    assert outbox_to(store) == ["console:hana"]
+    printed = flat(h.say("/as dina", "/report handlers remove console:hana"))
+    assert "no longer a handler" in printed
+    assert "1 open case(s) now have nobody to handle them" in printed
+    h.say("/report handlers add console:jo racism")
+    h.run_due()
+    assert outbox_to(store) == ["console:hana", "console:jo"]
+    h.say("/as jo")
+    assert "R-" in flat(h.say("/report cases"))
+
+
+def test_5_a_handler_added_with_nothing_to_handle_is_refused(
+    make: Callable[..., Harness], store: Store
+) -> None:
+    h = make()
+    printed = flat(h.say("/as dina", "/report handlers add console:kim"))
+    assert "Say what console:kim handles" in printed
+    assert "handles escalations" not in printed
+    assert "None yet." in flat(h.say("/report handlers"))
+    assert "console:kim handles racism and escalations." in flat(
+        h.say("/report handlers add console:kim racism escalation")
+    )
+
+
 def test_2_leaving_out_everyone_who_would_receive_it_is_refused(
     make: Callable[..., Harness], store: Store
 ) -> None:
@@ -161,11 +209,15 @@ def test_2_leaving_out_everyone_who_would_receive_it_is_refused(
 
 
 def test_2_admins_are_told_at_start_up_and_in_report_handlers(
-    make: Callable[..., Harness], store: Store, desk: Desk, caplog: pytest.LogCaptureFixture
+    make: Callable[..., Harness],
+    store: Store,
+    desk: Desk,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.WARNING, logger="adapters.runtime")
     add_handler(store, "console:bob", ["bullying"])
-    warn_unreceived(store, desk)
+    warn_unreceived(store, desk, settings)
     assert "No handler or escalation contact receives reports of: racism" in caplog.text
     assert "bullying" not in caplog.text.split("receives reports of:")[1].split(".")[0]
     h = make()
@@ -191,7 +243,7 @@ def test_2_a_case_whose_handlers_were_all_removed_is_told_to_the_next_one_added(
 def test_2_handlers_on_another_platform_than_the_reporter_are_reached(
     make: Callable[..., Harness], store: Store
 ) -> None:
-    h = make()
+    h = make(slack_bot_token="xoxb-1", slack_signing_secret="s", microsoft_app_id="app")
     add_handler(store, "teams:tenant-1:29:1abcDEFghiJKLmnoPQR", ["racism"])
     add_handler(store, "slack:T0123ABCD:U0456EFGH", ["racism"])
     slack_reporter = as_user("U0999REPO", platform="slack", tenant="T0123ABCD")

@@ -43,10 +43,11 @@ CATEGORIES = (
 )
 
 
-#: The days the calendars can work out: hijridate's Umm al-Qura tables run from 1924-08-01 to
-#: 2077-11-16, and every other rule works inside that. Whole years, so that a year's dates are
-#: either all known or refused.
-FIRST_DAY, LAST_DAY = date(1925, 1, 1), date(2076, 12, 31)
+#: The days every calendar can work out: the holidays package's tables of Diwali, Holi,
+#: Vaisakhi and the other lunisolar dates run from 2001 to 2035 (hijridate's Umm al-Qura tables
+#: and pyluach go much further). Outside them those entries would vanish without a word, so
+#: the whole calendar refuses them. Whole years, so a year's dates are all known or refused.
+FIRST_DAY, LAST_DAY = date(2001, 1, 1), date(2035, 12, 31)
 
 
 class CalendarError(ValueError):

@@ -146,7 +146,11 @@ def _handlers(turn: Turn, rest: str) -> Say:
         ]
         lines = ["\n".join(listed) if listed else "None yet."]
         if turn.reports is not None:
-            nobody = registry.uncovered(turn.session, [c.id for c in turn.reports.categories])
+            nobody = registry.uncovered(
+                turn.session,
+                [c.id for c in turn.reports.categories],
+                turn.settings.served_platforms,
+            )
             if nobody:
                 lines.append(
                     f"Nobody receives reports of: {', '.join(nobody)}. /report does not offer "
@@ -162,8 +166,9 @@ def _handlers(turn: Turn, rest: str) -> Say:
     if who is None:
         return private("Name an address, e.g. /report handlers add slack:T0123:U0456 racism")
     if action == "remove":
-        done = registry.remove(turn.session, who)
-        return private(f"{who} is no longer a handler." if done else f"{who} was not a handler.")
+        if not registry.remove(turn.session, who):
+            return private(f"{who} was not a handler.")
+        return private(f"{who} is no longer a handler.", *orphaned(registry.orphan(turn.session)))
     if action == "add":
         categories = [c for c in (args[1].split(",") if len(args) > 1 else []) if c]
         known = {c.id for c in turn.reports.categories} if turn.reports else set()
@@ -171,14 +176,31 @@ def _handlers(turn: Turn, rest: str) -> Say:
         if unknown:
             return private(f"Unknown category {unknown[0]}; categories: {', '.join(sorted(known))}")
         escalation = "escalation" in args[1:] or "escalation" in categories
-        registry.add(
-            turn.session, who, [c for c in categories if c != "escalation"], escalation, ""
+        kinds = [c for c in categories if c != "escalation"]
+        if not kinds and not escalation:
+            return private(
+                f"Say what {who} handles: categories ({', '.join(sorted(known))}) or "
+                f"escalation, e.g. /report handlers add {who} racism,bullying"
+            )
+        registry.add(turn.session, who, kinds, escalation, "")
+        handles = " and ".join(
+            part for part in (", ".join(kinds), escalation * "escalations") if part
         )
-        return private(f"{who} handles {', '.join(categories) or 'escalations'}.")
+        return private(f"{who} handles {handles}.")
     return private(
         "Use /report handlers, /report handlers add ADDRESS CATEGORIES or "
         "/report handlers remove ADDRESS."
     )
+
+
+def orphaned(count: int) -> list[str]:
+    """The warning when a removal left open cases with nobody to handle them."""
+    if not count:
+        return []
+    return [
+        f"{count} open case(s) now have nobody to handle them. Add a handler for their kind "
+        "or an escalation contact: they will be told of them at once."
+    ]
 
 
 def _trends(turn: Turn, desk: Desk) -> Say:

@@ -77,7 +77,11 @@ def statement(turn: Turn) -> list[Block]:
 def offered(turn: Turn, desk: Desk) -> list[Category]:
     """The categories someone would receive a report of (a handler or an escalation contact):
     the form offers no other, and ``/report`` is refused when there is none."""
-    nobody = set(registry.uncovered(turn.session, [c.id for c in desk.categories]))
+    nobody = set(
+        registry.uncovered(
+            turn.session, [c.id for c in desk.categories], turn.settings.served_platforms
+        )
+    )
     return [c for c in desk.categories if c.id not in nobody]
 
 
@@ -165,7 +169,8 @@ def _errors(turn: Turn, desk: Desk, values: dict[str, FormValue]) -> dict[str, s
     elif when and date.fromisoformat(when) < EARLIEST_INCIDENT:
         errors["when"] = "Give the day it happened, as year-month-day (e.g. 2027-03-01)."
     category = cast(str, values["category"])
-    if not registry.receivers(registry.everyone(turn.session), category, _excluded(turn, values)):
+    reachable = registry.reachable(turn.session, turn.settings.served_platforms)
+    if not registry.receivers(reachable, category, _excluded(turn, values)):
         errors["exclude" if values.get("exclude") else "category"] = (
             "Nobody would receive this report: you left out everyone who handles this kind "
             "of report. Leave someone in."

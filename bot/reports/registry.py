@@ -8,6 +8,9 @@ handler removed and re-added is still left out of the cases that left them out.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import UTC, datetime, time
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -79,6 +82,24 @@ def remove(session: Session, who: Address) -> bool:
     return True
 
 
+def orphan(session: Session) -> int:
+    """Open cases that, after a removal, nobody active can see any more: they go back to
+    "not yet alerted" and due, so the first handler added for them is told at the next tick
+    (as of a new report, dated by the day it arrived) instead of never. Returns how many."""
+    count = 0
+    for case in session.scalars(
+        select(ReportCase).where(ReportCase.closed_on.is_(None), ReportCase.alerted)
+    ):
+        if not for_case(session, case):
+            # The day it arrived, at midnight UTC: already past, and saying no more than the
+            # date handlers are shown anyway.
+            case.alert_at = datetime.combine(case.received_on, time(0), tzinfo=UTC)
+            case.alerted = False
+            count += 1
+    session.flush()
+    return count
+
+
 def everyone(session: Session) -> list[ReportHandler]:
     """The active handlers."""
     return list(
@@ -119,8 +140,14 @@ def escalation_for(handlers: list[ReportHandler], case: ReportCase) -> list[Repo
     return [h for h in handlers if h.escalation and key(h) not in case.excluded]
 
 
-def uncovered(session: Session, categories: list[str]) -> list[str]:
+def reachable(session: Session, platforms: Collection[str]) -> list[ReportHandler]:
+    """The active handlers on ``platforms``: those the deployment can actually tell."""
+    return [h for h in everyone(session) if h.platform in platforms]
+
+
+def uncovered(session: Session, categories: list[str], platforms: Collection[str]) -> list[str]:
     """The categories nobody would receive a report of: no active handler and no escalation
-    contact. ``/report`` does not offer them (and is refused when that is all of them)."""
-    handlers = everyone(session)
+    contact on a platform this deployment serves. ``/report`` does not offer them (and is
+    refused when that is all of them)."""
+    handlers = reachable(session, platforms)
     return [c for c in categories if not receivers(handlers, c, [])]
