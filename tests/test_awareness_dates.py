@@ -206,13 +206,13 @@ def test_organiser_dates_cover_2026_to_2028_and_say_where_they_come_from(
 def test_ramadan_ends_the_day_before_the_calendars_own_eid(calendar: Calendar) -> None:
     eids = {
         start
-        for year in range(2026, 2041)
+        for year in range(2026, 2036)  # the holidays tables end in 2035
         for start, _ in spans_starting_in(calendar, "eid-al-fitr", year)
     }
     ramadans = [
-        span for year in range(2026, 2040) for span in spans_starting_in(calendar, "ramadan", year)
+        span for year in range(2026, 2035) for span in spans_starting_in(calendar, "ramadan", year)
     ]
-    assert len(ramadans) >= 14  # 2030 has two
+    assert len(ramadans) == 10  # 2030 has two
     for start, last in ramadans:
         assert last + timedelta(days=1) in eids, start
         assert 29 <= (last - start).days + 1 <= 30, start

@@ -744,3 +744,21 @@ def test_ongoing_is_offered_for_behaviours_and_own_steps_not_one_off_actions(
     offers = ["Ongoing" in row for row in rows]
     # 1.1 and 1.2 are behaviours, 2.1 an action, then an own step, then 4.4 ... 8.1
     assert offers == [True, True, False, True, False, False, False, False, True]
+
+
+def test_the_pledges_own_words_stay_and_dated_terms_get_a_note(pledge: Pledge) -> None:
+    from bot.pledge.signup import sign_form
+
+    kept = {
+        "4.8": "Where feasible, adopting the IP Inclusive guidelines on post-lockdown inclusivity",
+        "7.4": "Where feasible, adopting the initiatives suggested in IP Inclusive’s “Practical "
+        "steps to improve BAME representation” publication",
+    }
+    for step_id, words in kept.items():  # as in IP Inclusive's document, word for word
+        step = pledge.suggestion(step_id)
+        assert step is not None and step.text == words and step.note
+    form = sign_form(pledge, default_timezone="Europe/London", can_announce=False)
+    hints = {field.name: field.hint or "" for field in form.fields}
+    assert "Step 4.8 keeps the pledge's words" in hints["steps_4"]
+    assert "rather than “BAME”" in hints["steps_7"]
+    assert "Step" not in hints["steps_1"]

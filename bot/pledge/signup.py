@@ -64,7 +64,12 @@ def sign_form(
                 label=f"{commitment.number}. {commitment.title}",
                 kind="multi_choice",
                 required=False,
-                hint="Choose one or two practical steps, or write your own below.",
+                hint=" ".join(
+                    [
+                        "Choose one or two practical steps, or write your own below.",
+                        *(s.note for s in commitment.steps if s.note),
+                    ]
+                ),
                 options=[Option(value=s.id, label=s.text) for s in commitment.steps],
                 max_selected=MAX_STEPS,
                 default=[s.suggestion_id for s in mine if s.suggestion_id] or None,
