@@ -97,9 +97,28 @@ class Settings(BaseSettings):
     reports_alert_delay_minutes: Annotated[list[int], NoDecode] = Field(
         default_factory=lambda: [5, 30]
     )
-    #: Internal target for acknowledging a case, in working days (the law's limit is 7 days).
+    #: Internal target for acknowledging a case, in working days (inside REPORTS_ACK_DAYS).
     reports_ack_target_days: int = Field(default=2, ge=1, le=7)
+    #: The organisation's standard: acknowledge a report within this many days, and give the
+    #: reporter feedback within this many months of acknowledging it.
+    reports_ack_days: int = Field(default=7, ge=1, le=60)
+    reports_feedback_months: int = Field(default=3, ge=1, le=12)
+    #: Say that those timings are legal requirements. Off by default: the EU Whistleblowing
+    #: Directive (2019/1937, art. 9) sets 7 days and 3 months only for reports of breaches of
+    #: EU law in member states; it does not cover workplace harassment grievances, nor the UK.
+    reports_deadlines_are_legal: bool = False
     reports_retention_days: int = Field(default=365, ge=30)
+    #: Where to get support whether or not someone reports (shown on the report form and the
+    #: receipt): the organisation's employee assistance programme or helpline.
+    reports_support_text: str = Field(
+        default=(
+            "Support is available whether or not you report: your employee assistance "
+            "programme, your HR team or a trusted manager. In the UK, Samaritans listen day or "
+            "night on 116 123; in the US and Canada, call or text 988."
+        ),
+        min_length=1,
+        max_length=1000,
+    )
     #: A private channel for handlers' alerts instead of direct messages.
     reports_handlers_channel: str | None = None
     #: Reports one person may file per hour (counted in memory, by a keyed hash, never stored).
@@ -220,6 +239,17 @@ class Settings(BaseSettings):
         if any(hours <= 0 for hours in value) or value != sorted(set(value)):
             raise ValueError("must be increasing positive hours, e.g. 24,72")
         return value
+
+    @model_validator(mode="after")
+    def _ack_target_inside_standard(self) -> Settings:
+        # N working days from the worst weekday (a Friday) span N days plus the weekends.
+        span = self.reports_ack_target_days + 2 * ((self.reports_ack_target_days + 4) // 5)
+        if span > self.reports_ack_days:
+            raise ValueError(
+                f"REPORTS_ACK_TARGET_DAYS ({self.reports_ack_target_days} working days) can "
+                f"take up to {span} days, past REPORTS_ACK_DAYS ({self.reports_ack_days})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _slack_complete(self) -> Settings:

@@ -20,7 +20,7 @@ checked against an independent source they were; the rest are the libraries' own
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -74,10 +74,14 @@ EXPECTED = [
     ("hispanic-heritage-month", D(2027, 9, 15), D(2027, 10, 15)),
     ("hispanic-heritage-month", D(2028, 9, 15), D(2028, 10, 15)),
     # Islamic (Umm al-Qura). Ramadan is listed for 29 days so that it never overlaps Eid.
-    ("ramadan", D(2026, 2, 18), D(2026, 3, 18)),
+    ("ramadan", D(2026, 2, 18), D(2026, 3, 19)),  # to the eve of this calendar's Eid
     ("ramadan", D(2027, 2, 8), D(2027, 3, 8)),
     ("ramadan", D(2028, 1, 28), D(2028, 2, 25)),
     ("eid-al-fitr", D(2026, 3, 20), D(2026, 3, 20)),
+    ("international-holocaust-remembrance-day", D(2027, 1, 27), D(2027, 1, 27)),
+    ("international-holocaust-remembrance-day", D(2028, 1, 27), D(2028, 1, 27)),
+    ("intersex-awareness-day", D(2026, 10, 26), D(2026, 10, 26)),
+    ("intersex-awareness-day", D(2027, 10, 26), D(2027, 10, 26)),
     ("eid-al-fitr", D(2027, 3, 9), D(2027, 3, 9)),
     ("eid-al-fitr", D(2028, 2, 26), D(2028, 2, 26)),
     ("eid-al-adha", D(2026, 5, 27), D(2026, 5, 27)),
@@ -197,3 +201,103 @@ def test_organiser_dates_cover_2026_to_2028_and_say_where_they_come_from(
         for span in dates.values():
             assert isinstance(span["confirmed"], bool), entry["id"]
             assert span["source"].strip(), entry["id"]
+
+
+def test_ramadan_ends_the_day_before_the_calendars_own_eid(calendar: Calendar) -> None:
+    eids = {
+        start
+        for year in range(2026, 2036)  # the holidays tables end in 2035
+        for start, _ in spans_starting_in(calendar, "eid-al-fitr", year)
+    }
+    ramadans = [
+        span for year in range(2026, 2035) for span in spans_starting_in(calendar, "ramadan", year)
+    ]
+    assert len(ramadans) == 10  # 2030 has two
+    for start, last in ramadans:
+        assert last + timedelta(days=1) in eids, start
+        assert 29 <= (last - start).days + 1 <= 30, start
+
+
+def test_holocaust_remembrance_reaches_us_and_global_channels_and_uk_ones_once(
+    calendar: Calendar,
+) -> None:
+    day = D(2027, 1, 27)
+    found = occurrences(calendar, day, day)
+    ihrd = next(o for o in found if o.entry.id == "international-holocaust-remembrance-day")
+    hmd = next(o for o in found if o.entry.id == "holocaust-memorial-day")
+    assert ihrd.covers_any(["us"]) and ihrd.covers_any(["global"])
+    assert not ihrd.covers_any(["uk", "global"]) and hmd.covers_any(["uk", "global"])
+    assert ihrd.entry.tone == "commemorate"
+
+
+# --- the words of posts (issue 17) -----------------------------------------------------------
+
+
+def _day_post(calendar: Calendar, entry_id: str, year: int, on_the_day: bool = True) -> str:
+    from bot.awareness.posts import post_message
+
+    found = [o for o in occurrences(calendar, D(year, 1, 1), D(year, 12, 31))]
+    occurrence = next(o for o in found if o.entry.id == entry_id)
+    on = occurrence.start if on_the_day else occurrence.start - timedelta(days=1)
+    return post_message(occurrence, "day", on=on).plain_text()
+
+
+def test_faith_festivals_are_greeted_for_those_celebrating_never_we_celebrate(
+    calendar: Calendar,
+) -> None:
+    festivals = [
+        e for e in calendar.entries if e.category == "faith-and-culture" and e.tone == "celebrate"
+    ]
+    assert len(festivals) >= 10
+    assert all(e.greeting for e in festivals), [e.id for e in festivals if not e.greeting]
+    for entry in festivals:
+        for on_the_day in (True, False):
+            text = _day_post(calendar, entry.id, 2027, on_the_day)
+            assert "we celebrate" not in text.lower(), (entry.id, text)
+            assert f"{entry.greeting} to everyone celebrating." in text, entry.id
+    diwali = _day_post(calendar, "diwali", 2027)
+    assert diwali.startswith("Today is Diwali. Happy Diwali to everyone celebrating.")
+
+
+def test_eid_on_the_day_is_still_expected_with_the_other_possible_day(calendar: Calendar) -> None:
+    text = _day_post(calendar, "eid-al-fitr", 2027)
+    assert text.startswith(
+        "Eid al-Fitr is expected today. Eid Mubarak to everyone celebrating. The date depends "
+        "on the sighting of the moon, so some will mark it on Wednesday 10 March."
+    )
+    assert "More from the organisers" not in text  # explainers, not organisers
+    assert "Muslim Council of Britain: https://mcb.org.uk/" in text
+
+
+def test_un_days_take_the_and_a_day_of_remembrance_is_said_once(calendar: Calendar) -> None:
+    text = _day_post(calendar, "international-day-of-persons-with-disabilities", 2027)
+    assert text.startswith("Today marks the International Day of Persons with Disabilities.")
+    assert "organisers of the International Day" in text
+    slavery = _day_post(calendar, "international-day-of-remembrance-of-slavery-victims", 2027)
+    assert slavery.count("day of remembrance") == 1
+    ihrd = _day_post(calendar, "international-holocaust-remembrance-day", 2027)
+    assert ihrd.startswith("Today is International Holocaust Remembrance Day, a day of remembrance")
+    assert ihrd.count("day of remembrance") == 1
+
+
+def test_no_action_asks_people_to_represent_their_culture_or_bring_food(
+    raw_entries: list[dict[str, Any]],
+) -> None:
+    for entry in raw_entries:
+        words = " ".join(entry["actions"]).lower()
+        for othering in (
+            "from their culture",
+            "share food",
+            "sweets",
+            "diverse inventor",
+            "colleagues with caribbean heritage to share",
+            "invite colleagues who celebrate",
+        ):
+            assert othering not in words, (entry["id"], othering)
+        if "global" in entry["regions"]:
+            assert "real living wage" not in words, entry["id"]
+    by_id = {e["id"]: e for e in raw_entries}
+    assert by_id["national-inclusion-week"]["category"] == "inclusion"
+    assert "parinirvana" in by_id["vesak"]["description"]
+    assert "acceptance" in by_id["world-autism-awareness-day"]["description"]
+    assert by_id["non-binary-peoples-day"]["link"].split("www.")[-1] != "stonewall.org.uk/"

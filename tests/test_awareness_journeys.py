@@ -59,7 +59,7 @@ def test_posts_moved_to_friday_name_the_sunday_and_the_evening(aware: Harness) -
 def test_a_saturday_festival_moved_to_friday_is_not_today(aware: Harness) -> None:
     aware.say("/clock 2028-03-09T09:00Z")
     printed = say(aware, "/clock 2028-03-10T09:00Z")  # Friday; Holi is Saturday 11 March 2028
-    assert "On Saturday 11 March we celebrate Holi." in printed
+    assert "Saturday 11 March is Holi. Happy Holi to everyone celebrating." in printed
     assert "Today we celebrate Holi" not in printed
     assert "Find out more: https://www.hinducounciluk.org/" in printed
 

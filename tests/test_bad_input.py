@@ -34,7 +34,7 @@ BOB = Actor(platform="console", user_id="bob", display_name="bob")
 NOT_SIGNED = "You haven't signed the pledge yet. Type /pledge to sign it."
 OWN_STEP_ANSWER = 5  # index in SIGN_UP of the own step for commitment 3
 TIMEZONE_ANSWER = -2  # index in SIGN_UP of the time zone
-ANSWER_WITH_NOTES = 37  # the console's number for that button on the first check-in
+ANSWER_WITH_NOTES = 41  # the console's number for that button on the first check-in
 FIELDS_PER_CHECKIN_FORM = 18  # nine steps, each with a status and a note
 
 
@@ -186,7 +186,7 @@ def test_a_button_for_a_step_removed_by_edit_is_refused_politely(harness: Harnes
     assert "That step is no longer in your pledge (you edited it)." in printed
     assert "Traceback" not in printed
     assert count(harness.runtime.store, StepUpdate) == 0
-    printed = harness.say("9")  # "Done" for commitment 2's step, still in the pledge
+    printed = harness.say("11")  # "Done" for commitment 2's step, still in the pledge
     assert "bot (updated the message):" in printed
     assert count(harness.runtime.store, StepUpdate) == 1
 
@@ -198,7 +198,7 @@ def test_a_button_on_someone_elses_checkin_is_refused(harness: Harness, bob_sign
         sign_up(harness, "bob")
     printed = harness.say("/as bob", "1")  # alice's "Done" for her first step
     assert "That check-in belongs to someone else, so I left it alone." in printed
-    printed = harness.say(str(ANSWER_WITH_NOTES), "38")  # her "Answer with notes" and "Skip"
+    printed = harness.say(str(ANSWER_WITH_NOTES), "42")  # her "Answer with notes" and "Skip"
     assert printed.count("belongs to someone else") == 2
     assert "one question at a time" not in printed
     form = FormEvent(

@@ -326,10 +326,10 @@ def test_export_has_one_row_per_step_update_in_csv_and_json(cli: Cli, pledge: Pl
     fields_in_the_notes_form = 18  # nine steps, each with a status and a note
     printed = sign_up_alice(
         cli,
-        "/clock 2027-03-01T09:00Z",  # the check-in arrives; its buttons are numbered 1 to 39
+        "/clock 2027-03-01T09:00Z",  # the check-in arrives; its buttons are numbered 1 to 43
         "1",  # Done, for the first step
-        "6",  # Progressing, for the second
-        "37",  # Answer with notes
+        "8",  # Progressing, for the second
+        "41",  # Answer with notes
         "",  # the first step's status: keep Done
         NOTE,
         *[""] * (fields_in_the_notes_form - 2),

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from cryptography.fernet import Fernet
+from pydantic import ValidationError
 from sqlalchemy import func, select, text
 
 import content
@@ -34,6 +35,7 @@ from bot.conversation import (
     Actor,
     Address,
     CommandEvent,
+    Form,
     FormErrors,
     FormEvent,
     FormValue,
@@ -46,6 +48,7 @@ from bot.pledge.content import Pledge
 from bot.redaction import REDACTED, redact
 from bot.reports import registry
 from bot.reports.desk import Desk, load_categories
+from bot.reports.intake import ROLES
 from bot.reports.secrets import Vault, VaultError, new_key
 from bot.router import Bot
 from bot.store import Store
@@ -255,7 +258,7 @@ def test_a_reporter_leaves_no_trace_in_the_database_logs_or_outbox(
     printed += h.say("/as hana", button(h, "Open the case"))
     assert WORDS in printed  # the handler reads the report, decrypted
     printed += follow_up(h, REPORTER, reference, passphrase, reply="It happened again today")
-    assert "Your answer was sent to the handlers." in printed
+    assert "Your answer was sent to the people handling your report." in printed
     printed += h.say("/clock 2027-03-01T12:00Z")
     assert f"The reporter of case {reference} has written again." in printed
 
@@ -336,7 +339,7 @@ def test_the_receipt_is_private_shown_once_and_opens_the_case_however_it_is_type
     assert "Status: Acknowledged." in printed
     assert "Thank you. Which team was it in?" in printed  # the handler's message
     assert "retro notes" not in printed  # a private note stays private
-    assert "Your answer was sent to the handlers." in printed
+    assert "Your answer was sent to the people handling your report." in printed
     assert passphrase not in printed  # shown once, at filing only
     again = follow_up(h, REPORTER, reference[2:], passphrase)  # no "R-" either
     assert "The platform team." in again and "You wrote" in again
@@ -583,12 +586,16 @@ def test_deadlines_remind_escalate_and_closed_cases_are_purged(
     assert "not been acknowledged" not in h.say("/clock 2027-03-09T08:59Z")
     reminder = flat(h.say("/clock 2027-03-09T09:00Z"))  # Tuesday: 2 working days
     assert f"Case {reference} has not been acknowledged yet." in reminder
-    assert "The legal limit is Friday 12 March 2027." in reminder
+    assert "Please acknowledge it by Friday 12 March 2027 (within 7 days: our standard)." in (
+        reminder
+    )
+    assert "legal" not in reminder.lower()  # the EU directive does not cover these reports
     assert "bot → hana (direct message):" in reminder and "bot → esme" not in reminder
     assert "Escalation" not in h.say("/clock 2027-03-12T08:59Z")
     escalation = flat(h.say("/clock 2027-03-12T09:00Z"))  # 7 days after receipt
     assert "bot → esme (direct message):" in escalation
     assert f"Escalation: case {reference} was not acknowledged within 7 days" in escalation
+    assert "legal" not in escalation.lower()
     assert "bot → hana" not in escalation
 
     h.say("/clock 2027-03-12T10:00Z", "/as hana", button(h, "Open the case"))
@@ -596,10 +603,11 @@ def test_deadlines_remind_escalate_and_closed_cases_are_purged(
     assert "feedback" not in h.say("/clock 2027-05-29T08:59Z")
     reminder = flat(h.say("/clock 2027-05-29T09:00Z"))  # 14 days before
     assert "bot → hana (direct message):" in reminder
-    assert "the reporter must have feedback by Saturday 12 June 2027" in reminder
+    assert "please give the reporter feedback by Saturday 12 June 2027" in reminder
+    assert "(within 3 months of acknowledging it: our standard)" in reminder
     escalation = flat(h.say("/clock 2027-06-12T09:00Z"))
     assert "bot → esme (direct message):" in escalation
-    assert f"Escalation: case {reference} passed its 3-month feedback deadline." in escalation
+    assert f"Escalation: case {reference} passed its feedback deadline, 3 months" in escalation
 
     h.say("/clock 2027-06-14T10:00Z", "/as hana", button(h, "Open the case"))
     h.say(button(h, "Message the reporter"), "We have finished.")
@@ -877,3 +885,153 @@ def test_the_sixth_report_in_an_hour_is_refused_with_the_words_kept(
     assert count_cases(store) == 6
     command = bot.handle(CommandEvent(actor=as_user(REPORTER), name="report"))
     assert isinstance(command[0], OpenForm)  # the form itself still opens
+
+
+# --- the words (issue 17): safety and support first, no legal claim that does not apply,
+# --- nothing forced; the people reading may have just been harassed ------------------------
+
+
+def report_form(h: Harness) -> Form:
+    [reply] = h.runtime.bot.handle(CommandEvent(actor=as_user(REPORTER), name="report", args=""))
+    assert isinstance(reply, OpenForm)
+    return reply.form
+
+
+def intro(form: Form) -> str:
+    return "\n".join(block.text for block in form.intro if hasattr(block, "text"))
+
+
+def test_the_form_puts_safety_and_support_first_and_makes_no_legal_claim(
+    make: Callable[..., Harness],
+) -> None:
+    h = make(reports_retention_days=400)
+    form = report_form(h)
+    words = intro(form)
+    first = [block.text for block in form.intro if hasattr(block, "text")][1]
+    assert "emergency" in first and "not watched around the clock" in first
+    assert "Support is available whether or not you report" in words
+    assert "acknowledge it within 7 days" in words and "within 3 months" in words
+    assert "our organisation's own standard" in words
+    assert "legal" not in words.lower() and "law" not in words.lower()
+    assert "Nobody should be treated badly for reporting" in words
+    assert "deleted 400 days after the case is closed" in words
+    assert "You will not be notified of replies" in words and "/report followup" in words
+    assert "may still point to you" in words  # what anonymity cannot do
+
+
+def test_an_organisations_support_text_and_legal_deadlines_are_shown_when_configured(
+    make: Callable[..., Harness],
+) -> None:
+    support = "Call the Employee Assistance Programme on 0800 000 000, day or night."
+    h = make(reports_support_text=support, reports_deadlines_are_legal=True)
+    words = intro(report_form(h))
+    assert support in words and "Samaritans" not in words
+    assert "as the law requires where it applies" in words
+    receipt_words = said(file_event(h.runtime.bot, REPORTER))
+    assert support in receipt_words and "as the law requires where it applies" in receipt_words
+
+
+def test_each_kind_of_report_is_described_in_plain_words_sexist_remarks_included(
+    make: Callable[..., Harness],
+) -> None:
+    words = intro(report_form(make()))
+    assert "What each kind of report covers" in words
+    assert "Racism: Being treated badly because of your race" in words
+    assert "sexist remarks" in words
+    for legalese in ("conduct of a sexual nature", "protected characteristic"):
+        assert legalese not in words
+
+
+def test_how_the_reporter_knows_is_optional_with_four_answers(
+    make: Callable[..., Harness], store: Store
+) -> None:
+    h = make()
+    form = report_form(h)
+    role = next(f for f in form.fields if f.name == "role")
+    assert not role.required
+    assert [o.label for o in role.options] == [
+        "It happened to me",
+        "I saw or heard it",
+        "Someone told me about it",
+        "I'd rather not say",
+    ]
+    when = next(f for f in form.fields if f.name == "when")
+    assert when.hint and "more than once" in when.hint
+    # Filed without saying, and with "someone told me": both arrive, and handlers read which.
+    silent = said(file_event(h.runtime.bot, REPORTER, role=""))
+    told = said(file_event(h.runtime.bot, "another", role="told"))
+    refused = file_event(h.runtime.bot, "a-third", role="boss")
+    assert isinstance(refused[0], FormErrors)
+    assert set(ROLES) == {"target", "witness", "told", "not_say"}
+    h.say("/clock +31m")
+    views = []
+    for printed in (silent, told):
+        reference, _ = receipt(printed)
+        h.say("/as hana")
+        h.say("/report cases")
+        views.append(flat(h.say(button(h, f"Open {reference}"))))
+    assert "the reporter did not say how they know" in views[0]
+    assert "someone told the reporter about it" in views[1]
+
+
+def test_the_receipt_thanks_first_then_says_what_happens_next(
+    make: Callable[..., Harness],
+) -> None:
+    printed = flat(file_report(make()))
+    thanks = printed.index("Thank you for telling us.")
+    assert thanks < printed.index("Your report has been received.")
+    assert thanks < printed.index("What happens next")
+    assert "The people handling your report will be told about it shortly" in printed
+    assert "Support is available whether or not you report" in printed
+    assert "legal" not in printed.lower()
+
+
+def test_the_alert_asks_for_acknowledgement_without_calling_anyone_the_target(
+    make: Callable[..., Harness],
+) -> None:
+    h = make()
+    h.say("/clock 2027-03-05T10:00Z")
+    file_report(h)
+    alert = flat(h.say("/clock 2027-03-05T11:00Z"))
+    assert "Please acknowledge it within 2 working days." in alert
+    assert "target" not in alert
+
+
+def test_legal_deadlines_are_named_only_where_an_organisation_says_so(
+    make: Callable[..., Harness],
+) -> None:
+    h = make(reports_deadlines_are_legal=True)
+    h.say("/clock 2027-03-05T10:00Z")
+    file_report(h)
+    h.say("/clock 2027-03-05T11:00Z")
+    reminder = flat(h.say("/clock 2027-03-09T09:00Z"))
+    assert "Please acknowledge it by Friday 12 March 2027 (within 7 days: a legal requirement)" in (
+        reminder
+    )
+
+
+def test_an_organisations_own_timings_are_used_and_a_target_past_them_refused(
+    make: Callable[..., Harness], store: Store
+) -> None:
+    h = make(reports_ack_days=10, reports_feedback_months=1)
+    assert "acknowledge it within 10 days" in intro(report_form(h))
+    assert "feedback within 1 month of that" in intro(report_form(h))
+    h.say("/clock 2027-03-05T10:00Z")
+    reference, _ = receipt(file_report(h))
+    h.say("/clock 2027-03-05T11:00Z", "/clock 2027-03-09T09:00Z")
+    escalation = flat(h.say("/clock 2027-03-15T09:00Z"))
+    assert f"Escalation: case {reference} was not acknowledged within 10 days" in escalation
+    assert case_of(store, reference).received_on == date(2027, 3, 5)
+    with pytest.raises(ValidationError, match="REPORTS_ACK_DAYS"):
+        Settings(reports_ack_target_days=5, reports_ack_days=6)
+
+
+def test_when_reports_are_not_set_up_nobody_is_told_to_ask_for_a_key(
+    store: Store, clock: ManualClock, settings: Settings, pledge: Pledge
+) -> None:
+    bot = Bot(store, clock, settings, pledge, reports=None)
+    event = CommandEvent(actor=as_user(REPORTER), name="report", args="")
+    words = said(bot.handle(event))
+    assert "Nothing was sent" in words and "other reporting routes" in words
+    for hint in ("key", "administrator", "admin", "REPORTS_"):
+        assert hint not in words

@@ -678,7 +678,7 @@ def test_case_work_the_receipt_of_an_identified_reporter_and_a_future_date(
     add_handler(store, "console:hana", ["racism"])
     named = said(file_event(h.runtime.bot, REPORTER, identify="yes"))
     assert "Nobody can find this report from your account" not in named
-    assert "the handlers will see it" in named
+    assert "the people handling your report will see it" in named
     anonymous = said(file_event(h.runtime.bot, "someone-else"))
     assert "Nobody can find this report from your account" in anonymous
     # 08:00 UTC on 1 March: 2 March has begun nowhere yet (UTC+14 is at 22:00 on the 1st)

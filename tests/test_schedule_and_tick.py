@@ -20,9 +20,10 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import Address
 from bot.pledge.content import Pledge
+from bot.pledge.reports import export_rows
 from bot.router import Bot
 from bot.store import Store
-from bot.store.models import Checkin, Leader, OutboxMessage, Person
+from bot.store.models import Checkin, Leader, OutboxMessage, Person, StepUpdate
 from bot.tick import TickReport, tick
 from bot.timezones import UnknownTimeZone, next_weekly, zone
 from tests.conftest import SIGN_UP, Harness, sign_up
@@ -33,7 +34,7 @@ MONDAY, SUNDAY = 0, 6
 NINE = time(9, 0)
 NAMES = ("alice", "bob", "carol", "dan", "erin")
 CHECKIN_HEADING = "Your pledge check-in for the week of"
-NUDGE = "gentle reminder: this check-in is still open"
+NUDGE = "gentle reminder: your pledge check-in"  # one line and an "Open check-in" button
 
 
 def utc(text: str) -> datetime:
@@ -260,7 +261,8 @@ def test_the_console_shows_the_checkin_at_nine_local_on_both_sides_of_the_octobe
     assert "bot → you (direct message):" in printed
     assert printed.count(f"{CHECKIN_HEADING} Monday 25 October 2027") == 1
     week = walk(harness, utc("2027-10-26T08:00Z"), utc("2027-10-31T08:00Z"), timedelta(days=1))
-    assert week.count(CHECKIN_HEADING) == week.count(NUDGE) == 2  # only the two reminders
+    assert week.count(NUDGE) == week.count("Open check-in") == 2  # only the two reminders
+    assert CHECKIN_HEADING not in week  # a reminder is a line, not the check-in again
     # After the clocks go back, 08:00 UTC is 08:00 in London: not yet.
     assert CHECKIN_HEADING not in harness.say("/clock 2027-11-01T08:00Z")
     assert CHECKIN_HEADING not in harness.say("/clock 2027-11-01T08:59Z")
@@ -425,7 +427,7 @@ def test_reminder_cap_limits_the_ladder(
     )
     sign_up(harness, "alice")
     printed = walk(harness, utc("2027-03-01T09:00Z"), utc("2027-03-08T08:00Z"), timedelta(hours=1))
-    assert printed.count(CHECKIN_HEADING) == 1 + expected
+    assert printed.count(CHECKIN_HEADING) == 1  # reminders do not repeat the check-in
     assert printed.count(NUDGE) == expected
     assert printed.count("A last gentle reminder") == min(expected, 1)
     assert len(outbox(store, "reminder:")) == expected
@@ -438,7 +440,9 @@ def test_a_late_answer_stops_the_ladder(harness: Harness, store: Store) -> None:
     harness.say("/clock 2027-03-01T09:00Z")
     printed = harness.say("/clock 2027-03-02T09:00Z")
     assert printed.count("A gentle reminder") == 1
-    printed = harness.say(button(printed, "Done"))  # answered from the reminder
+    printed = harness.say(button(printed, "Open check-in"))  # shown from the reminder
+    assert CHECKIN_HEADING in printed
+    printed = harness.say(button(printed, "Done"))
     assert "bot (updated the message):" in printed
     assert "Your answer: Done" in printed
     [checkin] = checkins(store, "alice")
@@ -665,3 +669,96 @@ def test_a_quiet_tick_queues_nothing(harness: Harness, store: Store, settings: S
         assert tick(store, utc(instant), settings) == TickReport(0, 0)
     assert len(outbox(store)) == busy
     assert len(checkins(store)) == len(NAMES)
+
+
+# --- the words of check-ins and reminders (issue 17) -----------------------------------------
+
+
+def flat(printed: str) -> str:
+    return " ".join(printed.split())
+
+
+def test_sign_up_says_what_missing_check_ins_lead_to(harness: Harness) -> None:
+    printed = flat(sign_up(harness, "alice"))
+    assert "If 3 check-ins in five weeks go unanswered, your name appears on the D&I lead's" in (
+        printed
+    )
+    assert "whenever you have a moment" in printed
+
+
+def test_a_reminder_is_one_line_and_a_button_not_the_check_in_again(harness: Harness) -> None:
+    sign_up(harness, "alice")
+    harness.say("/clock 2027-03-01T09:00Z")
+    reminder = harness.say("/clock 2027-03-02T09:00Z")
+    assert (
+        "A gentle reminder: your pledge check-in for the week of Monday 1 March 2027 is still "
+        "open. Answer whenever you have a moment." in flat(reminder)
+    )
+    assert CHECKIN_HEADING not in reminder and "Not started" not in reminder
+    assert re.findall(r"\[\d+\] ([^\[\n]+?)\s*(?=\[|$)", reminder, re.M) == ["Open check-in"]
+    assert "takes a minute" not in reminder
+    shown = harness.say(button(reminder, "Open check-in"))
+    assert f"{CHECKIN_HEADING} Monday 1 March 2027" in shown
+    assert shown.count("Not started") == 9  # every step, as it stands now
+
+
+def test_no_change_since_last_week_records_the_earlier_answers_in_one_tap(
+    harness: Harness, store: Store
+) -> None:
+    sign_up(harness, "alice")
+    first = harness.say("/clock 2027-03-01T09:00Z")
+    assert "No change since last week" not in first  # nothing to repeat yet
+    harness.say("1", "7")  # Done for the first step; Ongoing for the second (a behaviour)
+    second = harness.say("/clock 2027-03-08T09:00Z")
+    printed = flat(harness.say(button(second, "No change since last week")))
+    assert "the same answers as before are recorded for 2 step(s)" in printed
+    assert "7 step(s) had no earlier answer: tap a status for them." in printed
+    _, week_two = checkins(store, "alice")
+    assert week_two.status == "answered"
+    with store.session() as session:
+        statuses = session.scalars(
+            select(StepUpdate.status)
+            .where(StepUpdate.checkin_id == week_two.id)
+            .order_by(StepUpdate.step_id)
+        ).all()
+        exported = [row["status"] for row in export_rows(session)]
+    assert statuses == ["done", "ongoing"]
+    assert exported == ["done", "ongoing", "done", "ongoing"]
+    progress = harness.say("/pledge progress")
+    assert "Latest: Ongoing (week of 8 Mar). History: 8 Mar ongoing · 1 Mar ongoing" in flat(
+        progress
+    )
+    summary = flat(harness.say("/as dina", "/pledge summary"))
+    assert "Steps marked done or ongoing, by commitment (five weeks)" in summary
+    assert "(D&I): 2" in summary
+
+
+def test_ongoing_is_offered_for_behaviours_and_own_steps_not_one_off_actions(
+    harness: Harness, pledge: Pledge
+) -> None:
+    assert pledge.suggestion("1.6") and pledge.suggestion("1.6").ongoing  # acting as an ally
+    assert pledge.suggestion("4.4") and not pledge.suggestion("4.4").ongoing  # a policy
+    sign_up(harness, "alice")
+    printed = harness.say("/clock 2027-03-01T09:00Z")
+    rows = re.findall(r"^\s+(\[\d+\] Done.*)$", printed, re.M)
+    offers = ["Ongoing" in row for row in rows]
+    # 1.1 and 1.2 are behaviours, 2.1 an action, then an own step, then 4.4 ... 8.1
+    assert offers == [True, True, False, True, False, False, False, False, True]
+
+
+def test_the_pledges_own_words_stay_and_dated_terms_get_a_note(pledge: Pledge) -> None:
+    from bot.pledge.signup import sign_form
+
+    kept = {
+        "4.8": "Where feasible, adopting the IP Inclusive guidelines on post-lockdown inclusivity",
+        "7.4": "Where feasible, adopting the initiatives suggested in IP Inclusive’s “Practical "
+        "steps to improve BAME representation” publication",
+    }
+    for step_id, words in kept.items():  # as in IP Inclusive's document, word for word
+        step = pledge.suggestion(step_id)
+        assert step is not None and step.text == words and step.note
+    form = sign_form(pledge, default_timezone="Europe/London", can_announce=False)
+    hints = {field.name: field.hint or "" for field in form.fields}
+    assert "Step 4.8 keeps the pledge's words" in hints["steps_4"]
+    assert "rather than “BAME”" in hints["steps_7"]
+    assert "Step" not in hints["steps_1"]

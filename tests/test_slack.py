@@ -641,6 +641,7 @@ def test_a_checkin_is_a_direct_message_with_buttons_unique_within_each_block(
         assert len(ids) == len(set(ids))
     assert [e["text"]["text"] for e in actions[0]["elements"]] == [
         "Done",
+        "Ongoing",
         "Progressing",
         "Stuck",
         "Not started",

@@ -439,8 +439,8 @@ def test_an_unanswered_check_in_gets_a_private_reminder(teams: Teams) -> None:
     assert drained.sent == 1
     reminder = teams.fake.calls[-1]
     assert (reminder.kind, reminder.conversation) == ("send", checkin.conversation)
-    assert "A gentle reminder: this check-in is still open." in reminder.words()
-    assert reminder.button("pledge.status", ":done")  # it can be answered from the reminder
+    assert "A gentle reminder: your pledge check-in for the week of" in reminder.words()
+    assert reminder.button("pledge.open")  # one button opens the check-in; not sent again
 
 
 def test_skip_away_edit_and_leave(teams: Teams) -> None:
@@ -1265,7 +1265,7 @@ def test_sixteen_steps_answered_with_long_notes_fit_and_every_button_is_reachabl
         if name.startswith("note_"):
             assert note in words  # verbatim, markup and all
     statuses = [b for b in buttons if (b.get("data") or {}).get("action_id") == "pledge.status"]
-    assert len({b["data"]["value"] for b in statuses}) == 16 * 4
+    assert len({b["data"]["value"] for b in statuses}) == 16 * 4 + 11  # 11 offer Ongoing
     for action_id in ("pledge.notes", "pledge.skip", "pledge.away"):
         assert any((b.get("data") or {}).get("action_id") == action_id for b in buttons)
     [progress, *more] = all_ok(teams.say("pledge progress"))
@@ -1458,7 +1458,7 @@ def test_a_check_in_that_outgrows_one_message_is_updated_in_parts(teams: Teams) 
     words, buttons = everything([checkin, *replies])
     assert all(note in words for note in notes.values())
     statuses = [b for b in buttons if (b.get("data") or {}).get("action_id") == "pledge.status"]
-    assert len({b["data"]["value"] for b in statuses}) == 16 * 4
+    assert len({b["data"]["value"] for b in statuses}) == 16 * 4 + 11  # 11 offer Ongoing
     last = later[-1]
     pressed = [a for a in last.actions() if a["data"].get("action_id") == "pledge.status"][-1]
     [refreshed] = all_ok(teams.press(pressed, last))

@@ -32,6 +32,7 @@ from pyluach import dates as hebrew
 
 REGIONS = ("global", "uk", "us", "ca", "ie", "au", "nz", "in")
 CATEGORIES = (
+    "inclusion",
     "race-and-heritage",
     "gender",
     "lgbt",
@@ -113,6 +114,17 @@ class IslamicRule(_Rule):
     type: Literal["islamic"]
     month: int = Field(ge=1, le=12)
     day: int = Field(ge=1, le=30)
+    #: End the day before this Hijri month's first day (Ramadan ends the day before the
+    #: calendar's own Eid al-Fitr, so the two never disagree), instead of after ``days``.
+    until_month: int | None = Field(default=None, ge=1, le=12)
+
+    def length(self, start: date) -> int:
+        if self.until_month is None:
+            return self.days
+        hijri = Gregorian(start.year, start.month, start.day).to_hijri()
+        year = hijri.year + (1 if self.until_month <= self.month else 0)
+        end = Hijri(year, self.until_month, 1).to_gregorian()
+        return (date(end.year, end.month, end.day) - start).days
 
     def starts(self, year: int) -> list[date]:
         found = []
@@ -213,6 +225,12 @@ Rule = Annotated[
 ]
 
 
+class MoreLink(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str = Field(min_length=1, max_length=75)
+    url: str = Field(pattern=r"^https://")
+
+
 class Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
@@ -227,9 +245,20 @@ class Entry(BaseModel):
     #: The link is the observance's organisers' own site. Religious and cultural dates have
     #: no organisers, so a post must not claim one: it says "Find out more" unless this is set.
     organisers: bool = False
+    #: Other links shown after ``link``: a neutral explainer beside one organisation's page.
+    more_links: tuple[MoreLink, ...] = Field(default=(), max_length=2)
+    #: Running text says "the" before the name ("Today marks the International Day of ...").
+    definite: bool = False
+    #: Regions whose channels do not get this entry even when they take global ones (the UK
+    #: marks 27 January as its own Holocaust Memorial Day).
+    not_regions: tuple[str, ...] = ()
+    #: For a festival: the greeting people use ("Happy Diwali", "Eid Mubarak"). Posts say
+    #: "Today is Diwali. Happy Diwali to everyone celebrating.", never "today we celebrate":
+    #: the organisation does not celebrate a faith's festival, some of its people do.
+    greeting: str | None = Field(default=None, min_length=1, max_length=60)
     actions: tuple[str, ...] = Field(min_length=1, max_length=5)
 
-    @field_validator("regions")
+    @field_validator("regions", "not_regions")
     @classmethod
     def _known_regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         unknown = [r for r in value if r not in REGIONS]
@@ -243,6 +272,16 @@ class Entry(BaseModel):
         if value not in CATEGORIES:
             raise ValueError(f"unknown category {value!r}; known: {', '.join(CATEGORIES)}")
         return value
+
+    @property
+    def called(self) -> str:
+        """The name as running text uses it: "the International Day of ..." where it takes one."""
+        return f"the {self.name}" if self.definite else self.name
+
+    @property
+    def festival(self) -> bool:
+        """A faith or cultural festival: worded for those who celebrate it, not as "we"."""
+        return self.category == "faith-and-culture" or self.greeting is not None
 
     @property
     def expected_only(self) -> bool:
@@ -263,7 +302,7 @@ class Entry(BaseModel):
                 yield span.start, span.end, span.confirmed
             return
         for start in rule.starts(year):
-            days = rule.length(start) if isinstance(rule, RRuleRule) else rule.days
+            days = rule.length(start) if isinstance(rule, RRuleRule | IslamicRule) else rule.days
             yield start, start + timedelta(days=days - 1), True
 
 
@@ -280,9 +319,14 @@ class Occurrence:
         return f"{self.entry.id}:{self.start.isoformat()}"
 
     def covers(self, region: str | None) -> bool:
+        if region in self.entry.not_regions:
+            return False
         return region is None or region in self.entry.regions or "global" in self.entry.regions
 
     def covers_any(self, regions: list[str]) -> bool:
+        """A channel that takes a region the entry leaves out gets none of it."""
+        if any(region in self.entry.not_regions for region in regions):
+            return False
         return any(self.covers(region) for region in regions)
 
 

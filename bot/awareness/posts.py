@@ -50,36 +50,62 @@ def day_and_month(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {day:%B}"
 
 
+def cap(text: str) -> str:
+    """A sentence's first letter in capitals ("The International Day of ...")."""
+    return text[:1].upper() + text[1:]
+
+
+def _wish(occurrence: Occurrence) -> str:
+    """ " Happy Diwali to everyone celebrating.": for those who celebrate, not for "we"."""
+    entry = occurrence.entry
+    if entry.greeting:
+        return f" {entry.greeting} to everyone celebrating."
+    return " We wish everyone celebrating a joyful festival." if entry.tone == "celebrate" else ""
+
+
+def _moon(occurrence: Occurrence) -> str:
+    """On the day itself an Islamic date is still expected: say so, with the other day."""
+    if not occurrence.entry.expected_only:
+        return ""
+    other = day_and_month(occurrence.start + timedelta(days=1))
+    return f" The date depends on the sighting of the moon, so some will mark it on {other}."
+
+
 def _opening(occurrence: Occurrence, post: str, on: date | None) -> str:
     """The first line. ``on`` is the day the post goes out: only a post on the day itself says
     "today" (or "this evening"); one moved to the working day before names the day."""
     entry = occurrence.entry
     if post == "heads-up":
-        return f"Coming up: {entry.name}, {when(occurrence)}."
+        return f"Coming up: {entry.called}, {when(occurrence)}."
     span = occurrence.start != occurrence.end
     if entry.evening_before:
         eve = occurrence.start - timedelta(days=1)
         evening = "this evening" if on in (None, eve) else f"on the evening of {day_and_month(eve)}"
-        wish = (
-            "" if entry.tone != "celebrate" else " We wish everyone celebrating a joyful festival."
-        )
-        return f"{entry.name} begins {evening}.{wish}"
-    if on in (None, occurrence.start):
+        return f"{cap(entry.called)} begins {evening}.{_wish(occurrence)}"
+    today = on in (None, occurrence.start)
+    named = "today" if today else f"on {day_and_month(occurrence.start)}"
+    if entry.festival and entry.expected_only:
+        day = "today" if today else day_and_month(occurrence.start)
+        return f"{cap(entry.called)} is expected {day}.{_wish(occurrence)}{_moon(occurrence)}"
+    if entry.festival and entry.tone == "celebrate" and not span:
+        day = "Today" if today else day_and_month(occurrence.start)
+        return f"{day} is {entry.called}.{_wish(occurrence)}"
+    if today:
         if entry.tone == "commemorate":
-            return f"Today is {entry.name}, a day of remembrance."
+            return f"Today is {entry.called}, a day of remembrance."
         if entry.tone == "mark":
-            return f"{entry.name} begins today." if span else f"Today marks {entry.name}."
+            return f"{cap(entry.called)} begins today." if span else f"Today marks {entry.called}."
         if span:
-            return f"{entry.name} begins today, and runs until {long_date(occurrence.end)}."
-        return f"Today we celebrate {entry.name}."
-    named = day_and_month(occurrence.start)
+            return f"{cap(entry.called)} begins today, and runs until {long_date(occurrence.end)}."
+        return f"Today we celebrate {entry.called}."
+    day = day_and_month(occurrence.start)
     if entry.tone == "commemorate":
-        return f"{named} is {entry.name}, a day of remembrance."
+        return f"{day} is {entry.called}, a day of remembrance."
     if entry.tone == "mark":
-        return f"{entry.name} begins on {named}." if span else f"{named} marks {entry.name}."
+        return f"{cap(entry.called)} begins {named}." if span else f"{day} marks {entry.called}."
     if span:
-        return f"{entry.name} begins on {named}, and runs until {long_date(occurrence.end)}."
-    return f"On {named} we celebrate {entry.name}."
+        return f"{cap(entry.called)} begins {named}, and runs until {long_date(occurrence.end)}."
+    return f"On {day} we celebrate {entry.called}."
 
 
 def post_message(
@@ -96,8 +122,9 @@ def post_message(
         blocks.append(TextBlock(text=when(occurrence), style="context"))
     blocks.append(TextBlock(text="Ways to mark it:", style="plain"))
     blocks.append(TextBlock(text="\n".join(f"• {action}" for action in entry.actions)))
-    label = f"More from the organisers of {entry.name}" if entry.organisers else "Find out more"
+    label = f"More from the organisers of {entry.called}" if entry.organisers else "Find out more"
     blocks.append(LinkBlock(label=label, url=entry.link))
+    blocks += [LinkBlock(label=more.label, url=more.url) for more in entry.more_links]
     return Message(blocks=blocks)
 
 

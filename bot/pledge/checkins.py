@@ -26,17 +26,22 @@ from bot.conversation import (
     TextBlock,
 )
 from bot.pledge.content import Pledge
-from bot.pledge.wording import STATUSES, long_date
+from bot.pledge.wording import STATUSES, long_date, statuses_for
 from bot.store.models import Checkin, Leader, Step, StepUpdate
 from bot.text import NOTE_LIMIT
 
 CHECKIN_RENDERER = "pledge.checkin"
 ANSWER_FORM = "pledge.answer"
-FIRST_NUDGE = "A gentle reminder: this check-in is still open. It takes a minute."
-LAST_NUDGE = (
-    "A last gentle reminder: this check-in is still open. I won't nudge you about it again, "
-    "and you can answer any time."
+FIRST_NUDGE = (
+    "A gentle reminder: your pledge check-in for the week of {week} is still open. "
+    "Answer whenever you have a moment."
 )
+LAST_NUDGE = (
+    "A last gentle reminder: your pledge check-in for the week of {week} is still open. "
+    "I won't nudge you about it again, and you can answer any time."
+)
+OPEN_LABEL = "Open check-in"
+SAME_LABEL = "No change since last week"
 AWAY_FORM = "pledge.away"
 
 
@@ -60,15 +65,18 @@ def checkin_message(
     pledge: Pledge,
     checkin_id: int,
     week_of_text: str,
-    steps: Sequence[tuple[int, int, str]],
+    steps: Sequence[tuple[int, int, str, bool | None]],
     answers: dict[int, Answer],
     *,
     status: str = "open",
     lead: str | None = None,
+    repeatable: bool = False,
 ) -> Message:
-    """Render a check-in. ``steps`` are (step id, commitment, text) in commitment order.
+    """Render a check-in. ``steps`` are (step id, commitment, text, ongoing) in commitment
+    order, ``ongoing`` as ``Pledge.ongoing`` says (it decides the answers offered).
 
     Kept free of ORM objects so the tick can render thousands from plain rows.
+    ``repeatable``: an earlier week has answers, so "No change since last week" is offered.
     """
     blocks: list[Block] = [
         TextBlock(text=f"Your pledge check-in for the week of {week_of_text}", style="heading")
@@ -86,7 +94,7 @@ def checkin_message(
             )
         )
     shown = None
-    for step_id, commitment, text in steps:
+    for step_id, commitment, text, ongoing in steps:
         if commitment != shown:
             title = pledge.commitment(commitment).title
             blocks.append(TextBlock(text=f"{commitment}. {title}", style="heading"))
@@ -108,14 +116,16 @@ def checkin_message(
                             label=label,
                             style="primary" if answer and answer.status == key else "default",
                         )
-                        for key, label in STATUSES.items()
+                        for key, label in statuses_for(ongoing).items()
                     ]
                 )
             )
     if status != "skipped":
+        same = [Button(action_id="pledge.same", value=str(checkin_id), label=SAME_LABEL)]
         blocks.append(
             ActionsBlock(
                 buttons=[
+                    *(same if repeatable else []),
                     Button(
                         action_id="pledge.notes", value=str(checkin_id), label="Answer with notes"
                     ),
@@ -137,9 +147,52 @@ def active_steps(session: Session, leader_id: int) -> list[Step]:
     )
 
 
+def earlier_answers(session: Session, checkin: Checkin) -> dict[int, str]:
+    """Each step's latest status from the leader's earlier weeks (a skipped or missed week in
+    between is passed over): what "No change since last week" records again."""
+    rows = session.execute(
+        select(StepUpdate.step_id, StepUpdate.status)
+        .join(Checkin, Checkin.id == StepUpdate.checkin_id)
+        .where(Checkin.leader_id == checkin.leader_id, Checkin.week_of < checkin.week_of)
+        .order_by(Checkin.week_of, StepUpdate.id)
+    )
+    return {row.step_id: row.status for row in rows}
+
+
+def has_earlier_answers(session: Session, checkin: Checkin) -> bool:
+    """One indexed probe, not the history: every check-in render asks it."""
+    found = session.scalar(
+        select(StepUpdate.id)
+        .join(Checkin, Checkin.id == StepUpdate.checkin_id)
+        .where(Checkin.leader_id == checkin.leader_id, Checkin.week_of < checkin.week_of)
+        .limit(1)
+    )
+    return found is not None
+
+
+def repeat_earlier(session: Session, checkin: Checkin, now: datetime) -> tuple[int, int]:
+    """Record, for each step not yet answered this week, its status from earlier weeks.
+    Returns (steps repeated, steps with no earlier answer and none this week)."""
+    earlier = earlier_answers(session, checkin)
+    answered = latest_answers(session, checkin.id)
+    repeated = unknown = 0
+    for step in active_steps(session, checkin.leader_id):
+        if step.id in answered:
+            continue
+        if step.id in earlier:
+            record(session, checkin, step.id, Answer(earlier[step.id], ""), now)
+            repeated += 1
+        else:
+            unknown += 1
+    return repeated, unknown
+
+
 def render(session: Session, pledge: Pledge, checkin: Checkin, lead: str | None = None) -> Message:
     """The check-in as it stands now, with the answers given so far."""
-    steps = [(s.id, s.commitment, s.text) for s in active_steps(session, checkin.leader_id)]
+    steps = [
+        (s.id, s.commitment, s.text, pledge.ongoing(s.suggestion_id))
+        for s in active_steps(session, checkin.leader_id)
+    ]
     return checkin_message(
         pledge,
         checkin.id,
@@ -148,6 +201,28 @@ def render(session: Session, pledge: Pledge, checkin: Checkin, lead: str | None 
         latest_answers(session, checkin.id),
         status=checkin.status,
         lead=lead,
+        repeatable=has_earlier_answers(session, checkin),
+    )
+
+
+def reminder_message(checkin: Checkin, last: bool) -> Message:
+    """A short line and one button: the check-in itself is shown when the button is pressed,
+    not sent again (eight to sixteen steps with a row of buttons each is a lot to nudge with)."""
+    text = (LAST_NUDGE if last else FIRST_NUDGE).format(week=long_date(checkin.week_of))
+    return Message(
+        blocks=[
+            TextBlock(text=text),
+            ActionsBlock(
+                buttons=[
+                    Button(
+                        action_id="pledge.open",
+                        value=str(checkin.id),
+                        label=OPEN_LABEL,
+                        style="primary",
+                    )
+                ]
+            ),
+        ]
     )
 
 
@@ -163,10 +238,9 @@ def render_outgoing(pledge: Pledge, session: Session, args: dict[str, Any]) -> M
     leader = session.get(Leader, checkin.leader_id)
     if leader is None or leader.status != "active":
         return None
-    lead = None
     if args.get("reminder"):
-        lead = LAST_NUDGE if args.get("last") else FIRST_NUDGE
-    return render(session, pledge, checkin, lead)
+        return reminder_message(checkin, bool(args.get("last")))
+    return render(session, pledge, checkin)
 
 
 def record(session: Session, checkin: Checkin, step_id: int, answer: Answer, now: datetime) -> None:
@@ -186,20 +260,21 @@ def record(session: Session, checkin: Checkin, step_id: int, answer: Answer, now
     checkin.next_reminder_at = None
 
 
-def answer_form(session: Session, checkin: Checkin) -> Form:
+def answer_form(session: Session, pledge: Pledge, checkin: Checkin) -> Form:
     """All steps at once, with a status and an optional note each, prefilled with answers so far."""
     answers = latest_answers(session, checkin.id)
     fields: list[FormField] = []
     for step in active_steps(session, checkin.leader_id):
         answer = answers.get(step.id)
+        offered = statuses_for(pledge.ongoing(step.suggestion_id))
         fields.append(
             FormField(
                 name=f"status_{step.id}",
                 label=f"{step.commitment}. {step.text}",
                 kind="choice",
                 required=False,
-                options=[Option(value=k, label=v) for k, v in STATUSES.items()],
-                default=answer.status if answer else None,
+                options=[Option(value=k, label=v) for k, v in offered.items()],
+                default=answer.status if answer and answer.status in offered else None,
             )
         )
         fields.append(

@@ -27,7 +27,7 @@ from bot.conversation import (
 from bot.forms import validate
 from bot.pledge import checkins, leaders, reports
 from bot.pledge.checkins import ANSWER_FORM, AWAY_FORM, Answer
-from bot.pledge.signup import SIGN_FORM, read_choices, sign_form
+from bot.pledge.signup import SIGN_FORM, missed_notice, read_choices, sign_form
 from bot.pledge.wording import STATUSES, long_date, schedule
 from bot.store.models import Checkin, Leader
 from bot.timezones import zone
@@ -74,6 +74,7 @@ def _sign_form(turn: Turn, leader: Leader | None) -> OpenForm:
             default_timezone=default_zone,
             can_announce=channel is not None,
             leader=leader,
+            missed_threshold=turn.settings.missed_alert_threshold,
         )
     )
 
@@ -302,6 +303,16 @@ def _back(turn: Turn, leader: Leader, _: str) -> list[Reply]:
     return [turn.say(text_message(f"Welcome back. Check-ins continue on {schedule(leader)}."))]
 
 
+#: Buttons on a check-in (or its reminder), each carrying the check-in's id.
+CHECKIN_ACTIONS = (
+    "pledge.status",
+    "pledge.notes",
+    "pledge.skip",
+    "pledge.away",
+    "pledge.open",
+    "pledge.same",
+)
+
 _LEADER_COMMANDS: dict[str, Callable[[Turn, Leader, str], list[Reply]]] = {
     "progress": _progress,
     "edit": _edit,
@@ -366,15 +377,19 @@ def _current(turn: Turn, checkin: Checkin) -> Checkin | Reply:
 
 def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
     name = action.action_id
-    if name in ("pledge.status", "pledge.notes", "pledge.skip", "pledge.away"):
+    if name in CHECKIN_ACTIONS:
         raw_id, *rest = action.value.split(":")
         found = _checkin_for(turn, raw_id)
         if isinstance(found, Checkin) and name != "pledge.away":
             found = _current(turn, found)
         if not isinstance(found, Checkin):
             return [found]
+        if name == "pledge.open":
+            return [turn.say(checkins.render(turn.session, turn.pledge, found))]
+        if name == "pledge.same":
+            return _same_as_before(turn, found)
         if name == "pledge.notes":
-            return [OpenForm(form=checkins.answer_form(turn.session, found))]
+            return [OpenForm(form=checkins.answer_form(turn.session, turn.pledge, found))]
         if name == "pledge.skip":
             return _skip_checkin(turn, found)
         if name == "pledge.away":
@@ -409,6 +424,20 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
     return [turn.say(text_message("That button has expired. Type /pledge to start again."))]
 
 
+def _same_as_before(turn: Turn, checkin: Checkin) -> list[Reply]:
+    """ "No change since last week": the earlier statuses recorded again, in one tap."""
+    if checkin.status == "skipped":
+        return [turn.say(text_message("You skipped this week, so I left it as it is."))]
+    repeated, unknown = checkins.repeat_earlier(turn.session, checkin, turn.now)
+    if repeated:
+        lead = f"Thank you: the same answers as before are recorded for {repeated} step(s)."
+    else:
+        lead = "Nothing to repeat: every step already has an answer this week."
+    if unknown:
+        lead += f" {unknown} step(s) had no earlier answer: tap a status for them."
+    return [Update(message=checkins.render(turn.session, turn.pledge, checkin, lead))]
+
+
 def _press_status(turn: Turn, checkin: Checkin, rest: list[str]) -> list[Reply]:
     valid_ids = {step.id for step in checkins.active_steps(turn.session, checkin.leader_id)}
     step_id = _as_id(rest[0]) if len(rest) == 2 else None
@@ -439,7 +468,7 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
             found = _current(turn, found)
         if not isinstance(found, Checkin):
             return [found]
-        definition = checkins.answer_form(turn.session, found)
+        definition = checkins.answer_form(turn.session, turn.pledge, found)
         values, errors = validate(definition, form.values)
         if errors:
             return [FormErrors(form_id=form.form_id, errors=errors)]
@@ -505,6 +534,7 @@ def _submit_pledge(turn: Turn, form: FormEvent) -> list[Reply]:
                 f"Thank you for signing the {turn.pledge.title}.",
                 f"Your first check-in arrives on {long_date(first)} at {leader.local_time} "
                 f"({leader.timezone}). Type /pledge progress any time to see where you are.",
+                missed_notice(turn.settings.missed_alert_threshold),
             )
         )
     ]

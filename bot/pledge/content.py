@@ -21,6 +21,11 @@ class Suggestion(BaseModel):
     id: str
     text: str = Field(max_length=500)
     links: list[Link] = Field(default_factory=list)
+    #: A behaviour kept up week after week (acting as an ally), answered "Ongoing", not "Done".
+    ongoing: bool = False
+    #: A short editor's note shown with the step (a dated term in the pledge's own words is
+    #: kept as written and explained here, never rewritten).
+    note: str = Field(default="", max_length=300)
 
 
 class Commitment(BaseModel):
@@ -48,6 +53,12 @@ class Pledge(BaseModel):
 
     def commitment(self, number: int) -> Commitment:
         return self.commitments[number - 1]
+
+    def ongoing(self, suggestion_id: str | None) -> bool | None:
+        """True for a behaviour, False for an action, None for a leader's own step (or one
+        whose suggestion an organisation has since removed): then both answers are offered."""
+        found = self.suggestion(suggestion_id) if suggestion_id else None
+        return found.ongoing if found else None
 
     def suggestion(self, step_id: str) -> Suggestion | None:
         for commitment in self.commitments:

@@ -148,7 +148,7 @@ def summary(session: Session, pledge: Pledge, now: datetime, missed_threshold: i
                 select(Step.commitment, func.count(func.distinct(StepUpdate.step_id)))
                 .join(StepUpdate, StepUpdate.step_id == Step.id)
                 .join(Checkin, Checkin.id == StepUpdate.checkin_id)
-                .where(Checkin.week_of >= first, StepUpdate.status == "done")
+                .where(Checkin.week_of >= first, StepUpdate.status.in_(("done", "ongoing")))
                 .group_by(Step.commitment)
             ).all()
         )
@@ -171,7 +171,9 @@ def summary(session: Session, pledge: Pledge, now: datetime, missed_threshold: i
             text="\n".join(f"Week of {short_date(f.monday)}: {f.line()}" for f in figures[:-1])
         )
     )
-    blocks.append(TextBlock(text="Steps marked done, by commitment (five weeks)", style="heading"))
+    blocks.append(
+        TextBlock(text="Steps marked done or ongoing, by commitment (five weeks)", style="heading")
+    )
     blocks.append(
         TextBlock(
             text="\n".join(f"{c.number}. {c.title}: {done[c.number]}" for c in pledge.commitments)

@@ -36,12 +36,22 @@ class PledgeChoices:
     announce: bool
 
 
+def missed_notice(missed_threshold: int) -> str:
+    """Said at sign-up, so nobody learns of the D&I lead's list by being on it."""
+    return (
+        f"If {missed_threshold} check-ins in five weeks go unanswered, your name appears on "
+        "the D&I lead's “not heard from” list, so they can check in with you privately. "
+        "Skipping a week, or saying you are away, does not count as missing it."
+    )
+
+
 def sign_form(
     pledge: Pledge,
     *,
     default_timezone: str,
     can_announce: bool,
     leader: Leader | None = None,
+    missed_threshold: int = 3,
 ) -> Form:
     """The form, empty for signing or prefilled from ``leader``'s current choices for editing."""
     current = [step for step in leader.steps if step.active] if leader else []
@@ -54,7 +64,12 @@ def sign_form(
                 label=f"{commitment.number}. {commitment.title}",
                 kind="multi_choice",
                 required=False,
-                hint="Choose one or two practical steps, or write your own below.",
+                hint=" ".join(
+                    [
+                        "Choose one or two practical steps, or write your own below.",
+                        *(s.note for s in commitment.steps if s.note),
+                    ]
+                ),
                 options=[Option(value=s.id, label=s.text) for s in commitment.steps],
                 max_selected=MAX_STEPS,
                 default=[s.suggestion_id for s in mine if s.suggestion_id] or None,
@@ -106,12 +121,17 @@ def sign_form(
         )
     intro = (
         "Pick one or two practical steps for each of the eight commitments. "
-        "Each week I'll ask you privately how they are going."
+        "Each week I'll ask you privately how they are going; answer whenever you have a "
+        "moment. Your organisation's D&I lead sees your answers."
     )
     return Form(
         form_id=SIGN_FORM,
         title="Edit your pledge" if leader else "Sign the pledge",
-        intro=[TextBlock(text=pledge.title, style="heading"), TextBlock(text=intro)],
+        intro=[
+            TextBlock(text=pledge.title, style="heading"),
+            TextBlock(text=intro),
+            TextBlock(text=missed_notice(missed_threshold), style="context"),
+        ],
         fields=fields,
         submit_label="Save" if leader else "Sign",
     )

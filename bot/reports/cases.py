@@ -59,6 +59,15 @@ def _mine(turn: Turn, raw_id: str) -> tuple[ReportCase, ReportHandler] | None:
     return case, handler
 
 
+#: How the reporter knows, as the handler reads it (the form's answers are optional).
+ROLES = {
+    "target": "it happened to the reporter",
+    "witness": "the reporter saw or heard it",
+    "told": "someone told the reporter about it",
+    "not_say": "the reporter preferred not to say how they know",
+}
+
+
 def assigned(turn: Turn, case: ReportCase) -> str:
     """Who the case is assigned to, by name if the handler has one."""
     who = turn.session.get(ReportHandler, case.assignee_id) if case.assignee_id else None
@@ -86,13 +95,8 @@ def view(turn: Turn, desk: Desk, case: ReportCase) -> Message:
         blocks.append(TextBlock(text="The content was deleted after the retention period."))
         return Message(blocks=blocks, confidential=True)
     content = json.loads(desk.vault.open(case.content))
-    role = (
-        "the reporter was the target"
-        if content.get("role") == "target"
-        else "the reporter was a witness"
-    )
     blocks.append(TextBlock(text=content["what"], style="quote"))
-    details = [role]
+    details = [ROLES.get(content.get("role") or "", "the reporter did not say how they know")]
     if content.get("when"):
         details.append(f"when: {content['when']}")
     if content.get("where"):

@@ -1,5 +1,11 @@
-"""What reports have due at an instant: handlers' alerts, deadline reminders and escalations
-(EU Whistleblowing Directive 2019/1937, art. 9), and deleting content after retention.
+"""What reports have due at an instant: handlers' alerts, deadline reminders and escalations,
+and deleting content after retention.
+
+The deadlines (acknowledge within REPORTS_ACK_DAYS, feedback within REPORTS_FEEDBACK_MONTHS;
+7 days and 3 months by default) are the organisation's own standard. They echo the EU
+Whistleblowing Directive (2019/1937, art. 9), which covers reports of breaches of EU law in
+member states, not workplace harassment in general nor the UK: so the words say "legal" only
+when an organisation sets REPORTS_DEADLINES_ARE_LEGAL.
 
 Alerts never carry a report's words (chat exports reach direct messages): they say a case
 exists, its category and the day it arrived, with a button that opens it privately.
@@ -21,8 +27,6 @@ from bot.pledge.wording import long_date
 from bot.reports import registry, replays
 from bot.store.models import CaseMessage, ReportCase, ReportHandler
 
-ACK_LIMIT = timedelta(days=7)
-FEEDBACK_LIMIT = relativedelta(months=3)
 FEEDBACK_WARNING = timedelta(days=14)
 
 
@@ -53,10 +57,10 @@ def next_step(case: ReportCase, settings: Settings) -> Step | None:
         if done == "":
             return Step("ack-reminder", _at(target))
         if done == "ack-reminder":
-            return Step("ack-escalation", _at(case.received_on + ACK_LIMIT))
+            return Step("ack-escalation", _at(ack_due(case, settings)))
         return None
     if case.status in ("acknowledged", "investigating") and case.acknowledged_on:
-        due = case.acknowledged_on + FEEDBACK_LIMIT
+        due = feedback_due(case, settings)
         if done in ("", "ack-reminder", "ack-escalation"):
             return Step("feedback-reminder", _at(due - FEEDBACK_WARNING))
         if done == "feedback-reminder":
@@ -65,6 +69,24 @@ def next_step(case: ReportCase, settings: Settings) -> Step | None:
     if case.status == "closed" and case.closed_on and not case.purged:
         return Step("purge", _at(case.closed_on + timedelta(days=settings.reports_retention_days)))
     return None
+
+
+def ack_due(case: ReportCase, settings: Settings) -> date:
+    return case.received_on + timedelta(days=settings.reports_ack_days)
+
+
+def feedback_due(case: ReportCase, settings: Settings) -> date:
+    start = case.acknowledged_on or case.received_on
+    return start + relativedelta(months=settings.reports_feedback_months)
+
+
+def basis(settings: Settings) -> str:
+    """Why a deadline holds: a legal requirement only where the organisation says so."""
+    return "a legal requirement" if settings.reports_deadlines_are_legal else "our standard"
+
+
+def months(n: int) -> str:
+    return "1 month" if n == 1 else f"{n} months"
 
 
 def _notice(case: ReportCase, text: str) -> Message:
@@ -123,7 +145,7 @@ def queue_reports(session: Session, now: datetime, settings: Settings) -> int:
             text = (
                 f"A new report ({case.category.replace('-', ' ')}) arrived on "
                 f"{long_date(case.received_on)}: case {case.reference}. Please acknowledge "
-                f"it; the target is {settings.reports_ack_target_days} working days."
+                f"it within {settings.reports_ack_target_days} working days."
             )
             key = f"report-alert:{case.id}"
         told = _send(case, handlers, settings, key, text)
@@ -164,8 +186,9 @@ def _deadline(
             handlers,
             settings,
             key,
-            f"Case {case.reference} has not been acknowledged yet. The legal limit is "
-            f"{long_date(case.received_on + ACK_LIMIT)}.",
+            f"Case {case.reference} has not been acknowledged yet. Please acknowledge it by "
+            f"{long_date(ack_due(case, settings))} (within {settings.reports_ack_days} days: "
+            f"{basis(settings)}).",
         )
     elif step.stage == "ack-escalation":
         found = _send(
@@ -173,17 +196,20 @@ def _deadline(
             registry.escalation_for(everyone, case),
             settings,
             key,
-            f"Escalation: case {case.reference} was not acknowledged within 7 days "
-            f"of {long_date(case.received_on)}.",
+            f"Escalation: case {case.reference} was not acknowledged within "
+            f"{settings.reports_ack_days} days of {long_date(case.received_on)} "
+            f"({basis(settings)}).",
         )
     elif step.stage == "feedback-reminder":
-        due = (case.acknowledged_on or case.received_on) + FEEDBACK_LIMIT
         found = _send(
             case,
             handlers,
             settings,
             key,
-            f"Case {case.reference}: the reporter must have feedback by {long_date(due)}.",
+            f"Case {case.reference}: please give the reporter feedback by "
+            f"{long_date(feedback_due(case, settings))} (within "
+            f"{months(settings.reports_feedback_months)} of acknowledging it: "
+            f"{basis(settings)}).",
         )
     elif step.stage == "feedback-escalation":
         found = _send(
@@ -191,7 +217,9 @@ def _deadline(
             registry.escalation_for(everyone, case),
             settings,
             key,
-            f"Escalation: case {case.reference} passed its 3-month feedback deadline.",
+            f"Escalation: case {case.reference} passed its feedback deadline, "
+            f"{months(settings.reports_feedback_months)} after acknowledgement "
+            f"({basis(settings)}).",
         )
     elif step.stage == "purge":
         purge(session, case)

@@ -49,7 +49,7 @@ def followup_form() -> Form:
             FormField(name="passphrase", label="Passphrase", kind="text", max_length=60),
             FormField(
                 name="reply",
-                label="Your answer to the handlers (optional)",
+                label="Your answer to the people handling your report (optional)",
                 kind="long_text",
                 required=False,
                 max_length=TEXT_LIMIT,
@@ -132,13 +132,18 @@ def _reporter_view(
         ),
     ]
     if replied:
-        blocks.append(TextBlock(text="Your answer was sent to the handlers."))
+        blocks.append(
+            TextBlock(text="Thank you. Your answer was sent to the people handling your report.")
+        )
     if case.purged:
+        closed = f" on {long_date(case.closed_on)}" if case.closed_on else ""
         blocks.append(
             TextBlock(
-                text="This case is closed and its details were deleted after the retention "
-                "period, so it takes no more answers."
-                + (" What you wrote was not sent." if unsent else "")
+                text=f"This case was closed{closed}, and its details were deleted "
+                f"{turn.settings.reports_retention_days} days later, as the retention policy "
+                "says, so that nobody keeps what was written longer than the case needed. It "
+                "takes no more answers."
+                + (" What you wrote just now was not sent." if unsent else "")
             )
         )
     if case.outcome and not case.purged:
@@ -151,7 +156,7 @@ def _reporter_view(
     for item in thread:
         if item.body is None:
             continue
-        who = "From the handlers" if item.kind == "to_reporter" else "You wrote"
+        who = "From the people handling your report" if item.kind == "to_reporter" else "You wrote"
         blocks.append(TextBlock(text=f"{who}, {long_date(item.sent_on)}:", style="context"))
         blocks.append(TextBlock(text=desk.vault.open(item.body), style="quote"))
     if not thread:

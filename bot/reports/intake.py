@@ -13,6 +13,7 @@ from typing import cast
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.config import Settings
 from bot.conversation import (
     Block,
     Form,
@@ -30,7 +31,7 @@ from bot.conversation import (
 from bot.forms import validate
 from bot.reports import registry, replays
 from bot.reports.desk import Category, Desk
-from bot.reports.due import next_step
+from bot.reports.due import months, next_step
 from bot.reports.secrets import hash_passphrase, new_passphrase, new_reference
 from bot.store.models import CaseAudit, ReportCase
 from bot.text import LONG_TEXT_LIMIT
@@ -41,36 +42,103 @@ TEXT_LIMIT = LONG_TEXT_LIMIT
 #: Earlier than this, a date is a typing slip (0001-01-01), not a day anyone remembers.
 EARLIEST_INCIDENT = date(1900, 1, 1)
 IDENTIFY = "identify"
+#: How the reporter knows (optional). The values are stored in cases and used by the adapters'
+#: tests: keep them stable.
+ROLES = {
+    "target": "It happened to me",
+    "witness": "I saw or heard it",
+    "told": "Someone told me about it",
+    "not_say": "I'd rather not say",
+}
 NOT_RECEIVED = (
     "Your report was NOT received: it could not be stored. Nothing was kept. "
     "Please try again in a few minutes, or use your organisation's other reporting routes."
 )
 
 
-def statement(turn: Turn) -> list[Block]:
-    """What is stored and who sees it, in plain words, before anything is sent."""
+EMERGENCY = (
+    "If you are in danger or need help now, call your local emergency number (999 in the UK, "
+    "112 in the EU, 911 in the US and Canada). This form is not watched around the clock."
+)
+RETALIATION = (
+    "Nobody should be treated badly for reporting. If that happens to you, you can report it too."
+)
+
+
+def timings(settings: Settings) -> str:
+    """The organisation's timings, called legal only where it says they are."""
+    standard = (
+        "as the law requires where it applies"
+        if settings.reports_deadlines_are_legal
+        else "this is our organisation's own standard"
+    )
+    return (
+        f"They will acknowledge it within {settings.reports_ack_days} days and give you "
+        f"feedback within {months(settings.reports_feedback_months)} of that ({standard})."
+    )
+
+
+def check_back(settings: Settings) -> str:
+    """The reporter is never notified (that would need to know who they are), so: when to look."""
+    return (
+        "You will not be notified of replies: nobody knows who you are to tell you. Check "
+        f"/report followup after a few days, and again within {settings.reports_ack_days} days."
+    )
+
+
+def kept_for(settings: Settings) -> str:
+    return (
+        f"Your words are deleted {settings.reports_retention_days} days after the case is "
+        "closed, so they are not kept longer than the case needs; only the kind of report and "
+        "the month stay, as anonymous counts."
+    )
+
+
+def categories_text(categories: list[Category]) -> str:
+    """What each kind of report covers, in plain words, so the choice is easy to make."""
+    return "\n".join(f"{c.label}: {c.description}" for c in categories)
+
+
+def statement(turn: Turn, categories: list[Category] | None = None) -> list[Block]:
+    """Safety and support first, then who reads a report, what is kept, and for how long,
+    in plain words, before anything is sent."""
+    settings = turn.settings
     blocks: list[Block] = [
         TextBlock(text="Report racism or harassment", style="heading"),
+        TextBlock(text=EMERGENCY),
+        TextBlock(text=settings.reports_support_text),
         TextBlock(
-            text="Your report goes only to the people your organisation has designated to "
-            "handle reports of the kind you choose (and you can leave any of them out). "
-            "They must acknowledge it within 7 days and give you feedback within 3 months."
+            text="Your report goes only to the people your organisation has chosen to handle "
+            "reports of the kind you choose (and you can leave any of them out). "
+            + timings(settings)
         ),
+        TextBlock(text=RETALIATION),
+    ]
+    if categories:
+        blocks.append(TextBlock(text="What each kind of report covers", style="heading"))
+        blocks.append(TextBlock(text=categories_text(categories)))
+    blocks += [
         TextBlock(
             text="What is kept: only what you write in this form, encrypted, and the date you "
             "send it (not the time). Who you are is not kept: not your name, user id or "
-            "email, unless you choose below to share it. Handlers are told later the same "
-            "day, not the moment you send it."
+            "email, unless you choose below to share it. The people handling reports are told "
+            "a little later, not the moment you send it. " + kept_for(settings)
         ),
         TextBlock(
-            text="You will get a case reference and a passphrase, shown once: keep both to "
-            "read replies and answer with /report followup. Details only a few people could "
-            "know may still identify you; leave them out if that worries you.",
+            text="What anonymity cannot do: details only a few people could know (a date, a "
+            "place, words said to you alone) may still point to you; leave them out if that "
+            "worries you. An anonymous report can be harder to look into, because nobody can "
+            "ask you questions except through /report followup.",
+            style="context",
+        ),
+        TextBlock(
+            text="You will get a case reference and a passphrase, shown once: keep both. "
+            + check_back(settings),
             style="context",
         ),
     ]
-    if turn.settings.reports_policy_url:
-        blocks.append(LinkBlock(label="Our reporting policy", url=turn.settings.reports_policy_url))
+    if settings.reports_policy_url:
+        blocks.append(LinkBlock(label="Our reporting policy", url=settings.reports_policy_url))
     return blocks
 
 
@@ -88,15 +156,14 @@ def offered(turn: Turn, desk: Desk) -> list[Category]:
 def file_form(turn: Turn, desk: Desk, categories: list[Category] | None = None) -> Form:
     """The form, offering ``categories`` (by default those someone would receive)."""
     handlers = registry.everyone(turn.session)
+    shown = offered(turn, desk) if categories is None else categories
     fields = [
         FormField(
             name="category",
             label="What is it about?",
             kind="choice",
-            options=[
-                Option(value=c.id, label=c.label)
-                for c in (offered(turn, desk) if categories is None else categories)
-            ],
+            hint="What each kind covers is described above.",
+            options=[Option(value=c.id, label=c.label) for c in shown],
         ),
         FormField(
             name="what",
@@ -105,7 +172,14 @@ def file_form(turn: Turn, desk: Desk, categories: list[Category] | None = None) 
             max_length=TEXT_LIMIT,
             hint=f"Up to {TEXT_LIMIT:,} characters.",
         ),
-        FormField(name="when", label="When did it happen? (optional)", kind="date", required=False),
+        FormField(
+            name="when",
+            label="When did it happen? (optional)",
+            kind="date",
+            required=False,
+            hint="If it happened more than once, give the most recent day, and describe the "
+            "others in “What happened?”.",
+        ),
         FormField(
             name="where",
             label="Where did it happen? (optional)",
@@ -115,12 +189,10 @@ def file_form(turn: Turn, desk: Desk, categories: list[Category] | None = None) 
         ),
         FormField(
             name="role",
-            label="Were you the target, or a witness?",
+            label="How do you know about it? (optional)",
             kind="choice",
-            options=[
-                Option(value="target", label="It happened to me"),
-                Option(value="witness", label="I saw or heard it"),
-            ],
+            required=False,
+            options=[Option(value=value, label=label) for value, label in ROLES.items()],
         ),
     ]
     named = [h for h in handlers if h.name]
@@ -138,7 +210,7 @@ def file_form(turn: Turn, desk: Desk, categories: list[Category] | None = None) 
     fields.append(
         FormField(
             name=IDENTIFY,
-            label="Share who you are with the handlers?",
+            label="Share who you are with the people handling your report?",
             kind="choice",
             options=[
                 Option(value="no", label="No, stay anonymous"),
@@ -150,7 +222,7 @@ def file_form(turn: Turn, desk: Desk, categories: list[Category] | None = None) 
     return Form(
         form_id=FILE_FORM,
         title="Report",
-        intro=statement(turn),
+        intro=statement(turn, shown),
         fields=fields,
         submit_label="Send report",
         anonymous=True,
@@ -254,18 +326,28 @@ def file(turn: Turn, desk: Desk, event: FormEvent) -> list[Reply]:
     )
     replays.remember(turn.session, event, turn.now.date())
     desk.filed.hit(tag, turn.now)
-    return [Say(message=receipt(case.reference, passphrase, identified), ephemeral=True)]
+    return [
+        Say(
+            message=receipt(case.reference, passphrase, turn.settings, identified),
+            ephemeral=True,
+        )
+    ]
 
 
-def receipt(reference: str, passphrase: str, identified: bool = False) -> Message:
+def receipt(
+    reference: str, passphrase: str, settings: Settings, identified: bool = False
+) -> Message:
+    """Thanks first, then the two things to keep, then what happens next."""
     who = (
-        "You chose to share who you are: the handlers will see it with the report."
+        "You chose to share who you are: the people handling your report will see it with "
+        "the report."
         if identified
         else "Nobody can find this report from your account."
     )
     return Message(
         blocks=[
-            TextBlock(text="Your report has been received.", style="heading"),
+            TextBlock(text="Thank you for telling us.", style="heading"),
+            TextBlock(text="Your report has been received."),
             TextBlock(text=f"Case reference: {reference}"),
             TextBlock(text=f"Passphrase: {passphrase}"),
             TextBlock(
@@ -274,5 +356,14 @@ def receipt(reference: str, passphrase: str, identified: bool = False) -> Messag
                 f"and lets you answer. {who}",
                 style="context",
             ),
+            TextBlock(text="What happens next", style="heading"),
+            TextBlock(
+                text="The people handling your report will be told about it shortly (not at the "
+                "moment you sent it, so the time cannot point to you). "
+                + timings(settings)
+                + " "
+                + check_back(settings)
+            ),
+            TextBlock(text=settings.reports_support_text, style="context"),
         ]
     )

@@ -145,7 +145,9 @@ class StepUpdate(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id"), index=True)
     step_id: Mapped[int] = mapped_column(ForeignKey("steps.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16))  # done, progressing, stuck, not_started
+    status: Mapped[str] = mapped_column(
+        String(16)
+    )  # done, ongoing, progressing, stuck, not_started
     note: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
