@@ -25,6 +25,7 @@ never issued.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import math
@@ -129,6 +130,8 @@ class FakeSlack:
     delivered: Counter[str] = field(default_factory=Counter)
     #: time.monotonic() when the last message was posted.
     last_delivered_at: float = 0.0
+    #: Seconds the fake takes to answer a method (a slow users.info), as the network might.
+    delays: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._condition = threading.Condition()
@@ -297,6 +300,8 @@ class FakeSlack:
         params = await self._params(request)
         authorization = request.headers.get("Authorization", "")
         token = authorization.removeprefix("Bearer ") or params.get("token")
+        if self.delays.get(method):
+            await asyncio.sleep(self.delays[method])
         failure = self._failure(method)
         if failure is None and method == "chat.postMessage" and self.limits is not None:
             with self._condition:

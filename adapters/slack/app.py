@@ -144,8 +144,10 @@ class Trigger:
 
 
 def _error(exc: Exception) -> str:
-    if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+    if isinstance(exc, SlackApiError):  # a 5xx body is often HTML: its data is then a str
+        data = exc.response.data
+        error = data.get("error") if isinstance(data, dict) else None
+        return str(error or f"HTTP {exc.response.status_code}")
     if isinstance(exc, Refused):
         return exc.error
     return type(exc).__name__
@@ -511,7 +513,7 @@ class SlackAdapter:
                 await client.views_open(trigger_id=trigger.id, view=await self._view(form, origin))
                 return
             except SlackApiError as exc:
-                if exc.response.get("error") not in TRIGGER_ERRORS:
+                if _error(exc) not in TRIGGER_ERRORS:
                     raise
                 log.warning("views.open refused: %s; offering a button", _error(exc))
         elif trigger is not None:
@@ -630,7 +632,7 @@ class SlackAdapter:
         try:
             await client.views_open(trigger_id=trigger.id, view=modal(form, private))
         except SlackApiError as exc:
-            if exc.response.get("error") not in TRIGGER_ERRORS:
+            if _error(exc) not in TRIGGER_ERRORS:
                 raise
             log.warning("views.open refused: %s; the button stays", _error(exc))
             await self._say(
