@@ -63,18 +63,18 @@ def read(text: str) -> str:
     return " ".join(text.split())
 
 
-def every_part(slack: Slack, response_id: str, skip: int = 0) -> list[Call]:
+def every_part(app: Slack, response_id: str, skip: int = 0) -> list[Call]:
     """All the messages a reply took (after ``skip`` earlier replies to the same request):
     each part but the last says another follows."""
-    parts = responses(slack, response_id, skip + 1)[skip:]
+    parts = responses(app, response_id, skip + 1)[skip:]
     while "continued in the next message" in shown(parts[-1:]):
-        parts = responses(slack, response_id, skip + len(parts) + 1)[skip:]
+        parts = responses(app, response_id, skip + len(parts) + 1)[skip:]
     return parts
 
 
-def accepted(slack: Slack) -> None:
-    slack.idle()
-    assert slack.fake.refused() == [], [c.answer["refused"] for c in slack.fake.refused()]
+def accepted(app: Slack) -> None:
+    app.idle()
+    assert app.fake.refused() == [], [c.answer["refused"] for c in app.fake.refused()]
 
 
 # --- text splitting --------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def sixteen_step_answers(view: dict[str, Any]) -> tuple[dict[str, Any], list[str
     return answers, own
 
 
-def test_sixteen_steps_of_markup_with_long_notes_all_reachable(slack: Slack) -> None:
+def test_sixteen_steps_of_markup_with_long_notes_all_reachable(slack: Slack) -> None:  # noqa: F811
     view = opened(slack, slack.command("").response_id)
     answers, own = sixteen_step_answers(view)
     assert all(len(step) == 300 for step in own)
@@ -132,7 +132,7 @@ def test_sixteen_steps_of_markup_with_long_notes_all_reachable(slack: Slack) -> 
     written = {note: evil(f"NOTE{n}", 500) for n, note in enumerate(notes)}
     submitted = slack.submit(notes_view, {**dict.fromkeys(statuses, "progressing"), **written})
     assert submitted.body == b""
-    said, *updated = responses(slack, notes_press.response_id, 2)
+    said, *_ = responses(slack, notes_press.response_id, 2)
     accepted(slack)
     redrawn = shown(
         slack.fake.calls_to(
@@ -157,15 +157,15 @@ def test_sixteen_steps_of_markup_with_long_notes_all_reachable(slack: Slack) -> 
     )
 
 
-def home_pages(slack: Slack, user: str) -> list[Call]:
+def home_pages(app: Slack, user: str) -> list[Call]:
     """Every page of the Home tab, following its "More" buttons."""
-    before = len(slack.fake.calls_to("views.publish"))
-    slack.event({"type": "app_home_opened", "user": user, "channel": "D1", "tab": "home"})
-    pages = [slack.fake.wait_for("views.publish", before + 1)[-1]]
+    before = len(app.fake.calls_to("views.publish"))
+    app.event({"type": "app_home_opened", "user": user, "channel": "D1", "tab": "home"})
+    pages = [app.fake.wait_for("views.publish", before + 1)[-1]]
     while more := [e for e in elements(pages[-1].blocks()) if e["text"]["text"] == "More"]:
-        slack.press(more[0], user=user, in_home=True)
-        pages.append(slack.fake.wait_for("views.publish", before + len(pages) + 1)[-1])
-    accepted(slack)
+        app.press(more[0], user=user, in_home=True)
+        pages.append(app.fake.wait_for("views.publish", before + len(pages) + 1)[-1])
+    accepted(app)
     return pages
 
 
@@ -190,7 +190,7 @@ def runtime(store: Store, clock: ManualClock, settings: Settings, pledge: Pledge
     return Runtime(settings, store, pledge, clock, bot)
 
 
-def test_a_case_with_a_long_report_and_25_long_messages_opens_whole(slack: Slack) -> None:
+def test_a_case_with_a_long_report_and_25_long_messages_opens_whole(slack: Slack) -> None:  # noqa: F811
     reply = slack.command("", user="UREPORTER", command="/report")
     form = opened(slack, reply.response_id)
     [leave_out] = [b["element"] for b in form["blocks"] if b.get("block_id") == "exclude"]
@@ -256,7 +256,7 @@ def test_a_case_with_a_long_report_and_25_long_messages_opens_whole(slack: Slack
 # --- the summary for 500 leaders -------------------------------------------------------------
 
 
-def test_the_summary_for_500_leaders_reaches_the_admin_whole(slack: Slack) -> None:
+def test_the_summary_for_500_leaders_reaches_the_admin_whole(slack: Slack) -> None:  # noqa: F811
     runtime = slack.runtime
     values: dict[str, Any] = {
         "weekday": "0",
@@ -284,7 +284,7 @@ def test_the_summary_for_500_leaders_reaches_the_admin_whole(slack: Slack) -> No
 
 
 @pytest.mark.parametrize("trouble", ["slow", "failing"])
-def test_fifty_concurrent_sign_ups_each_get_the_form(slack: Slack, trouble: str) -> None:
+def test_fifty_concurrent_sign_ups_each_get_the_form(slack: Slack, trouble: str) -> None:  # noqa: F811
     users = [f"UNEW{n:02d}" for n in range(50)]
     for user in users:
         slack.fake.users[user] = {"tz": "Asia/Tokyo", "display_name": user.lower()}
@@ -303,9 +303,9 @@ def test_fifty_concurrent_sign_ups_each_get_the_form(slack: Slack, trouble: str)
     offers: dict[str, dict[str, Any]] = {}
     for user, reply in zip(users, replies, strict=True):
         label = f".trigger-{reply.response_id}"
-        [opening] = slack.fake.calls_to(
-            "views.open", lambda c: c.params["trigger_id"].endswith(label)
-        )
+        [opening] = [
+            c for c in slack.fake.calls_to("views.open") if c.params["trigger_id"].endswith(label)
+        ]
         if opening.answer.get("ok"):
             forms[user] = opening.params["view"]
         else:
@@ -322,7 +322,8 @@ def test_fifty_concurrent_sign_ups_each_get_the_form(slack: Slack, trouble: str)
 
 
 def test_a_reply_slack_refuses_is_logged_and_answered_plainly(
-    slack: Slack, caplog: pytest.LogCaptureFixture
+    slack: Slack,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     slack.fake.fail_next("views.open", error="invalid_arguments")
     reply = slack.command("", user="U2")
@@ -332,7 +333,7 @@ def test_a_reply_slack_refuses_is_logged_and_answered_plainly(
     assert "Slack refused a open_form reply: invalid_arguments" in caplog.text
 
 
-def test_a_listener_survives_a_slack_5xx_with_an_html_body(slack: Slack) -> None:
+def test_a_listener_survives_a_slack_5xx_with_an_html_body(slack: Slack) -> None:  # noqa: F811
     slack.fake.fail_next("users.info", status=502)
     reply = slack.command("help", user="U2")
     [answer] = responses(slack, reply.response_id)
