@@ -37,12 +37,13 @@ from sqlalchemy import func, select
 
 from adapters.cli import main
 from adapters.runtime import Runtime
+from adapters.slack.app import Origin, SlackAdapter
 from adapters.slack.manifest import manifest
 from adapters.slack.wiring import EVENTS_PATH, attach_slack
 from adapters.web import Server
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.conversation import Address, text_message
+from bot.conversation import Address, Form, FormField, text_message
 from bot.outbox import FIRST_RETRY, DrainReport, Outgoing, queue
 from bot.store import Store
 from bot.store.models import Checkin, Leader, OutboxMessage, Person, Step, StepUpdate
@@ -115,6 +116,7 @@ class Slack:
     server: Server
     runtime: Runtime
     port: int
+    adapter: SlackAdapter
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -316,7 +318,7 @@ def settings(tmp_path: Path, fake: FakeSlack) -> Settings:
 @pytest.fixture
 def slack(loop: Loop, fake: FakeSlack, runtime: Runtime) -> Iterator[Slack]:
     server = Server(runtime)
-    attach_slack(server, runtime.bot, runtime.settings)
+    adapter = attach_slack(server, runtime.bot, runtime.settings)
 
     async def start() -> tuple[web.AppRunner, int]:
         runner = web.AppRunner(server.web, access_log=None)
@@ -327,7 +329,7 @@ def slack(loop: Loop, fake: FakeSlack, runtime: Runtime) -> Iterator[Slack]:
         return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     runner, port = loop.run(start())
-    yield Slack(loop, fake, server, runtime, port)
+    yield Slack(loop, fake, server, runtime, port, adapter)
     loop.run(_idle(10), 11)  # the store is disposed after this: let the work finish first
     loop.run(runner.cleanup())
     # Whatever a test did, Slack would have accepted everything the bot sent.
@@ -923,6 +925,22 @@ def test_an_expired_trigger_gets_an_open_the_form_button_at_once(slack: Slack) -
     # The button works with the fresh trigger its press brings, from the database.
     pressed = slack.press(button(offer.blocks(), "slack.open_form"), user="U2", channel="D2")
     assert opened(slack, pressed.response_id)["callback_id"] == "pledge.sign"
+
+
+def test_metadata_too_long_for_a_modal_is_kept_in_the_database(slack: Slack) -> None:
+    form = Form(
+        form_id="nobody.knows",
+        title="Long context",
+        fields=[FormField(name="x", label="X")],
+        context="c" * 3000,  # the core's limit; with where it came from, past Slack's 3,000
+    )
+    origin = Origin(TEAM_ID, "U2", "D2", slack.fake.response_url("long"))
+    view = slack.loop.run(slack.adapter._view(form, origin))
+    check_block_kit(Call("views.open", {"view": view}))
+    assert set(json.loads(view["private_metadata"])) == {"stored"}
+    assert slack.submit(view, {"x": "hi"}, user="U2").status == 200
+    [answer] = responses(slack, "long")  # where it came from, read back from the database
+    assert "That has expired" in words(answer)
 
 
 def test_an_interactive_call_rate_limited_once_is_retried_after_retry_after(slack: Slack) -> None:

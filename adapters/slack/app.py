@@ -336,7 +336,7 @@ class SlackAdapter:
             meta = {}
         if "stored" in meta:  # too long to ride along: kept in the database (see _view)
             stored = await self._core.call(self.tokens.get, str(meta["stored"]), urgent=True)
-            meta = {**stored[1], "context": stored[0].context} if stored else {}
+            meta = {**stored[1].get("metadata", {}), "context": stored[0].context} if stored else {}
         origin = Origin(
             team_id=(body.get("team") or {}).get("id", ""),
             user_id=body["user"]["id"],
@@ -365,8 +365,12 @@ class SlackAdapter:
             )
             await self._submitted(event, ack_once, origin, client, anonymous)
 
-        await self._guarded(origin, client, submitted())
-        await ack_once()  # a failure above still closes the modal (and said sorry)
+        # A reporter gets no message (it would sit in their history): a failure shows in the
+        # modal instead. Anyone else's modal closes and they are told by message.
+        await self._guarded(None if anonymous else origin, client, submitted())
+        if anonymous and not acked:
+            await ack_once(response_action="update", view=confirmation([text_message(SORRY)]))
+        await ack_once()
 
     async def _submitted(
         self,
@@ -526,7 +530,9 @@ class SlackAdapter:
         metadata = origin.metadata_for(form)
         private = view_metadata(metadata, form)
         if len(private) > PRIVATE_METADATA:
-            token = await self._core.call(self.tokens.put, form, metadata, urgent=True)
+            token = await self._core.call(
+                self.tokens.put, form, {"metadata": metadata}, urgent=True
+            )
             private = json.dumps({"stored": token})
         return modal(form, private)
 
