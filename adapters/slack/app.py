@@ -10,9 +10,13 @@ Slack request is still waiting for its own ack (``acking``, counted by the HTTP 
 most QUIET_WAIT, and the core runs in one worker thread, so a burst of button presses is acked
 at the speed of a bare Bolt app and answered right after (benchmarks/slack_ack.py).
 
-Deadlines next: a request with a trigger_id (a modal to open within 3 s of Slack sending it)
-waits for quiet at most TRIGGER_QUIET_WAIT, goes to the front of the core's queue, and waits
-for users.info at most USERS_INFO_WAIT (the answer still fills the cache for next time). A
+Deadlines next: a request with a trigger_id (a modal may have to open within 3 s of Slack
+sending it) does not wait for quiet before the core has answered, goes to the front of the
+core's queue, and waits for users.info at most USERS_INFO_WAIT (the answer still fills the
+cache for next time); only if the answer opens no modal does it then wait for quiet, like any
+other work. (Waiting for quiet first, under a steady stream of sign-ups, released the waiting
+work all at once whenever the stream paused, and the acks behind it waited: the benchmark's
+sign-up path.) A
 trigger that is too old by then, or that Slack calls expired, gets a private "Open the form"
 button at once instead; its form is kept in the database (bot/form_tokens.py), so any replica
 serves the button, after a restart too.
@@ -84,8 +88,6 @@ COMMANDS = ("pledge", "awareness", "report")
 VIEW_DEADLINE = 2.5
 #: Longest the work after an ack waits for other requests' acks to go out first.
 QUIET_WAIT = 0.5
-#: The same for work that opens a modal: its trigger_id lives 3 s from when Slack sent it.
-TRIGGER_QUIET_WAIT = 0.1
 #: A trigger is not tried later than this after its request arrived (Slack's limit is 3 s
 #: from sending, and views.open itself takes a round trip): the button is offered instead.
 TRIGGER_BUDGET = 2.4
@@ -240,13 +242,26 @@ class SlackAdapter:
 
     async def _after_ack(self, urgent: bool = False) -> None:
         """Start the work of an acked request once no other request awaits its ack (its own
-        ack included), or after QUIET_WAIT under a steady stream of them (TRIGGER_QUIET_WAIT
-        for work with a modal to open)."""
-        if self._acking:
+        ack included), or after QUIET_WAIT under a steady stream of them; ``urgent`` work (it
+        has a trigger to beat) only lets the loop write its own ack first."""
+        if urgent:
+            await asyncio.sleep(0)
+        elif self._acking:
             with suppress(TimeoutError):
-                await asyncio.wait_for(
-                    self._quiet.wait(), TRIGGER_QUIET_WAIT if urgent else QUIET_WAIT
-                )
+                await asyncio.wait_for(self._quiet.wait(), QUIET_WAIT)
+
+    async def _then_deliver(
+        self,
+        replies: list[Reply],
+        origin: Origin,
+        client: AsyncWebClient,
+        trigger: Trigger | None,
+    ) -> None:
+        """Deliver what urgent work produced: at once if it opens a modal (the trigger's
+        deadline), else after the pending acks, as for any work."""
+        if trigger is not None and not any(isinstance(r, OpenForm) for r in replies):
+            await self._after_ack()
+        await self._deliver(replies, origin, client, trigger)
 
     async def _guarded(self, origin: Origin | None, client: AsyncWebClient, work: Any) -> None:
         """Run a listener's work; if it fails, log the kind of failure (never its details,
@@ -285,7 +300,7 @@ class SlackAdapter:
             name=body["command"].lstrip("/"),
             args=body.get("text", ""),
         )
-        await self._deliver(await self._run(event, urgent=True), origin, client, trigger)
+        await self._then_deliver(await self._run(event, urgent=True), origin, client, trigger)
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
@@ -323,7 +338,7 @@ class SlackAdapter:
             value=action.get("value", "") if action.get("value") != "-" else "",
         )
         replies = await self._run(event, urgent=True)
-        await self._deliver(replies, origin, client, trigger)
+        await self._then_deliver(replies, origin, client, trigger)
         await self._refresh_home(replies, origin, client)
 
     async def _on_view(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -631,9 +646,9 @@ class SlackAdapter:
             )
             return
         form, extra = stored
-        metadata = extra.get("metadata") or {}
-        private = view_metadata(metadata, form)
-        if len(private) > PRIVATE_METADATA:
+        private = view_metadata(extra.get("metadata") or {}, form)
+        kept = len(private) > PRIVATE_METADATA  # the submit then reads it under this token
+        if kept:
             private = json.dumps({"stored": token})
         try:
             await client.views_open(trigger_id=trigger.id, view=modal(form, private))
@@ -648,5 +663,5 @@ class SlackAdapter:
                 client,
             )
             return
-        if not private.startswith('{"stored"'):
+        if not kept:
             await self._core.call(self.tokens.take, token)  # used: the button is good once
