@@ -1,6 +1,7 @@
 """Benchmark: how fast Slack gets its ack, under 50 concurrent signed requests on loopback.
 
-    python benchmarks/slack_ack.py [--rounds 20] [--concurrency 50]
+    python benchmarks/slack_ack.py [--rounds 20] [--concurrency 50] [--only-sign-up]
+                                   [--users-info-delay SECONDS]
 
 Slack gives an app 3 seconds to acknowledge a slash command or a button press. This measures
 the bot's real aiohttp server with Slack attached (the real Bolt app, a temporary SQLite
@@ -71,12 +72,13 @@ def user_ids(count: int) -> list[str]:
 # --- the fake Slack Web API (its own process) ------------------------------------------------
 
 
-def run_fake(connection: Connection, users: list[str]) -> None:
+def run_fake(connection: Connection, users: list[str], users_info_delay: float) -> None:
     from tests.fake_slack import FakeSlack
 
     async def main() -> None:
         people = {u: {"tz": "Europe/London", "display_name": u.lower()} for u in users}
-        fake = await FakeSlack(users=people).start()
+        delays = {"users.info": users_info_delay} if users_info_delay else {}
+        fake = await FakeSlack(users=people, delays=delays).start()
         connection.send(fake.port)
         loop = asyncio.get_running_loop()
         while True:
@@ -445,13 +447,21 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--only-sign-up", action="store_true", help="measure only the sign-up path")
+    parser.add_argument(
+        "--users-info-delay",
+        type=float,
+        default=0.0,
+        help="seconds the fake takes to answer users.info (a slow Slack)",
+    )
     args = parser.parse_args()
     users = user_ids(args.concurrency)
     context = mp.get_context("spawn")
     fake_end, fake_child = context.Pipe()
     servers_end, servers_child = context.Pipe()
     people = users + [f"UNEW{n:06d}" for n in range(NEW_LEADERS)]
-    fake_process = context.Process(target=run_fake, args=(fake_child, people))
+    fake_process = context.Process(
+        target=run_fake, args=(fake_child, people, args.users_info_delay)
+    )
     fake_process.start()
     api = f"http://127.0.0.1:{fake_end.recv()}"
     servers = context.Process(target=run_servers, args=(servers_child, f"{api}/api/", users))

@@ -12,13 +12,12 @@ at the speed of a bare Bolt app and answered right after (benchmarks/slack_ack.p
 
 Deadlines next: a request with a trigger_id (a modal may have to open within 3 s of Slack
 sending it) does not wait for quiet before the core has answered, goes to the front of the
-core's queue, and waits for users.info at most USERS_INFO_WAIT (the answer still fills the
-cache for next time); only if the answer opens no modal does it then wait for quiet, like any
-other work. (Waiting for quiet first, under a steady stream of sign-ups, released the waiting
-work all at once whenever the stream paused, and the acks behind it waited: the benchmark's
-sign-up path.) A
-trigger that is too old by then, or that Slack calls expired, gets a private "Open the form"
-button at once instead; its form is kept in the database (bot/form_tokens.py), so any replica
+core's queue, and waits for users.info at most USERS_INFO_WAIT; only if the answer opens no
+modal does it then wait for quiet, like any other work. (Waiting for quiet first, under a
+steady stream of sign-ups, released the waiting work all at once whenever the stream paused,
+and the acks behind it waited: the benchmark's sign-up path.) A trigger that is too old by
+then, or that Slack calls expired, gets a private "Open the form" button at once instead; its
+form is kept in the database (bot/form_tokens.py), so any replica
 serves the button, after a restart too.
 
 Nothing is dropped silently: every refusal by Slack is logged with its error, and the person
@@ -91,10 +90,9 @@ QUIET_WAIT = 0.5
 #: A trigger is not tried later than this after its request arrived (Slack's limit is 3 s
 #: from sending, and views.open itself takes a round trip): the button is offered instead.
 TRIGGER_BUDGET = 2.4
-#: How long a request waits for users.info (name and time zone) before going on without it.
+#: How long a request waits for users.info (name and time zone) before going on without it
+#: (the call is then abandoned, so no call outlives its request; the next request asks again).
 USERS_INFO_WAIT = 0.5
-#: How long users.info may take at all (a late answer still fills the cache).
-USERS_INFO_TIMEOUT = 5.0
 OPEN_FORM_ACTION = "slack.open_form"
 #: Trigger errors that a fresh trigger (the "Open the form" button) cures.
 TRIGGER_ERRORS = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"}
@@ -164,7 +162,6 @@ class SlackAdapter:
         self.app = app
         self.tokens = FormTokens(bot.store, bot.clock)
         self._people: TTLCache[str, tuple[str, str | None]] = TTLCache(maxsize=10_000, ttl=3600)
-        self._lookups: dict[str, asyncio.Task[tuple[str, str | None] | None]] = {}
         self._core = CoreThread()
         self._acking = 0
         self._quiet = asyncio.Event()
@@ -186,16 +183,7 @@ class SlackAdapter:
         Slack names them, and the core keeps them in memory only."""
         known = self._people.get(user_id) if lookup else ("", None)
         if known is None:
-            task = self._lookups.get(user_id)
-            if task is None:
-                task = asyncio.ensure_future(self._look_up(client, user_id))
-                self._lookups[user_id] = task
-                task.add_done_callback(lambda _: self._lookups.pop(user_id, None))
-            with suppress(TimeoutError):
-                known = await asyncio.wait_for(asyncio.shield(task), USERS_INFO_WAIT)
-            if known is None:
-                log.warning("users.info: no answer in time; going on without a time zone")
-                known = ("", None)
+            known = await self._look_up(client, user_id) or ("", None)
         return Actor(
             platform="slack",
             tenant=team_id,
@@ -206,7 +194,7 @@ class SlackAdapter:
 
     async def _look_up(self, client: AsyncWebClient, user_id: str) -> tuple[str, str | None] | None:
         try:
-            response = await asyncio.wait_for(client.users_info(user=user_id), USERS_INFO_TIMEOUT)
+            response = await asyncio.wait_for(client.users_info(user=user_id), USERS_INFO_WAIT)
         except (SlackApiError, SlackClientError, ClientError, OSError, TimeoutError) as exc:
             log.warning("users.info failed: %s", _error(exc))
             return None
