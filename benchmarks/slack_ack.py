@@ -27,7 +27,7 @@ for the first two; for the sign-up path p99 within 1.5 times the bare app's, and
 with the modal or a working "Open the form" button. The sign-up load does not come in bursts
 that are let settle: ``concurrency`` clients each send their next ``/pledge`` as soon as the
 last was acked, ``rounds`` x ``concurrency`` in all per app, so the work behind the acks piles
-up as in a real rush.
+up as in a real rush; the two apps take turns in four segments, each going first twice.
 """
 
 from __future__ import annotations
@@ -87,6 +87,9 @@ def run_fake(connection: Connection, users: list[str], users_info_delay: float) 
                 break
             if isinstance(command, tuple):  # ("sign-ups", label prefix)
                 connection.send(sign_up_outcomes(fake, command[1]))
+            elif command == "clear":  # forget the calls so far (a long run's memory)
+                fake.clear()
+                connection.send(0)
             else:
                 connection.send(len(fake.calls_to(command)))
         await fake.stop()
@@ -408,6 +411,7 @@ def wait_for_responses(fake: Connection, expected: int, timeout: float = 120) ->
 
 
 SIGN_UP = "sign-up: /pledge from new leaders"
+SEGMENTS = 4  # the sign-up run alternates the apps in this many segments
 NEW_LEADERS = 20_000  # users.info knows this many new people (more than any run sends)
 
 
@@ -494,16 +498,26 @@ def main() -> int:
                     )
                     sent += len(samples)
                 results[(name, app)] = samples
-        for app, port, prefix in (
-            ("bare Bolt app", bare_port, "baresign"),
-            ("inclusion-bot", bot_port, "botsign"),
-        ):
-            total = args.rounds * args.concurrency
-            results[(SIGN_UP, app)] = asyncio.run(
-                measure_stream(port, sign_up_body(api, prefix), sent, total, args.concurrency)
-            )
-            sent += total
-            outcomes[prefix] = sign_ups_done(fake_end, prefix, total, port == bot_port)
+        # In segments that alternate which app goes first, the fake's memory cleared between
+        # them: whichever ran second otherwise met a fake slowed by everything it had recorded.
+        apps = [("bare Bolt app", bare_port, "baresign"), ("inclusion-bot", bot_port, "botsign")]
+        per_segment = args.rounds * args.concurrency // SEGMENTS
+        for segment in range(SEGMENTS):
+            for app, port, prefix in apps if segment % 2 == 0 else apps[::-1]:
+                samples = asyncio.run(
+                    measure_stream(
+                        port, sign_up_body(api, prefix), sent, per_segment, args.concurrency
+                    )
+                )
+                sent += per_segment
+                results.setdefault((SIGN_UP, app), []).extend(samples)
+                got = sign_ups_done(fake_end, prefix, per_segment, port == bot_port)
+                merged = outcomes.setdefault(prefix, {"opened": set(), "refused": {}, "offers": {}})
+                merged["opened"] |= got["opened"]
+                merged["refused"].update(got["refused"])
+                merged["offers"].update(got["offers"])
+                fake_end.send("clear")
+                fake_end.recv()
         offers = outcomes["botsign"]["offers"]
         asyncio.run(press_offers(bot_port, api, offers))
         working = sign_ups_done(fake_end, "press", len(offers), bot=True) if offers else {}

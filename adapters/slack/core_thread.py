@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -21,8 +22,16 @@ T = TypeVar("T")
 URGENT, LATER = 0, 1
 
 
+#: How long a thread may hold the GIL while another waits for it. Python's default, 5 ms,
+#: means that each time the event loop gives up the GIL for a socket call while the core
+#: thread runs, the loop may wait 5 ms to get it back, and an ack makes several such calls.
+SWITCH_INTERVAL = 0.001
+
+
 class CoreThread:
     def __init__(self, name: str = "slack-core") -> None:
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
         self._queue: queue.PriorityQueue[tuple[int, int, Callable[[], Any] | None, Future[Any]]]
         self._queue = queue.PriorityQueue()
         self._order = itertools.count()
