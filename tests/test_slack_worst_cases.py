@@ -14,10 +14,18 @@ from sqlalchemy import select
 
 import content
 from adapters.runtime import Runtime
-from adapters.slack.blocks import CONTINUES, QUOTE_MARK, split_text
+from adapters.slack.blocks import CONTINUES, QUOTE_MARK, home_view, split_text
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.conversation import Actor, Address, FormEvent
+from bot.conversation import (
+    ActionsBlock,
+    Actor,
+    Address,
+    Button,
+    FormEvent,
+    Message,
+    TextBlock,
+)
 from bot.pledge.content import Pledge
 from bot.reports import registry
 from bot.reports.desk import Desk, load_categories
@@ -26,6 +34,7 @@ from bot.router import Bot
 from bot.store import Store
 from bot.store.models import CaseMessage, ReportCase
 from tests.fake_slack import TEAM_ID, Call
+from tests.platform_rules import slack_view_problems
 from tests.test_slack import (  # noqa: F401  (fixtures, used by name)
     Slack,
     button,
@@ -88,6 +97,26 @@ def test_long_text_splits_at_words_says_it_continues_and_loses_nothing() -> None
     assert " ".join(p.removesuffix(CONTINUES) for p in parts).split() == text.split()
     word = "x" * 7000  # no space to cut at: cut inside, still marked, still complete
     assert "".join(p.removesuffix(CONTINUES) for p in split_text(word, 3000)) == word
+
+
+def test_a_home_tab_past_100_blocks_pages_with_every_block_and_button_reachable() -> None:
+    paragraphs = [TextBlock(text=f"Paragraph {n}") for n in range(250)]
+    buttons = ActionsBlock(buttons=[Button(action_id="pledge.pause", label="Pause check-ins")])
+    page_of = Message(blocks=[*paragraphs, buttons])
+    views, page = [], 0
+    while True:
+        views.append(home_view(page_of, page))
+        assert slack_view_problems(views[-1]) == []
+        more = [e for e in elements(views[-1]["blocks"]) if e["text"]["text"] == "More"]
+        if not more:
+            break
+        page = int(more[0]["value"])
+    assert len(views) == 3
+    texts = [b["text"]["text"] for v in views for b in v["blocks"] if b["type"] == "section"]
+    assert texts == [f"Paragraph {n}" for n in range(250)]
+    assert any(e["action_id"].startswith("pledge.pause") for e in elements(views[-1]["blocks"]))
+    earlier = [e for e in elements(views[-1]["blocks"]) if e["text"]["text"] == "Earlier"]
+    assert earlier and earlier[0]["value"] == "1"
 
 
 # --- a leader with sixteen steps -------------------------------------------------------------
