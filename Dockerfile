@@ -28,7 +28,7 @@ ENV PORT=3000 \
 EXPOSE 3000
 # Liveness only: /readyz (database and migrations) is for load balancers and orchestrators.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '3000'), timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('METRICS_PORT', '9464'), timeout=4)"]
 
 # SIGTERM (docker stop, Kubernetes) stops it gracefully: see docs/deployment.md.
 CMD ["inclusion-bot", "run"]

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 import click
 
@@ -29,7 +29,14 @@ from adapters.runtime import (
     open_store,
 )
 from bot import outbox_ops
-from bot.awareness.calendar import REGIONS, Calendar, occurrences
+from bot.awareness.calendar import (
+    LAST_DAY,
+    REGIONS,
+    Calendar,
+    OutOfRange,
+    check_in_range,
+    occurrences,
+)
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.conversation import Address
 from bot.people import add_admin, list_admins, remove_admin
@@ -39,6 +46,9 @@ from bot.reports.desk import load_categories
 from bot.reports.secrets import new_key
 from bot.reports.storage import rekey
 from bot.text import clean
+
+if TYPE_CHECKING:
+    from adapters.web import Server
 
 
 @contextmanager
@@ -133,17 +143,27 @@ def run(speaker: str) -> None:
     if not (settings.slack_enabled or settings.teams_enabled):
         _console(jsonl=False, speaker=speaker)
         return
+    with _runtime(SystemClock()) as runtime:
+        server = _server(runtime)
+        asyncio.run(server.run(runtime.settings.port))
+
+
+def _server(runtime: Runtime) -> Server:
+    """The web server with every configured platform attached: `run` serves it, `tick`
+    drains through its senders, so a tick from cron reaches people as the server would."""
     from adapters.teams.wiring import attach_teams
     from adapters.web import Server
 
-    with _runtime(SystemClock()) as runtime:
-        server = Server(runtime)
-        if settings.slack_enabled:
-            from adapters.slack.wiring import attach_slack
+    server = Server(runtime)
+    if runtime.settings.slack_enabled:
+        from adapters.slack.wiring import attach_slack
 
-            attach_slack(server, runtime.bot, runtime.settings)
-        attach_teams(server, runtime.bot, runtime.settings)  # refuses requests if not configured
-        asyncio.run(server.run(runtime.settings.port))
+        attach_slack(server, runtime.bot, runtime.settings)
+    try:  # refuses requests if not configured; refuses to start if exposed unauthenticated
+        attach_teams(server, runtime.bot, runtime.settings)
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    return server
 
 
 @main.command()
@@ -178,12 +198,13 @@ def tick(now_text: str) -> None:
         ) from None
     clock = ManualClock(now)
     with _runtime(clock) as runtime:
-        chat = ConsoleChat(runtime.bot.handle, lambda: None, clock, sys.stdout)
-        queued, drained = runtime.run_due({"console": chat})
+        server = _server(runtime)
+        server.senders["console"] = ConsoleChat(runtime.bot.handle, lambda: None, clock, sys.stdout)
+        queued, drained = asyncio.run(server.tick_once())
         click.echo(
             f"Tick at {now.isoformat()}: queued {queued.checkins} check-in(s), "
-            f"{queued.reminders} reminder(s) and {queued.awareness} awareness post(s); "
-            f"sent {drained.sent}, "
+            f"{queued.reminders} reminder(s), {queued.awareness} awareness post(s) and "
+            f"{queued.reports} report notice(s); sent {drained.sent}, "
             f"retrying {drained.retried}, failed {drained.dead}."
             + (
                 " Another process was ticking, so this one queued nothing."
@@ -321,9 +342,14 @@ def admins_remove(address: str) -> None:
     def act(runtime: Runtime) -> None:
         with runtime.store.session() as session:
             removed = remove_admin(session, who)
-        click.echo(f"{who} is no longer an admin." if removed else f"{who} was not an admin.")
         if str(who) in runtime.settings.admins:
-            click.echo("Note: the ADMINS setting still names them.")
+            done = "Removed from the store; " if removed else ""
+            click.echo(
+                f"{done}{who} is an admin through the ADMINS setting: "
+                "take them out of ADMINS to remove the role."
+            )
+            return
+        click.echo(f"{who} is no longer an admin." if removed else f"{who} was not an admin.")
 
     _with_store(act)
 
@@ -413,14 +439,7 @@ def handlers_add(address: str, categories: str, escalation: bool, name: str) -> 
         raise click.BadParameter("give --category or --escalation", param_hint="--category")
 
     def act(runtime: Runtime) -> None:
-        known = [
-            c.id
-            for c in load_categories(
-                runtime.settings.content_file(
-                    "report_categories.yaml", content.path("report_categories.yaml")
-                )
-            )
-        ]
+        known = _category_ids(runtime)
         unknown = [c for c in wanted if c not in known]
         if unknown:
             raise click.BadParameter(
@@ -436,6 +455,13 @@ def handlers_add(address: str, categories: str, escalation: bool, name: str) -> 
     _with_store(act)
 
 
+def _category_ids(runtime: Runtime) -> list[str]:
+    path = runtime.settings.content_file(
+        "report_categories.yaml", content.path("report_categories.yaml")
+    )
+    return [c.id for c in load_categories(path)]
+
+
 @handlers.command("list")
 def handlers_list() -> None:
     """List handlers, their categories, and the escalation contacts."""
@@ -448,8 +474,13 @@ def handlers_list() -> None:
                     f"{registry.address(h)}\t{','.join(h.categories) or '-'}\t"
                     f"{'escalation' if h.escalation else ''}\t{h.name}"
                 )
+            nobody = registry.uncovered(session, _category_ids(runtime))
         if not rows:
             click.echo("No handlers yet: inclusion-bot handlers add ADDRESS --category racism")
+        if nobody:
+            click.echo(
+                f"Nobody receives reports of: {', '.join(nobody)} (/report does not offer them)."
+            )
 
     _with_store(act)
 
@@ -457,7 +488,8 @@ def handlers_list() -> None:
 @handlers.command("remove")
 @click.argument("address")
 def handlers_remove(address: str) -> None:
-    """Stop ADDRESS handling reports."""
+    """Stop ADDRESS handling reports: they see and are told nothing more (the row stays, as
+    cases and the audit log point at it)."""
     who = _address(address)
 
     def act(runtime: Runtime) -> None:
@@ -503,9 +535,13 @@ def _calendar() -> Calendar:
 
 def _span(start: datetime | None, end: datetime | None) -> tuple[date, date]:
     first = start.date() if start else date.today()
-    last = end.date() if end else first + timedelta(days=365)
+    last = end.date() if end else min(first + timedelta(days=365), max(first, LAST_DAY))
     if last < first:
         raise click.BadParameter("--to is before --from", param_hint="--to")
+    try:
+        check_in_range(first, last)
+    except OutOfRange as exc:
+        raise click.ClickException(str(exc)) from None
     return first, last
 
 
@@ -603,8 +639,8 @@ def teams() -> None:
 )
 @click.option("--url", help="The bot's public base URL, e.g. https://bot.example.org.")
 @click.option("--website-url", help="Your organisation's page about the bot (https).")
-@click.option("--privacy-url", help="Your privacy notice (https; default: the website URL).")
-@click.option("--terms-url", help="Your terms of use (https; default: the website URL).")
+@click.option("--privacy-url", help="Your privacy notice (https; default: TEAMS_PRIVACY_URL).")
+@click.option("--terms-url", help="Your terms of use (https; default: TEAMS_TERMS_URL).")
 def teams_package(
     app_id: str,
     out: str,
@@ -616,6 +652,23 @@ def teams_package(
     """Build the Teams app package (manifest.json and icons) to sideload or upload."""
     from adapters.teams.manifest import DEFAULT_WEBSITE, manifest, package
 
+    try:
+        settings = load_settings()
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    privacy_url = privacy_url or settings.teams_privacy_url
+    terms_url = terms_url or settings.teams_terms_url
+    missing = [
+        name
+        for name, value in (("TEAMS_PRIVACY_URL", privacy_url), ("TEAMS_TERMS_URL", terms_url))
+        if not value
+    ]
+    if missing:
+        raise click.ClickException(
+            f"Set {' and '.join(missing)} to your organisation's own privacy notice and terms of "
+            "use (https): Teams shows them in the app's details."
+        )
+    assert privacy_url is not None and terms_url is not None
     try:
         data = manifest(
             app_id,

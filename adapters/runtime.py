@@ -24,6 +24,7 @@ from bot.deadletters import alert_admins
 from bot.form_tokens import FormTokens
 from bot.outbox import Dispatcher, DrainReport, Sender
 from bot.pledge.content import Pledge, load_pledge
+from bot.reports import registry
 from bot.reports.desk import Desk, load_categories
 from bot.reports.secrets import Vault, VaultError, new_key
 from bot.router import Bot
@@ -55,8 +56,23 @@ def load_settings() -> Settings:
         raise ConfigurationError(f"Configuration error: {problems}") from None
 
 
+def private_data_dir(settings: Settings) -> None:
+    """The embedded default's folder and database readable by the bot's user alone (0700,
+    0600): it holds the report key and the cases. SQLite makes its -wal and -shm files with the
+    database file's permissions."""
+    folder = settings.data_dir
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    database = folder / "inclusion-bot.db"
+    database.touch(mode=0o600, exist_ok=True)
+    for path in (database, *folder.glob("inclusion-bot.db-*")):
+        path.chmod(0o600)
+
+
 def open_store(settings: Settings, *, migrate: bool | None = None) -> Store:
     """Open the database, applying migrations automatically for the embedded SQLite default."""
+    if settings.embedded_database:
+        private_data_dir(settings)
     store = Store(settings.resolved_database_url)
     try:
         store.prepare(auto_upgrade=settings.embedded_database if migrate is None else migrate)
@@ -133,6 +149,21 @@ def load_reports(settings: Settings) -> Desk:
     return Desk(vault, categories, settings.reports_per_hour)
 
 
+def warn_unreceived(store: Store, desk: Desk) -> None:
+    """Tell the operator at start-up which kinds of report nobody would receive: /report does
+    not offer them, and refuses to open when that is every kind."""
+    with store.session() as session:
+        nobody = registry.uncovered(session, [c.id for c in desk.categories])
+    if nobody:
+        log.warning(
+            "No handler or escalation contact receives reports of: %s. /report does not offer "
+            "%s until one is added (inclusion-bot handlers add ADDRESS --category ... or "
+            "--escalation).",
+            ", ".join(nobody),
+            "any" if len(nobody) == len(desk.categories) else "them",
+        )
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -178,5 +209,7 @@ def build(clock: Clock, settings: Settings | None = None, *, reports: bool = Tru
     with store.session() as session:
         recheck_all(session, clock.now())
     desk = load_reports(settings) if reports else None
+    if desk is not None:
+        warn_unreceived(store, desk)
     bot = Bot(store, clock, settings, pledge, calendar, desk)
     return Runtime(settings, store, pledge, clock, bot)

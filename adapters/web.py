@@ -1,5 +1,9 @@
-"""The bot's one web server: Slack's /slack/events (Teams' /api/messages joins it), /healthz,
-/readyz, /metrics, and the scheduler's tick, all on one asyncio loop.
+"""The bot's web server: Slack's /slack/events and Teams' /api/messages on the public listener
+(``HOST``:``PORT``), /healthz, /readyz and /metrics on a separate one (``METRICS_HOST``, loopback
+by default: ``METRICS_PORT``), and the scheduler's tick, all on one asyncio loop.
+
+The metrics are not on the public port: their counters move when anyone acts, so an
+unauthenticated scrape at the right moment would date a report to the second.
 
 Shutdown (SIGTERM from Kubernetes, Docker or systemd) is graceful: the ticker stops, so nothing
 new is claimed; the tick and drain in flight finish, its send in flight included, while the web
@@ -25,7 +29,8 @@ from aiohttp import web
 
 from adapters import health
 from adapters.runtime import Runtime
-from bot.outbox import Sender
+from bot.outbox import DrainReport, Sender
+from bot.tick import TickReport
 from scheduler.aio import start_async_ticking
 
 log = logging.getLogger(__name__)
@@ -109,16 +114,19 @@ class Server:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.web = web.Application()
+        #: /healthz, /readyz and /metrics: an application of their own, on their own listener.
+        self.ops = web.Application()
         #: Set when shutdown begins: the drain claims nothing more, /readyz answers 503.
         self.stopping = threading.Event()
-        self.web.router.add_get("/healthz", healthz)
-        self.web.router.add_get("/readyz", health.readyz(runtime.store, self.stopping))
-        self.web.router.add_get("/metrics", health.metrics(runtime.store, runtime.clock))
+        self.ops.router.add_get("/healthz", healthz)
+        self.ops.router.add_get("/readyz", health.readyz(runtime.store, self.stopping))
+        self.ops.router.add_get("/metrics", health.metrics(runtime.store, runtime.clock))
         self.senders: dict[str, Sender] = {}
         self.on_start: list[Hook] = []
         self.on_stop: list[Hook] = []
-        #: The port actually bound (``run(0)`` picks a free one), once serving.
+        #: The ports actually bound (``run(0)`` picks free ones), once serving.
         self.port: int | None = None
+        self.metrics_port: int | None = None
         self.shutdown_timeout = SHUTDOWN_TIMEOUT
         self._in_flight: asyncio.Future[Any] | None = None
 
@@ -136,6 +144,17 @@ class Server:
         self._in_flight = work
         await asyncio.wait({work})
 
+    async def tick_once(self) -> tuple[TickReport, DrainReport]:
+        """One tick and drain through every attached platform, without serving: what cron
+        runs (`inclusion-bot tick --now`). The application's start-up runs first, as under
+        ``run``, so each sender is bound exactly as when serving (the Teams SDK's loop)."""
+        runner = web.AppRunner(self.web)
+        await runner.setup()
+        try:
+            return await in_daemon_thread(self.runtime.run_due, dict(self.senders), self.stopping)
+        finally:
+            await runner.cleanup()
+
     async def _finish_in_flight(self) -> None:
         """Wait, within the shutdown timeout, for the tick and drain in flight."""
         work = self._in_flight
@@ -149,9 +168,12 @@ class Server:
                 self.shutdown_timeout,
             )
 
-    async def run(self, port: int, stop: asyncio.Event | None = None) -> None:
+    async def run(
+        self, port: int, stop: asyncio.Event | None = None, *, metrics_port: int | None = None
+    ) -> None:
         """Serve until ``stop`` is set or the process gets SIGINT/SIGTERM, then stop
-        gracefully (see the module's docstring)."""
+        gracefully (see the module's docstring). ``metrics_port`` defaults to METRICS_PORT."""
+        settings = self.runtime.settings
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         signals = (signal.SIGINT, signal.SIGTERM)
@@ -159,12 +181,22 @@ class Server:
             loop.add_signal_handler(signum, stop.set)
         runner = web.AppRunner(self.web)
         await runner.setup()
-        await web.TCPSite(runner, port=port).start()
+        await web.TCPSite(runner, host=settings.host or None, port=port).start()
         self.port = _bound_port(runner.addresses)
+        ops = web.AppRunner(self.ops, access_log=None)
+        await ops.setup()
+        wanted = settings.metrics_port if metrics_port is None else metrics_port
+        await web.TCPSite(ops, host=settings.metrics_host, port=wanted).start()
+        self.metrics_port = _bound_port(ops.addresses)
         for hook in self.on_start:
             await hook()
         freeze_startup_objects()
         ticker = start_async_ticking(self.tick, self.runtime.settings.tick_interval_seconds)
+        log.warning(
+            "health and metrics on %s port %d (not public)",
+            settings.metrics_host,
+            self.metrics_port,
+        )
         log.warning("inclusion-bot is serving on port %d (%s)", self.port, ", ".join(self.senders))
         try:
             await stop.wait()
@@ -176,6 +208,7 @@ class Server:
             for hook in self.on_stop:
                 await hook()
             await runner.cleanup()
+            await ops.cleanup()
             for signum in signals:
                 loop.remove_signal_handler(signum)
         log.warning("inclusion-bot stopped cleanly")

@@ -6,6 +6,7 @@ paste them from platform consoles (SLACK_BOT_TOKEN, MicrosoftAppId) next to our 
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -13,6 +14,7 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.awareness.calendar import REGIONS
 from bot.conversation import Address
 from bot.timezones import UnknownTimeZone, parse_local_time, zone
 
@@ -22,6 +24,16 @@ TEAMS_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("inclusion-bot", appauthor=False))
+
+
+def is_loopback(host: str) -> bool:
+    """``127.0.0.1``, ``::1``, ``localhost``: reachable from this machine only."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _split_commas(value: object) -> object:
@@ -75,8 +87,15 @@ class Settings(BaseSettings):
     #: Reports one person may file per hour (counted in memory, by a keyed hash, never stored).
     reports_per_hour: int = Field(default=5, ge=1)
 
-    #: The bot's one web server (Slack's /slack/events, Teams' /api/messages, /healthz).
+    #: The bot's public web server (Slack's /slack/events, Teams' /api/messages).
     port: int = Field(default=3000, ge=1, le=65535)
+    #: The interface it listens on: all of them unless set (``127.0.0.1`` for local development;
+    #: TEAMS_ALLOW_UNAUTHENTICATED is honoured only on a loopback address).
+    host: str | None = None
+    #: /healthz, /readyz and /metrics, on their own listener: never on the public port, since
+    #: the counters move when anyone acts (a report included).
+    metrics_port: int = Field(default=9464, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     #: An app-level token (xapp-…) switches Slack to Socket Mode.
@@ -114,26 +133,42 @@ class Settings(BaseSettings):
         default=False,
         validation_alias=AliasChoices("TEAMS_ALLOW_UNAUTHENTICATED", "teams_allow_unauthenticated"),
     )
+    #: The organisation's own privacy notice and terms of use, linked from the Teams app's
+    #: details (https): ``inclusion-bot teams package`` needs both.
+    teams_privacy_url: str | None = None
+    teams_terms_url: str | None = None
 
     _split = field_validator(
         "admins",
         "announcements_channel",
         "reminder_after_hours",
         "awareness_regions",
+        "reports_alert_delay_minutes",
         mode="before",
     )(_split_commas)
 
     @field_validator("reports_alert_delay_minutes")
     @classmethod
     def _window(cls, value: list[int]) -> list[int]:
-        if len(value) != 2 or not 0 <= value[0] <= value[1]:
-            raise ValueError("give the shortest and longest delay in minutes, e.g. 5,30")
+        # At least a minute: an alert at the instant of filing dates the report to the second.
+        if len(value) != 2 or not 1 <= value[0] <= value[1]:
+            raise ValueError(
+                "give the shortest and longest delay in minutes, at least 1, e.g. 5,30"
+            )
         return value
 
     @field_validator("reports_handlers_channel")
     @classmethod
     def _handlers_channel(cls, value: str | None) -> str | None:
         return str(Address.parse(value, kind="channel")) if value else None
+
+    @field_validator("awareness_regions")
+    @classmethod
+    def _known_regions(cls, value: list[str]) -> list[str]:
+        unknown = [region for region in value if region not in REGIONS]
+        if unknown:
+            raise ValueError(f"unknown region {unknown[0]!r}; known: {', '.join(REGIONS)}")
+        return value
 
     @field_validator("awareness_post_time")
     @classmethod
@@ -176,7 +211,11 @@ class Settings(BaseSettings):
         return self
 
     @field_validator(
-        "microsoft_app_id", "microsoft_app_tenant_id", "microsoft_app_password", mode="before"
+        "microsoft_app_id",
+        "microsoft_app_tenant_id",
+        "microsoft_app_password",
+        "host",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -218,6 +257,11 @@ class Settings(BaseSettings):
     def teams_enabled(self) -> bool:
         """Teams is served with an app id, or without one only when explicitly allowed."""
         return bool(self.microsoft_app_id) or self.teams_allow_unauthenticated
+
+    @property
+    def loopback_only(self) -> bool:
+        """True when the public web server listens on a loopback address alone."""
+        return is_loopback(self.host or "")
 
     @property
     def slack_enabled(self) -> bool:

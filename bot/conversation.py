@@ -17,6 +17,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.text import LONG_TEXT_LIMIT
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -146,6 +148,10 @@ class FormEvent(_EventBase):
     form_id: str = Field(min_length=1, max_length=255)
     context: str = Field(default="", max_length=3000)
     values: dict[str, FormValue] = Field(default_factory=dict)
+    #: The platform's own id for this one form instance (a Slack view id, a Teams dialog's
+    #: id), when it has one. A signed request can be replayed: the reports code remembers the
+    #: instances already submitted (hashed) and files nothing twice. Empty: no such id.
+    instance: str = Field(default="", max_length=255)
 
 
 Event = Annotated[
@@ -231,7 +237,8 @@ class FormField(_Model):
     kind: FieldKind = "text"
     required: bool = True
     hint: str | None = None
-    max_length: int | None = None
+    #: At most LONG_TEXT_LIMIT (3,000): the most every platform's text input can take.
+    max_length: int | None = Field(default=None, ge=1, le=LONG_TEXT_LIMIT)
     options: list[Option] = Field(default_factory=list)
     max_selected: int | None = None
     default: FormValue | None = None

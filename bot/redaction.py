@@ -3,8 +3,10 @@
 Bolt logs whole request bodies at DEBUG, and an exception message can quote a payload. Rather
 than trust every library's loggers, the log record factory redacts each record as it is made:
 Slack user, workspace and conversation ids, Teams and Azure AD ids, e-mail addresses and report
-receipts (case references, passphrases), in the message and its arguments, at every level,
-before any handler (a file, stderr, a test's capture) sees it.
+receipts (case references, passphrases), Slack response URLs and trigger ids, in the message
+and its arguments (%-escapes decoded first), at every level, before any handler (a file,
+stderr, a test's capture) sees it. Patterns cannot catch a report's words, so the libraries
+that log payloads (``LIBRARY_LOGGERS``) are held at WARNING whatever LOG_LEVEL says.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+from urllib.parse import unquote
 
 PATTERNS = re.compile(
     # Slack users (U…, W…), workspaces (T…), organisations (E…), bots (B…) and conversations
@@ -26,19 +29,66 @@ PATTERNS = re.compile(
     # and its passphrase anyone reading the log could read and answer as the reporter.
     r"|\bR-[0-9A-Z]{4}-[0-9A-Z]{4}\b"
     r"|\b[0-9A-Z]{5}(?:-[0-9A-Z]{5}){4}\b"
+    # Slack's response_url and trigger_id: each lets whoever holds it answer or open a view
+    # as the bot, in that person's conversation, for a while. By value, and by name too.
+    r"|https?://hooks\.slack\.com/\S+"
+    r"|\b\d{6,}\.\d{6,}\.[0-9a-f]{16,}\b"
+    r"""|(?<=response_url)["']?\s*[:=]\s*["']?[^"'&\s,}]+"""
+    r"""|(?<=trigger_id)["']?\s*[:=]\s*["']?[^"'&\s,}]+"""
 )
 REDACTED = "[redacted]"
+
+#: Platform SDKs and HTTP clients that log request and response bodies or URLs (case views,
+#: follow-ups, Teams conversation ids) at DEBUG or INFO. They stay at WARNING or above
+#: whatever LOG_LEVEL says: redaction works by pattern and cannot catch a report's words.
+LIBRARY_LOGGERS = (
+    "slack_sdk",
+    "slack_bolt",
+    "botbuilder",
+    "botframework",
+    "msrest",
+    "msal",
+    "urllib3",
+    "requests",
+    "requests_oauthlib",
+    "oauthlib",
+    "aiohttp.access",
+    "aiohttp.client",
+    "aiohttp.server",
+    "aiohttp.web",
+    "azure",
+    "jwt",
+    "httpx",
+    "httpcore",
+)
 
 _installed = False
 
 
 def redact(text: str) -> str:
+    """``text`` with identifiers replaced. %-escapes are decoded first (more than once, for
+    doubly encoded URLs), or ``a%3A1Xy…`` in a URL would slip past the patterns."""
+    for _ in range(3):
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
     return PATTERNS.sub(REDACTED, text)
 
 
+def quiet_libraries() -> None:
+    """Hold the libraries' loggers at WARNING or above (a higher level set for one is kept)."""
+    for name in LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level < logging.WARNING:
+            logger.setLevel(logging.WARNING)
+
+
 def install() -> None:
-    """Make every new log record redacted. Idempotent; safe to call from every entry point."""
+    """Make every new log record redacted, and the libraries' loggers quiet. Idempotent; safe
+    to call from every entry point."""
     global _installed
+    quiet_libraries()
     if _installed:
         return
     previous = logging.getLogRecordFactory()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import partial
 
 from sqlalchemy.orm import Session
@@ -44,7 +45,26 @@ from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
-COMMANDS = {
+
+def help_text(is_admin: bool) -> str:
+    """Every command this person may use, from each journey's own help; the admins' lines
+    (marked so there) only for admins. An indented line goes with the line above it."""
+    lines: list[str] = []
+    keep = True
+    for line in "\n".join((pledge.HELP, awareness.HELP, reports.HELP)).splitlines():
+        if not line.startswith(" "):
+            keep = is_admin or "(admins" not in line
+        if keep:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _help(turn: Turn, _: str) -> list[Reply]:
+    return [turn.say(text_message("What I can do:", help_text(turn.is_admin())))]
+
+
+COMMANDS: dict[str, Callable[[Turn, str], list[Reply]]] = {
+    "help": _help,
     "pledge": pledge.on_command,
     "awareness": awareness.on_command,
     "report": reports.on_command,
@@ -55,8 +75,10 @@ PREFIXES = {
     "report.": (reports.on_action, reports.on_form),
 }
 GREETING = (
-    "Hello! I help leaders keep the IP Inclusive Senior Leaders' Pledge.\n"
-    "Type /pledge to sign it or see your pledge, or /pledge help for everything I can do."
+    "Hello! I help leaders keep the IP Inclusive Senior Leaders' Pledge, post awareness dates "
+    "and take anonymous reports.\n"
+    "Type /pledge to sign it or see your pledge, /awareness upcoming for the dates ahead, "
+    "/report to report harassment anonymously, or /help for everything I can do."
 )
 SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
 

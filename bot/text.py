@@ -1,8 +1,9 @@
 """Cleaning and limiting what people type, before it is stored or shown again.
 
 The core carries only plain text; adapters escape all of it for their platform. This module makes
-sure that what reaches the store has no control characters (terminal escapes, bidi overrides that
-reorder what a reader sees) and respects a stated length limit, so nothing is cut off silently.
+sure that what reaches the store has no control or invisible format characters (terminal escapes,
+bidi overrides that reorder what a reader sees, zero-width and tag characters that hide text or
+watermark a copy) and respects a stated length limit, so nothing is cut off silently.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ import unicodedata
 STEP_TEXT_LIMIT = 300
 NOTE_LIMIT = 500
 NAME_LIMIT = 80
+#: The most any free-text field may ask for, on every surface. Slack's plain-text input takes
+#: at most 3,000 characters and refuses a whole modal that asks for more; a neutral limit that
+#: one platform cannot take would make that platform lose the form, so every form keeps to it.
+LONG_TEXT_LIMIT = 3000
 
-# Bidirectional overrides and isolates can make text display differently from what it says.
-_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+# Line and paragraph separators (U+2028, U+2029) break lines like a newline does.
+_SEPARATORS = {"\u2028", "\u2029"}
 # Terminal escape sequences go whole: dropping only the ESC would leave "[31m" in the text.
 _TERMINAL_ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves ("\x1b[31m")
@@ -31,11 +36,12 @@ def clean(text: str, *, multiline: bool = False) -> str:
     text = _TERMINAL_ESCAPES.sub("", text)
     kept = []
     for char in text:
-        if char == "\n" and multiline:
-            kept.append(char)
-        elif char == "\n":
-            kept.append(" ")
-        elif char in _BIDI_CONTROLS or unicodedata.category(char) == "Cc":
+        if char == "\n" or char in _SEPARATORS:
+            kept.append("\n" if multiline else " ")
+        elif unicodedata.category(char) in ("Cc", "Cf"):
+            # Control and format characters: terminal controls, bidirectional overrides and
+            # isolates (text displayed otherwise than it reads), zero-width characters and the
+            # tag characters (U+E0000 block), which can hide text or mark a copy invisibly.
             continue
         else:
             kept.append(char)

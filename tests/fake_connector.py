@@ -8,15 +8,18 @@ The bot's real botbuilder client then calls this server over HTTP, as it would c
 - PUT  /v3/conversations/{id}/activities/{activityId}  a card updated in place
 - POST /v3/conversations                                a 1:1 chat opened by the bot
 
-Every call is recorded with its body. ``fail_next`` makes the next calls answer with an error
-status (and Retry-After), as Teams does when throttling. ``wait_for`` waits on a condition
+Every activity is held to Teams' documented rules (tests/platform_rules.py): one over Teams'
+message size gets 413 with the MessageSizeTooBig error, a card Teams cannot render gets 400,
+as Teams answers them; the refused call is recorded with its status and problems.
+``fail_next`` makes the next calls answer with an error status (and Retry-After), as Teams
+does when throttling. ``wait_for`` waits on a condition
 variable with a deadline, never by sleeping.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,12 +27,7 @@ from typing import Any
 
 from aiohttp import web
 
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>&|~@=])")
-
-
-def unescape(text: str) -> str:
-    """What Teams shows for a TextBlock's escaped Markdown: the characters themselves."""
-    return _ESCAPED.sub(r"\1", text)
+from tests.platform_rules import teams_activity_problems, teams_too_big
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ class Call:
             if isinstance(node, dict):
                 if "type" in node:
                     found.append(node)
-                for key in ("body", "items", "actions", "columns"):
+                for key in ("body", "items", "actions", "columns", "inlines"):
                     walk(node.get(key))
             elif isinstance(node, list):
                 for item in node:
@@ -73,12 +71,12 @@ class Call:
         return found
 
     def texts(self) -> list[str]:
-        """The TextBlocks' text as sent (escaped Markdown)."""
-        return [e["text"] for e in self.elements() if e["type"] == "TextBlock"]
+        """The card's text as sent: its TextRuns (shown verbatim) and any TextBlocks."""
+        return [e["text"] for e in self.elements() if e["type"] in ("TextRun", "TextBlock")]
 
     def words(self) -> str:
-        """What a person sees in the card's TextBlocks."""
-        return "\n".join(unescape(text) for text in self.texts())
+        """What a person sees in the card's text, a line each."""
+        return "\n".join(self.texts())
 
     def actions(self) -> list[dict[str, Any]]:
         return [e for e in self.elements() if str(e["type"]).startswith("Action.")]
@@ -106,6 +104,7 @@ class _Failure:
     status: int
     retry_after: str | None
     code: str
+    message: str = ""
 
 
 @dataclass
@@ -219,17 +218,21 @@ class FakeConnector:
     async def _answer(
         self, request: web.Request, kind: str, conversation: str, activity_id: str | None
     ) -> web.Response:
-        body = await request.json()
+        text = await request.text()
+        body = json.loads(text)
         authorization = request.headers.get("Authorization")
         failure = self._failure(kind)
+        problems = teams_activity_problems(text) if kind != "create" else []
+        if failure is None and problems:
+            too_big = teams_too_big(problems)
+            status, code = (413, "MessageSizeTooBig") if too_big else (400, "BadArgument")
+            failure = _Failure(status, None, code, "; ".join(problems))
         if failure is not None:
-            self._record(
-                Call(
-                    kind, conversation, activity_id, body, authorization, {"status": failure.status}
-                )
-            )
+            refused = {"status": failure.status, "code": failure.code, "problems": problems}
+            self._record(Call(kind, conversation, activity_id, body, authorization, refused))
             headers = {"Retry-After": failure.retry_after} if failure.retry_after else {}
-            error = {"error": {"code": failure.code or "Throttled", "message": "fake failure"}}
+            message = failure.message or "fake failure"
+            error = {"error": {"code": failure.code or "Throttled", "message": message}}
             return web.json_response(error, status=failure.status, headers=headers)
         number = next(self._ids)
         if kind == "create":

@@ -138,7 +138,8 @@ def test_an_admin_subscribes_a_channel_and_only_admins_can(aware: Harness) -> No
     assert "(America/New_York)" in printed
     printed = aware.say("/clock 2027-06-18T13:00Z")  # Friday 09:00 in New York
     assert "bot → #us-office (channel):" in printed
-    assert "Today is Juneteenth, a day of remembrance." in printed  # Saturday, shifted to Friday
+    # Saturday, shifted to Friday: the post names the day rather than say "today".
+    assert "Saturday 19 June is Juneteenth, a day of remembrance." in printed
     assert "happy" not in printed.lower()
     printed = aware.say("/awareness unsubscribe all", "/clock 2028-06-16T13:00Z")
     assert "Regions: none" in printed

@@ -360,7 +360,8 @@ def test_leader_commands_after_leaving_say_so(harness: Harness) -> None:
     assert "You have left the pledge." in printed
     for args in ("progress", "pause", "leave"):
         assert handle(harness.runtime, CommandEvent(actor=ALICE, name="pledge", args=args)) == (
-            NOT_SIGNED
+            "You left the pledge on Monday 1 March 2027. Your history is kept; "
+            "type /pledge to sign again."
         )
 
 

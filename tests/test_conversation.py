@@ -3,7 +3,7 @@
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from bot.conversation import ActionEvent, Actor, Address, Event, FormEvent
+from bot.conversation import ActionEvent, Actor, Address, Event, FormEvent, FormField
 from bot.text import TooLong, clean, clean_limited
 
 EVENTS: TypeAdapter[Event] = TypeAdapter(Event)
@@ -64,3 +64,10 @@ def test_text_over_its_limit_is_refused_not_cut() -> None:
 def test_an_overlong_address_is_refused_plainly() -> None:
     with pytest.raises(ValueError, match="at most 128"):
         Address.parse("console:" + "x" * 200)
+
+
+def test_no_form_field_may_ask_for_more_than_every_platform_takes() -> None:
+    """Slack's plain-text input refuses a max_length over 3,000, and with it the whole modal."""
+    assert FormField(name="t", label="T", kind="long_text", max_length=3000).max_length == 3000
+    with pytest.raises(ValidationError):
+        FormField(name="t", label="T", kind="long_text", max_length=3001)

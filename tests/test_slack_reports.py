@@ -104,9 +104,9 @@ def test_a_slack_report_leaves_no_trace_of_the_reporter(
 def test_a_bad_report_is_answered_in_place_and_nothing_is_kept(slack: Slack) -> None:  # noqa: F811
     reply = slack.command("", user=REPORTER, command="/report")
     view = opened(slack, reply.response_id)
-    answers = {"category": "racism", "what": "x" * 4001, "role": "witness", "identify": "no"}
+    answers = {"category": "racism", "what": "x" * 3001, "role": "witness", "identify": "no"}
     refused = slack.submit(view, answers, user=REPORTER).json()
     assert refused["response_action"] == "errors"
-    assert "4000" in refused["errors"]["what"]
+    assert "3000" in refused["errors"]["what"]
     with slack.runtime.store.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM report_cases")).scalar() == 0

@@ -12,6 +12,7 @@ import http.client
 import json
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -70,12 +71,12 @@ def serve(server: Server, scenario: Scenario, stop: asyncio.Event | None = None)
 
         server.on_start.append(on_start)
         stopper = stop or asyncio.Event()
-        running = asyncio.create_task(server.run(0, stopper))
+        running = asyncio.create_task(server.run(0, stopper, metrics_port=0))
         await asyncio.wait_for(started.wait(), 30)
-        assert server.port
+        assert server.port and server.metrics_port
         try:
-            async with aiohttp.ClientSession() as session:
-                await scenario(server, Client(session, server.port))
+            async with aiohttp.ClientSession() as session:  # health and metrics: their listener
+                await scenario(server, Client(session, server.metrics_port))
         finally:
             stopper.set()
             await asyncio.wait_for(running, 60)
@@ -333,10 +334,12 @@ def _get(port: int, path: str) -> int:
 def test_inclusion_bot_run_stops_cleanly_and_quickly_on_sigterm_logging_json(
     tmp_path: Path, database_url: str, store: Store
 ) -> None:
-    port = free_port()
+    port, metrics_port = free_port(), free_port()
     env = clean_environment(
         DATA_DIR=str(tmp_path),
+        HOST="127.0.0.1",
         PORT=str(port),
+        METRICS_PORT=str(metrics_port),
         LOG_LEVEL="WARNING",
         LOG_FORMAT="json",
         TEAMS_ALLOW_UNAUTHENTICATED="1",
@@ -346,7 +349,11 @@ def test_inclusion_bot_run_stops_cleanly_and_quickly_on_sigterm_logging_json(
             DATABASE_URL=database_url, REPORTS_KEY="x8bHmaSWsAW7SZyj0aBwhgbVm1BEiFPe0G4KMvZoSls="
         )
     bot = subprocess.Popen(
-        ["inclusion-bot", "run"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "adapters.cli", "run"],
+        env=env,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert bot.stderr is not None
@@ -354,9 +361,10 @@ def test_inclusion_bot_run_stops_cleanly_and_quickly_on_sigterm_logging_json(
         while not logged or "is serving" not in logged[-1]:  # each readline blocks for a line
             logged.append(bot.stderr.readline())
             assert logged[-1], f"inclusion-bot run stopped: {''.join(logged)}"
-        assert _get(port, "/healthz") == 200
-        assert _get(port, "/readyz") == 200
-        assert _get(port, "/metrics") == 200
+        assert _get(metrics_port, "/healthz") == 200
+        assert _get(metrics_port, "/readyz") == 200
+        assert _get(metrics_port, "/metrics") == 200
+        assert _get(port, "/metrics") == 404  # never on the public port
     finally:
         asked = time.monotonic()
         bot.send_signal(signal.SIGTERM)
@@ -367,6 +375,7 @@ def test_inclusion_bot_run_stops_cleanly_and_quickly_on_sigterm_logging_json(
     records = [json.loads(line) for line in [*logged, *rest.splitlines()] if line.strip()]
     messages = [record["message"] for record in records]
     assert f"inclusion-bot is serving on port {port} (teams)" in messages
+    assert f"health and metrics on 127.0.0.1 port {metrics_port} (not public)" in messages
     assert messages[-2:] == [
         "inclusion-bot is stopping: claiming nothing more, finishing sends",
         "inclusion-bot stopped cleanly",

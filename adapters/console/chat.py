@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, TextIO
 
 from adapters.console.render import ButtonBook, render
+from bot.awareness.calendar import FIRST_DAY, LAST_DAY, OutOfRange, check_in_range
 from bot.clock import as_utc
 from bot.conversation import (
     ActionEvent,
@@ -46,12 +47,15 @@ HELP = """Console commands:
   /as NAME          speak as someone else (a leader, an admin, ...)
   /in #CHANNEL      speak in a channel (as for /awareness subscribe); /in dm to go back
   /clock WHEN       move the clock: /clock 2027-03-08T09:00 (UTC) or /clock +7d, +3h, +30m;
-                    whatever falls due then is sent at once
+                    whatever falls due then is sent at once; /clock alone shows the time
   NUMBER            press the button with that number
   /cancel           abandon the form being filled in
   /quit             leave (Ctrl-D works too)
-Everything else goes to the bot: try /pledge or /pledge help."""
+Everything else goes to the bot; what it can do for you follows."""
 
+CLOCK_USAGE = (
+    "Use /clock 2027-03-08T09:00 (UTC) or /clock +7d, +3h, +30m; /clock alone shows the time."
+)
 _OFFSET = re.compile(r"^\+(\d+)([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
@@ -63,15 +67,28 @@ class SettableClock(Protocol):
 
 
 def parse_when(text: str, now: datetime) -> datetime:
-    """``+7d``/``+3h``/``+30m`` from now, or an ISO 8601 instant (UTC unless it says otherwise)."""
+    """``+7d``/``+3h``/``+30m`` from now, or an ISO 8601 instant (UTC unless it says otherwise).
+
+    Raises OutOfRange (its message names the range) for an instant the awareness calendars
+    cannot work out, and a bare ValueError for unreadable text: each surface says in its own
+    terms how to write an instant.
+    """
     text = text.strip()
     offset = _OFFSET.match(text)
-    if offset:
-        return now + timedelta(**{_UNITS[offset.group(2)]: int(offset.group(1))})
     try:
-        return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        if offset:
+            instant = now + timedelta(**{_UNITS[offset.group(2)]: int(offset.group(1))})
+        else:
+            instant = as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except OverflowError:
+        raise OutOfRange(
+            f"That is beyond the range the awareness calendars cover "
+            f"({FIRST_DAY.year} to {LAST_DAY.year})."
+        ) from None
     except ValueError:
-        raise ValueError("Use /clock 2027-03-08T09:00 (UTC) or /clock +7d, +3h, +30m.") from None
+        raise ValueError() from None
+    check_in_range(instant.date())
+    return instant
 
 
 @dataclass
@@ -162,6 +179,7 @@ class ConsoleChat:
             return False
         if word == "/help":
             self._print(HELP)
+            self._event(CommandEvent(actor=self.speaker, place=self.place, name="help"))
         elif word == "/as":
             self._switch(rest)
         elif word == "/in":
@@ -171,15 +189,20 @@ class ConsoleChat:
         elif word == "/cancel":
             dropped = self.forms.pop(self.speaker.user_id, None)
             self._print("Form cancelled; nothing was sent." if dropped else "No form is open.")
-        elif self.speaker.user_id in self.forms:
+        elif self.speaker.user_id in self.forms and not _is_command(text):
             self._answer_field(text)
         elif text.isdigit():
             self._press(int(text))
-        elif text.startswith("/") and len(text) > 1:
+        elif _is_command(text):
+            # In a form too: a command is never taken as an answer, and the form stays open.
+            pending = self.forms.get(self.speaker.user_id)
             name, _, args = text[1:].partition(" ")
             self._event(
                 CommandEvent(actor=self.speaker, place=self.place, name=name, args=args.strip())
             )
+            if pending is not None and self.forms.get(self.speaker.user_id) is pending:
+                self._print("(the form is still open; /cancel to stop it)")
+                self._ask(pending)
         elif text:
             self._event(MessageEvent(actor=self.speaker, place=self.place, text=text))
         return True
@@ -204,10 +227,16 @@ class ConsoleChat:
         self._print(f"(you are in {self.place.id})")
 
     def _move_clock(self, when: str) -> None:
+        if not when.strip():
+            self._print(f"(the time is {self.clock.now():%A %d %B %Y %H:%M} UTC)")
+            return
         try:
             instant = parse_when(when, self.clock.now())
-        except ValueError as exc:
+        except OutOfRange as exc:
             self._print(str(exc))
+            return
+        except ValueError:
+            self._print(CLOCK_USAGE)
             return
         self.clock.set(instant)
         self._print(f"(the time is now {instant:%A %d %B %Y %H:%M} UTC)")
@@ -298,6 +327,14 @@ class ConsoleChat:
         self._ask(pending)
 
 
+def _is_command(text: str) -> bool:
+    return text.startswith("/") and len(text) > 1
+
+
+#: Typed to clear an optional field that has a value (Enter keeps the value).
+CLEAR = "-"
+
+
 def _indent(text: str) -> list[str]:
     return textwrap.wrap(text, 88, initial_indent="    ", subsequent_indent="       ")
 
@@ -330,14 +367,16 @@ def _instructions(item: FormField) -> str:
             else "Type your answer"
         )
     if default is not None:
+        if not item.required:
+            return f"{text}; Enter keeps {default}; {CLEAR} clears it."
         return f"{text}; Enter keeps {default}."
     return f"{text}; Enter leaves it empty." if not item.required else f"{text}."
 
 
 def _read_answer(item: FormField, text: str) -> FormValue:
     """Turn a typed answer into a field value; numbers pick options. Checks happen in the core."""
-    if not text:
-        if item.default is not None:
+    if not text or (text == CLEAR and not item.required):
+        if text != CLEAR and item.default is not None:
             return item.default
         return [] if item.kind == "multi_choice" else ""
     if not item.options:

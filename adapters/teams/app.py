@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -39,14 +38,30 @@ from botbuilder.schema.teams import (
     TaskModuleResponse,
     TaskModuleTaskInfo,
 )
-from cachetools import TTLCache
 from msrest.exceptions import ClientRequestError, HttpOperationError
 from pydantic import ValidationError
 
 from adapters.teams import references
 from adapters.teams.activities import Where, event_of, reference_of, where
-from adapters.teams.cards import CONTENT_TYPE, Card, card, form_card, form_values, message_card
-from adapters.teams.connector import card_activity, failure, message_activity, proactive
+from adapters.teams.cards import (
+    CONTENT_TYPE,
+    Card,
+    card,
+    form_card,
+    form_values,
+    message_card,
+    message_cards,
+    summary,
+)
+from adapters.teams.connector import (
+    Failure,
+    card_activity,
+    failure,
+    message_activities,
+    oversize,
+    proactive,
+    refused_note,
+)
 from adapters.teams.forms import dialog, dialog_launcher, done_card, errors_message
 from adapters.teams.limits import TeamsLimits
 from bot.conversation import (
@@ -63,6 +78,7 @@ from bot.conversation import (
     Update,
     text_message,
 )
+from bot.form_tokens import FormTokens
 from bot.router import GREETING, Bot
 
 log = logging.getLogger(__name__)
@@ -70,8 +86,6 @@ log = logging.getLogger(__name__)
 EXPIRED = "That has expired. Type the command again to start afresh."
 ANSWERED_PRIVATELY = "I've answered you in our private chat."
 SENT = text_message("Sent.")
-#: How long a form sent as a card can still be redrawn with errors (or opened as a dialog).
-FORM_MEMORY_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -97,8 +111,9 @@ class TeamsBot:
         self.adapter = adapter
         self.app_id = app_id
         self.limits = limits
-        #: Forms sent, by token: to redraw one with its errors, or open it as a dialog.
-        self.forms: TTLCache[str, Form] = TTLCache(maxsize=10_000, ttl=FORM_MEMORY_SECONDS)
+        #: Forms sent, by token, in the database: to redraw one with its errors, or open it as
+        #: a dialog, on whichever replica the press arrives, after restarts too.
+        self.forms = FormTokens(bot.store, bot.clock)
 
     async def on_turn(self, context: TurnContext) -> None:
         kind = context.activity.type
@@ -179,13 +194,13 @@ class TeamsBot:
         for reply in replies:
             if isinstance(reply, Say):
                 if reply.ephemeral and turn.where.in_channel:
-                    await self._private(turn, message_activity(reply.message))
+                    await self._private(turn, message_activities(reply.message))
                 else:
                     await self._send(turn, reply.message)
             elif isinstance(reply, Update):
                 target = self._update_target(turn)
                 if target:
-                    await self._update(turn, target, message_card(reply.message))
+                    await self._replace(turn, target, reply.message)
                     updated.add(target)
                 else:
                     await self._send(turn, reply.message)
@@ -195,8 +210,8 @@ class TeamsBot:
                 await self._form_errors(turn, reply)
         accepted = not any(isinstance(r, FormErrors | OpenForm) for r in replies)
         if isinstance(turn.event, FormEvent) and accepted and turn.card_id not in (None, *updated):
-            form = self.forms.get(str(turn.data.get("card", "")))
-            await self._update(turn, str(turn.card_id), done_card(form))
+            got = await asyncio.to_thread(self.forms.take, str(turn.data.get("card", "")))
+            await self._update(turn, str(turn.card_id), done_card(got[0] if got else None))
 
     def _update_target(self, turn: Incoming) -> str | None:
         """The card an Update replaces: the one pressed, or the one a form was opened from."""
@@ -204,62 +219,128 @@ class TeamsBot:
             return str(turn.data.get("origin") or "") or turn.card_id
         return turn.card_id if isinstance(turn.event, ActionEvent) else None
 
-    async def _send(self, turn: Incoming, message: Message) -> None:
-        await self._post(turn, message_activity(message))
+    async def _replace(self, turn: Incoming, target: str, message: Message) -> None:
+        """Update the card ``target`` with ``message``.
 
-    async def _post(self, turn: Incoming, activity: Activity) -> str:
-        response = await turn.context.send_activity(activity)
+        When the message now needs several parts: a card that was one part of several is
+        replaced by the part holding the button pressed (the other parts stay, and refresh
+        when one of their own buttons is pressed); a card that was whole is replaced by the
+        first part and the others follow as new messages, so nothing goes missing.
+        """
+        cards = message_cards(message)
+        if len(cards) == 1:
+            await self._update(turn, target, cards[0])
+            return
+        part = turn.data.get("part") if isinstance(turn.event, ActionEvent) else None
+        if isinstance(turn.event, FormEvent):
+            part = turn.data.get("origin_part")
+        if isinstance(part, int):
+            pressed = (turn.data.get("action_id"), turn.data.get("value"))
+            holding = [i for i, c in enumerate(cards) if pressed in _buttons(c)]
+            index = holding[0] if holding else min(part, len(cards)) - 1
+            await self._update(turn, target, cards[index])
+            return
+        await self._update(turn, target, cards[0])
+        for content in cards[1:]:
+            await self._post(turn, card_activity(content, summary(message)))
+
+    async def _send(self, turn: Incoming, message: Message) -> None:
+        for activity in message_activities(message):
+            if not await self._post(turn, activity):
+                return  # the person was told; the rest would fare no better
+
+    async def _post(self, turn: Incoming, activity: Activity, *, fallback: bool = True) -> bool:
+        """Send ``activity`` into the turn's conversation. If Teams refuses it, log why and tell
+        the person in a short plain message instead; False then."""
+        too_big = oversize(activity)
+        if too_big is not None:  # never sent: Teams would refuse it
+            await self._refused(turn, "a reply", too_big, fallback)
+            return False
+        try:
+            await turn.context.send_activity(activity)
+        except HttpOperationError as exc:
+            await self._refused(turn, "a reply", failure(exc), fallback)
+            return False
         self.limits.note(turn.where.actor.tenant, turn.where.conversation_id)
-        return str(getattr(response, "id", "") or "")
+        return True
 
     async def _update(self, turn: Incoming, activity_id: str, content: Card) -> None:
-        await turn.context.update_activity(card_activity(content, activity_id=activity_id))
+        activity = card_activity(content, activity_id=activity_id)
+        too_big = oversize(activity)
+        if too_big is not None:
+            await self._refused(turn, "a card update", too_big, fallback=True)
+            return
+        try:
+            await turn.context.update_activity(activity)
+        except HttpOperationError as exc:
+            await self._refused(turn, "a card update", failure(exc), fallback=True)
+            return
         self.limits.note(turn.where.actor.tenant, turn.where.conversation_id)
 
+    async def _refused(self, turn: Incoming, what: str, answer: Failure, fallback: bool) -> None:
+        log.warning("Teams refused %s: %s", what, answer)
+        if fallback:
+            [note] = message_activities(refused_note(answer))
+            await self._post(turn, note, fallback=False)
+
     async def _open_form(self, turn: Incoming, form: Form) -> None:
-        token = secrets.token_urlsafe(12)
-        self.forms[token] = form
+        token = await asyncio.to_thread(self.forms.put, form)
         if form.anonymous:
             activity = card_activity(dialog_launcher(form, token), form.title)
         else:
             origin = turn.card_id if isinstance(turn.event, ActionEvent) else None
+            part = turn.data.get("part") if isinstance(turn.event, ActionEvent) else None
             if isinstance(turn.event, FormEvent):
                 origin = str(turn.data.get("origin") or "") or None
-            extra = {"card": token, "origin": origin or ""}
+                part = turn.data.get("origin_part")
+            extra: dict[str, Any] = {"card": token, "origin": origin or ""}
+            if isinstance(part, int):  # the card it came from is one part of several
+                extra["origin_part"] = part
             activity = card_activity(form_card(form, extra=extra), form.title)
         if turn.where.in_channel:  # forms are personal: never in front of the whole channel
-            await self._private(turn, activity)
+            await self._private(turn, [activity])
         else:
             await self._post(turn, activity)
 
     async def _form_errors(self, turn: Incoming, reply: FormErrors) -> None:
-        form = self.forms.get(str(turn.data.get("card", "")))
+        got = await asyncio.to_thread(self.forms.get, str(turn.data.get("card", "")))
+        form = got[0] if got else None
         if form is None or turn.card_id is None or form.form_id != reply.form_id:
             await self._send(turn, errors_message(reply.errors))
             return
-        extra: dict[str, Any] = {k: turn.data[k] for k in ("card", "origin") if k in turn.data}
+        kept = ("card", "origin", "origin_part")
+        extra: dict[str, Any] = {k: turn.data[k] for k in kept if k in turn.data}
         redrawn = form_card(form, values=form_values(turn.data), errors=reply.errors, extra=extra)
+        if oversize(card_activity(redrawn, activity_id=turn.card_id)) is not None:
+            # Too big to redraw with the answers in it (long answers in a script the SDK sends
+            # escaped): the card keeps what was typed, and the errors come as a message.
+            await self._send(turn, errors_message(reply.errors))
+            return
         await self._update(turn, turn.card_id, redrawn)
 
     # --- private replies to something said in a channel ---------------------------------------
 
-    async def _private(self, turn: Incoming, activity: Activity) -> None:
-        """Send ``activity`` to the actor's 1:1 chat (opening one if needed) and say so in the
+    async def _private(self, turn: Incoming, activities: list[Activity]) -> None:
+        """Send ``activities`` to the actor's 1:1 chat (opening one if needed) and say so in the
         thread; if Teams will not open one, answer in the thread after all."""
         actor = turn.where.actor.address
         reference = await asyncio.to_thread(references.find, self.bot.store, actor)
         if reference is None:
             reference = await self._open_chat(turn)
         if reference is None:
-            await self._post(turn, activity)
+            for activity in activities:
+                await self._post(turn, activity)
             return
-        try:
-            await proactive(self.adapter, self.app_id, reference, activity)
-        except (HttpOperationError, ClientRequestError) as exc:  # blocked, or uninstalled
-            log.warning("could not answer in the 1:1 chat: %s", type(exc).__name__)
-            await self._post(turn, activity)
-            return
-        self.limits.note(actor.tenant, str(reference["conversation"]["id"]))
+        for index, activity in enumerate(activities):
+            try:
+                await proactive(self.adapter, self.app_id, reference, activity)
+            except (HttpOperationError, ClientRequestError) as exc:  # blocked, or uninstalled
+                reason = failure(exc) if isinstance(exc, HttpOperationError) else type(exc).__name__
+                log.warning("could not answer in the 1:1 chat: %s", reason)
+                for rest in activities[index:]:
+                    await self._post(turn, rest)
+                return
+            self.limits.note(actor.tenant, str(reference["conversation"]["id"]))
         await self._send(turn, text_message(ANSWERED_PRIVATELY))
 
     async def _open_chat(self, turn: Incoming) -> dict[str, Any] | None:
@@ -298,7 +379,8 @@ class TeamsBot:
         body: TaskModuleResponse | None = None
         if activity.name == "task/fetch":
             token = str(data.get("form_token", ""))
-            form = self.forms.get(token)
+            got = await asyncio.to_thread(self.forms.get, token)
+            form = got[0] if got else None
             body = _show(form.title, dialog(form, token=token)) if form else _say(EXPIRED)
         elif activity.name == "task/submit":
             body = await self._dialog_submit(context, data)
@@ -314,7 +396,8 @@ class TeamsBot:
         nothing is posted to the chat: the form is anonymous.
         """
         token = str(data.get("card", ""))
-        form = self.forms.get(token)
+        got = await asyncio.to_thread(self.forms.get, token)
+        form = got[0] if got else None
         try:
             event = event_of(context.activity, where(context.activity), data)
         except ValidationError:
@@ -329,8 +412,9 @@ class TeamsBot:
             )
         following = next((r for r in replies if isinstance(r, OpenForm)), None)
         if following is not None:
-            self.forms[token] = following.form
+            await asyncio.to_thread(self.forms.replace, token, following.form)
             return _show(following.form.title, dialog(following.form, token=token))
+        await asyncio.to_thread(self.forms.take, token)  # sent: the form cannot be sent twice
         items: list[Card] = []
         for reply in replies:
             if isinstance(reply, Say | Update):
@@ -352,3 +436,13 @@ def _show(title: str, content: Card) -> TaskModuleResponse:
 def _say(text: str) -> TaskModuleResponse:
     """Show a line of text in place of the dialog."""
     return TaskModuleResponse(task=TaskModuleMessageResponse(value=text))
+
+
+def _buttons(content: Card) -> set[tuple[object, object]]:
+    """(action_id, value) of every button on a card."""
+    return {
+        (action["data"].get("action_id"), action["data"].get("value"))
+        for element in content["body"]
+        for action in element.get("actions", [])
+        if isinstance(action.get("data"), dict)
+    }

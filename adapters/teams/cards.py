@@ -1,18 +1,24 @@
 """Neutral messages and forms as Adaptive Cards, and submitted card data back as neutral values.
 
-Cards are plain dicts (the Adaptive Card JSON), so this module needs no SDK. Text goes into
-TextBlocks, which Teams renders as a subset of Markdown: every user-visible string is escaped
-(``escape``) so nothing anyone typed can become a link, a mention, emphasis or a list.
+Cards are plain dicts (the Adaptive Card JSON), so this module needs no SDK. Every line of text
+goes into a RichTextBlock of TextRuns: a TextRun's text is never read as Markdown (Adaptive
+Cards schema: "Markdown is not supported"), so what anyone typed shows exactly as typed, with no
+link, mention, emphasis or list made of it, and nothing needs escaping (a backslash escape in a
+TextBlock shows literally on Teams' mobile clients). The bot's own emphasis (headings, small
+print, errors) is the TextRun's weight, size and colour.
 Buttons are Action.Submit with ``{"action_id", "value"}``; a form's submit button carries
 ``{"form_id", "context"}`` plus what the adapter needs to read the answers back.
+
+A message too big for one Teams message becomes several cards (``message_cards``): see there.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Sequence
 from typing import Any, TypeGuard
 
+from adapters.teams.limits import CARD_BYTES, TEXT_PIECE_BYTES, utf16_size
 from bot.conversation import (
     ActionsBlock,
     Block,
@@ -33,56 +39,76 @@ ACTIONS_PER_SET = 5
 #: A choice list longer than this is a drop-down; shorter ones are radio buttons / checkboxes.
 EXPANDED_CHOICES = 8
 #: Keys of a form's submit data that are ours, not field values.
-FORM_KEYS = ("form_id", "context", "lists", "origin", "card")
+FORM_KEYS = ("form_id", "context", "lists", "origin", "card", "part")
+#: Where a long line is cut, the marker at the cut (never inside a word).
+CONTINUES = " …"
+CONTINUED = "… "
 
 Card = dict[str, Any]
 
-# Characters that start Markdown anywhere in a line (emphasis, code, links and images, HTML-ish
-# tags and entities, strikethrough) plus @, so a pasted "@everyone" stays inert...
-_INLINE = re.compile(r"([\\`*_\[\]()<>&~@])")
-# ...and those that do only at the start of a line (headings, quotes, lists, rules).
-_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))", re.MULTILINE)
+
+def _run_block(text: str, **style: Any) -> Card:
+    """One line of text, shown verbatim: a RichTextBlock holding a single TextRun."""
+    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, **style}]}
 
 
-def escape(text: str) -> str:
-    """Text shown exactly as typed in a TextBlock.
+def _pieces(line: str) -> list[str]:
+    """``line`` cut at spaces into pieces of at most TEXT_PIECE_BYTES each as sent, each cut
+    marked; a word longer than a piece is cut inside it (nothing else could hold it)."""
+    if _sent_size(line) <= TEXT_PIECE_BYTES:
+        return [line]
+    pieces: list[str] = []
+    current = ""
+    for word in line.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and _sent_size(candidate) > TEXT_PIECE_BYTES:
+            pieces.append(current)
+            current = word
+        else:
+            current = candidate
+        while _sent_size(current) > TEXT_PIECE_BYTES:  # one enormous "word"
+            cut = len(current) // 2
+            while _sent_size(current[:cut]) > TEXT_PIECE_BYTES:
+                cut //= 2
+            pieces.append(current[:cut])
+            current = current[cut:]
+    pieces.append(current)
+    last = len(pieces) - 1
+    return [
+        (CONTINUED if i else "") + piece + (CONTINUES if i < last else "")
+        for i, piece in enumerate(pieces)
+    ]
 
-    TextBlocks render Markdown: ``[click](https://evil.example)`` would become a link whose
-    target is hidden behind other words, ``**x**`` bold, ``- x`` a list item, and a pasted
-    ``<at>Bob</at>`` or ``&lt;`` would be read as markup. Markdown lets any ASCII punctuation be
-    backslash-escaped, which shows the character itself; so every character that could start
-    markup is escaped, and the words appear exactly as the person wrote them.
-    """
-    escaped = _INLINE.sub(r"\\\1", text)
-    return _LINE_START.sub(_escape_marker, escaped)
 
-
-def _escape_marker(match: re.Match[str]) -> str:
-    indent, marker = match.group(1), match.group(2)
-    if marker[0].isdigit():  # "1." or "1)": the list marker is the character after the number
-        return f"{indent}{marker}\\"
-    return f"{indent}\\{marker}"
+def _sent_size(value: Any) -> int:
+    """Bytes as Teams counts them, of ``value`` as the SDK serializes it (json.dumps)."""
+    return utf16_size(json.dumps(value))
 
 
 def _lines(text: str, **style: Any) -> list[Card]:
-    """One TextBlock per line: Teams does not reliably break a TextBlock at a single newline."""
+    """One RichTextBlock per line: a TextRun shows no line breaks of its own reliably."""
     blocks: list[Card] = []
     for index, line in enumerate(text.split("\n")):
         if not line.strip():
             continue
-        block: Card = {"type": "TextBlock", "text": escape(line), "wrap": True, **style}
-        if index:
-            block["spacing"] = "None"
-        blocks.append(block)
+        for piece in _pieces(line):
+            block = _run_block(piece, **style)
+            if index or blocks:
+                block["spacing"] = "None"
+            blocks.append(block)
     return blocks
+
+
+HEADING = {"weight": "Bolder", "size": "Medium"}
+SMALL_PRINT = {"isSubtle": True, "size": "Small"}
 
 
 def _text(block: TextBlock) -> list[Card]:
     if block.style == "heading":
-        return _lines(block.text, weight="Bolder", size="Medium")
+        return _lines(block.text, **HEADING)
     if block.style == "context":
-        return _lines(block.text, isSubtle=True, size="Small")
-    if block.style == "quote":  # words a user typed, set apart (Markdown's ">" is escaped)
+        return _lines(block.text, **SMALL_PRINT)
+    if block.style == "quote":  # words a user typed, set apart
         return [{"type": "Container", "style": "emphasis", "items": _lines(block.text)}]
     return _lines(block.text)
 
@@ -107,20 +133,44 @@ def _action_sets(actions: list[Card]) -> list[Card]:
     ]
 
 
-def body(blocks: Sequence[Block]) -> list[Card]:
-    """Card body elements for neutral blocks, in order."""
-    items: list[Card] = []
+def _quote(text: str) -> list[list[Card]]:
+    """Words a user typed, set apart in an emphasis container; a long quote in several
+    containers of whole lines (or pieces of one), so pages can break between them."""
+    groups: list[list[Card]] = []
+    for line in _lines(text):
+        last = groups[-1][0]["items"] if groups else None
+        if last is not None and _sent_size(last) + _sent_size(line) <= TEXT_PIECE_BYTES:
+            last.append(line)
+        else:
+            groups.append([{"type": "Container", "style": "emphasis", "items": [line]}])
+    return groups
+
+
+def _groups(blocks: Sequence[Block]) -> list[list[Card]]:
+    """Card body elements for neutral blocks, in order, in groups a page never splits: a line
+    of text (or a piece of a long one), a quote's container, a row of buttons."""
+    groups: list[list[Card]] = []
     for block in blocks:
-        if isinstance(block, TextBlock):
-            items += _text(block)
+        if isinstance(block, TextBlock) and block.style == "quote":
+            groups += _quote(block.text)
+        elif isinstance(block, TextBlock):
+            groups += [[line] for line in _text(block)]
         elif isinstance(block, ActionsBlock):
-            items += _action_sets(
-                [_button(b.action_id, b.value, b.label, b.style) for b in block.buttons]
+            groups.append(
+                _action_sets(
+                    [_button(b.action_id, b.value, b.label, b.style) for b in block.buttons]
+                )
             )
         elif isinstance(block, LinkBlock):
-            link = {"type": "Action.OpenUrl", "title": block.label, "url": block.url}
-            items += _action_sets([link])
-    return items
+            groups.append(
+                _action_sets([{"type": "Action.OpenUrl", "title": block.label, "url": block.url}])
+            )
+    return groups
+
+
+def body(blocks: Sequence[Block]) -> list[Card]:
+    """Card body elements for neutral blocks, in order."""
+    return [item for group in _groups(blocks) for item in group]
 
 
 def card(items: list[Card], *, full_width: bool = False) -> Card:
@@ -131,11 +181,57 @@ def card(items: list[Card], *, full_width: bool = False) -> Card:
 
 
 def message_card(message: Message) -> Card:
+    """``message`` as one card, when it is known to be small (a dialog's few lines)."""
     return card(body(message.blocks))
 
 
-def attachment(content: Card) -> dict[str, Any]:
-    return {"contentType": CONTENT_TYPE, "content": content}
+def message_cards(message: Message) -> list[Card]:
+    """``message`` as cards that each fit in a Teams message: usually one.
+
+    A message too big for one (a case with a long history, the summary of hundreds of leaders)
+    is cut between lines, quotes and rows of buttons, never inside a row, into parts sent as
+    consecutive messages. Every part but the first starts by saying it continues, every part
+    but the last ends by saying more follows, and a heading is never left at the foot of a
+    part. Nothing is dropped and every button is kept, in its part. (Pages behind a "More"
+    button would have to keep the rest of the message on the server: a case's history is
+    kept encrypted, and copies of it in the clear are not made for a button's sake.)
+
+    Each part's Action.Submit buttons carry ``"part"``, so a button's Update knows it is
+    replacing one part of several.
+    """
+    pages: list[list[list[Card]]] = [[]]
+    empty = _sent_size(card([]))
+    size = empty
+    for group in _groups(message.blocks):
+        extra = sum(_sent_size(item) + 4 for item in group)  # 4: json.dumps' ", " in UTF-16
+        if pages[-1] and size + extra > CARD_BYTES:
+            carried = [pages[-1].pop()] if len(pages[-1]) > 1 and _is_heading(pages[-1][-1]) else []
+            pages.append(carried)
+            size = empty + sum(_sent_size(item) + 4 for g in carried for item in g)
+        pages[-1].append(group)
+        size += extra
+    if len(pages) == 1:
+        return [card(body(message.blocks))]
+    count = len(pages)
+    cards = []
+    for number, page in enumerate(pages, 1):
+        items = [item for group in page for item in group]
+        for element in items:
+            for action in element.get("actions", []):
+                if "action_id" in action.get("data", {}):
+                    action["data"]["part"] = number
+        if number > 1:
+            items.insert(0, _run_block(f"Continued: part {number} of {count}.", **SMALL_PRINT))
+        if number < count:
+            more = f"More in the next message: part {number + 1} of {count} follows."
+            items.append(_run_block(more, **SMALL_PRINT))
+        cards.append(card(items))
+    return cards
+
+
+def _is_heading(group: list[Card]) -> bool:
+    inlines = group[0].get("inlines") or [{}]
+    return len(group) == 1 and inlines[0].get("weight") == HEADING["weight"]
 
 
 def summary(message: Message, limit: int = 200) -> str:
@@ -189,7 +285,7 @@ def _field(field: FormField, value: FormValue | None, error: str | None) -> list
     if field.kind == "multi_choice" and field.max_selected:
         hints.append(f"Choose at most {field.max_selected}.")
     for hint in hints:
-        items += _lines(hint, isSubtle=True, size="Small")
+        items += _lines(hint, **SMALL_PRINT)
     if error:
         items += _lines(error, color="Attention")
     return items
@@ -206,7 +302,7 @@ def form_card(
     ``errors`` show under their fields; ``extra`` rides in the submit data (the adapter's own
     bookkeeping: where the form came from, how to find it again)."""
     values, errors = values or {}, errors or {}
-    items = _lines(form.title, weight="Bolder", size="Medium") + body(form.intro)
+    items = _lines(form.title, **HEADING) + body(form.intro)
     if errors:
         items += _lines("Some answers need another look; nothing was saved yet.", color="Attention")
     names = {f.name for f in form.fields}

@@ -16,11 +16,12 @@ from typing import Any
 
 from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ActivityTypes, ConversationReference
+from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
 from msrest.exceptions import HttpOperationError
 
-from adapters.teams.cards import Card, attachment, message_card, summary
-from bot.conversation import Message
+from adapters.teams.cards import CONTENT_TYPE, Card, message_cards, summary
+from adapters.teams.limits import MESSAGE_BYTES, activity_size
+from bot.conversation import Message, text_message
 
 
 def card_activity(
@@ -30,7 +31,7 @@ def card_activity(
     Markdown above the card)."""
     activity = Activity(
         type=ActivityTypes.message,
-        attachments=[attachment(content)],
+        attachments=[Attachment(content_type=CONTENT_TYPE, content=content)],
         summary=text_summary or None,
     )
     if activity_id:
@@ -38,8 +39,19 @@ def card_activity(
     return activity
 
 
-def message_activity(message: Message, activity_id: str | None = None) -> Activity:
-    return card_activity(message_card(message), summary(message), activity_id)
+def message_activities(message: Message) -> list[Activity]:
+    """``message`` as the activities that carry it: one, or its parts when it is too big for
+    one Teams message (``cards.message_cards``)."""
+    return [card_activity(content, summary(message)) for content in message_cards(message)]
+
+
+def refused_note(answer: Failure) -> Message:
+    """What a person is told when Teams refused the bot's answer to them: short and plain, so
+    Teams takes it, and saying the answer was not lost on our side."""
+    return text_message(
+        f"Teams would not show a message I sent you: {answer}. It has been logged. Try again, or "
+        "tell your organisation's inclusion-bot admin if it happens again."
+    )
 
 
 def _no_sdk_retries(context: TurnContext) -> None:
@@ -111,3 +123,11 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def oversize(activity: Activity) -> Failure | None:
+    """The 413 Teams would answer for ``activity``, found before sending it, or None."""
+    size = activity_size(activity)
+    if size <= MESSAGE_BYTES:
+        return None
+    return Failure(413, f"MessageSizeTooBig: {size} bytes, measured by the bot", None)

@@ -50,8 +50,8 @@ def manifest(
     *,
     bot_url: str | None = None,
     website_url: str = DEFAULT_WEBSITE,
-    privacy_url: str | None = None,
-    terms_url: str | None = None,
+    privacy_url: str,
+    terms_url: str,
     developer: str = "inclusion-bot",
 ) -> dict[str, Any]:
     """The manifest for the Azure Bot ``app_id`` (its Microsoft App ID, a GUID)."""
@@ -73,8 +73,8 @@ def manifest(
         "developer": {
             "name": developer,
             "websiteUrl": website,
-            "privacyUrl": _https(privacy_url or website, "--privacy-url"),
-            "termsOfUseUrl": _https(terms_url or website, "--terms-url"),
+            "privacyUrl": _https(privacy_url, "TEAMS_PRIVACY_URL (--privacy-url)"),
+            "termsOfUseUrl": _https(terms_url, "TEAMS_TERMS_URL (--terms-url)"),
         },
         "name": {"short": "inclusion-bot", "full": "inclusion-bot: keep inclusion promises"},
         "description": {
@@ -92,12 +92,14 @@ def manifest(
         "bots": [
             {
                 "botId": app_id,
-                "scopes": ["personal", "team"],
+                # Where activities.py answers: 1:1 chats, team channels, and group chats.
+                "scopes": ["personal", "team", "groupChat"],
                 "supportsFiles": False,
                 "isNotificationOnly": False,
                 "commandLists": [
                     {"scopes": ["personal"], "commands": commands},
-                    {"scopes": ["team"], "commands": commands[:2]},  # reports are personal
+                    # Reports are personal: not offered where others would see them.
+                    {"scopes": ["team", "groupChat"], "commands": commands[:2]},
                 ],
             }
         ],

@@ -17,17 +17,26 @@ import concurrent.futures
 import hashlib
 import logging
 import threading
+from collections.abc import Coroutine
 from typing import Any
+from urllib.parse import urlsplit
 
 from botbuilder.integration.aiohttp import CloudAdapter
 from msrest.exceptions import ClientRequestError, HttpOperationError
 from sqlalchemy import select
 
 from adapters.teams import references
-from adapters.teams.connector import failure, message_activity, proactive
+from adapters.teams.connector import (
+    Failure,
+    failure,
+    message_activities,
+    oversize,
+    proactive,
+    refused_note,
+)
 from adapters.teams.limits import TeamsLimits
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import Settings, is_loopback
 from bot.conversation import Address, Message, TextBlock
 from bot.deadletters import ALERT_REFS
 from bot.outbox import Outgoing, SendResult, queue
@@ -43,6 +52,8 @@ NOT_IN_TEAM = "not reachable: the Teams app is not installed in this channel's t
 TRANSIENT = {412, 429, 502, 503, 504}
 #: The message ref of an alert to admins, so an alert that cannot be delivered raises no other.
 ALERT_REF = "teams.unreachable"
+#: The note sent in place of a message Teams refused (none is sent in place of a note).
+REFUSED_REF = "teams.refused"
 
 
 class TeamsSender:
@@ -85,6 +96,11 @@ class TeamsSender:
             reason = NOT_INSTALLED if destination.kind == "user" else NOT_IN_TEAM
             told = self._report_unreachable(destination, message, reason)
             return SendResult.failed(reason, admins_told=told)
+        if not self.app_id and not is_loopback(
+            urlsplit(str(reference.get("serviceUrl"))).hostname or ""
+        ):
+            # Unauthenticated (local testing only): never post off this machine.
+            return SendResult.failed("refused: unauthenticated Teams posts only to loopback")
         conversation = str((reference.get("conversation") or {}).get("id") or destination.id)
         wait = self.limits.take(destination.tenant, conversation)
         if wait:
@@ -94,22 +110,41 @@ class TeamsSender:
     def _deliver(
         self, destination: Address, reference: dict[str, Any], message: Message
     ) -> SendResult:
-        assert self.loop is not None
-        coroutine = proactive(self.adapter, self.app_id, reference, message_activity(message))
-        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
-        try:
-            future.result(self.timeout)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            return SendResult.later(f"Teams did not answer within {self.timeout:.0f} s")
-        except HttpOperationError as exc:
-            return self._failed(destination, message, exc)
-        except (ClientRequestError, OSError) as exc:
-            return SendResult.later(f"connection to Teams failed: {type(exc).__name__}")
+        """Send ``message`` (in parts when it is too big for one Teams message)."""
+        activities = message_activities(message)
+        for number, activity in enumerate(activities, 1):
+            too_big = oversize(activity)
+            if too_big is not None:
+                return self._refused(destination, reference, message, too_big)
+            try:
+                self._call(proactive(self.adapter, self.app_id, reference, activity))
+            except concurrent.futures.TimeoutError:
+                return SendResult.later(f"Teams did not answer within {self.timeout:.0f} s")
+            except HttpOperationError as exc:
+                return self._failed(destination, reference, message, exc)
+            except (ClientRequestError, OSError) as exc:
+                return SendResult.later(f"connection to Teams failed: {type(exc).__name__}")
+            if number < len(activities):  # the parts after the first count against the limits
+                conversation = str((reference.get("conversation") or {}).get("id") or "")
+                self.limits.note(destination.tenant, conversation)
         return SendResult.sent()
 
+    def _call(self, coroutine: Coroutine[Any, Any, str]) -> str:
+        """Run ``coroutine`` on the server's loop and wait for it here (a worker thread)."""
+        assert self.loop is not None
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            return future.result(self.timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise
+
     def _failed(
-        self, destination: Address, message: Message, exc: HttpOperationError
+        self,
+        destination: Address,
+        reference: dict[str, Any],
+        message: Message,
+        exc: HttpOperationError,
     ) -> SendResult:
         answer = failure(exc, self.clock.now())
         if answer.status in TRANSIENT:
@@ -118,6 +153,21 @@ class TeamsSender:
             reason = f"not reachable: {answer}; the app may have been removed or blocked"
             told = self._report_unreachable(destination, message, reason)
             return SendResult.failed(reason, admins_told=told)
+        return self._refused(destination, reference, message, answer)
+
+    def _refused(
+        self, destination: Address, reference: dict[str, Any], message: Message, answer: Failure
+    ) -> SendResult:
+        """Teams refused the message itself (too big, a card it would not show): logged, and
+        the person gets a short plain note in its place, so nobody is left with nothing."""
+        log.warning("Teams refused a message to %s: %s", destination, answer)
+        if message.ref != REFUSED_REF:
+            note = refused_note(answer).model_copy(update={"ref": REFUSED_REF})
+            try:
+                [activity] = message_activities(note)
+                self._call(proactive(self.adapter, self.app_id, reference, activity))
+            except (concurrent.futures.TimeoutError, HttpOperationError, ClientRequestError) as exc:
+                log.warning("the note to %s failed too: %s", destination, type(exc).__name__)
         return SendResult.failed(str(answer))
 
     # --- telling admins ----------------------------------------------------------------------

@@ -4,6 +4,12 @@ With MicrosoftAppId set, botbuilder checks every request's token (issued by the 
 to this app id) and a request without a valid one gets 401 before anything is read. Without an
 app id the endpoint refuses everything, unless TEAMS_ALLOW_UNAUTHENTICATED=1 says this is a
 local test (the Bot Framework Emulator, or a test suite) and a warning is logged.
+
+Unauthenticated, anyone who can reach the endpoint can act as anyone, a handler included, and
+name the serviceUrl the bot answers to (where case text would go). So it is honoured only while
+the server listens on loopback alone (HOST=127.0.0.1; the process refuses to start otherwise),
+and then activities naming a serviceUrl off this machine are refused, and the sender posts to
+none (``adapters/teams/sender.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import jwt
 from aiohttp import web
@@ -20,11 +27,12 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
 )
 
+from adapters.runtime import ConfigurationError
 from adapters.teams.app import TeamsBot
 from adapters.teams.limits import TeamsLimits
 from adapters.teams.sender import TeamsSender
 from adapters.web import Server
-from bot.config import Settings
+from bot.config import Settings, is_loopback
 from bot.router import Bot
 
 log = logging.getLogger(__name__)
@@ -35,6 +43,29 @@ UNAUTHENTICATED_WARNING = (
     "them. Use this only for local testing; set MicrosoftAppId and MicrosoftAppPassword for "
     "real use."
 )
+
+
+def unauthenticated(settings: Settings) -> bool:
+    """True when Teams is served without checking tokens (no app id, explicitly allowed)."""
+    return settings.teams_allow_unauthenticated and not settings.microsoft_app_id
+
+
+def check_exposure(settings: Settings) -> None:
+    """Refuse to serve unauthenticated Teams on anything but loopback."""
+    if unauthenticated(settings) and not settings.loopback_only:
+        raise ConfigurationError(
+            "TEAMS_ALLOW_UNAUTHENTICATED=1 needs HOST=127.0.0.1 (loopback alone): without an app "
+            f"id anyone who reaches {settings.host or 'every interface'}:{settings.port} could "
+            "act as any Teams user. Set HOST=127.0.0.1 for local testing, or set MicrosoftAppId "
+            "and MicrosoftAppPassword."
+        )
+
+
+def service_url_allowed(settings: Settings, service_url: str) -> bool:
+    """Unauthenticated, only a serviceUrl on this machine (the Emulator, a test's fake)."""
+    if not unauthenticated(settings):
+        return True
+    return is_loopback(urlsplit(service_url).hostname or "")
 
 
 async def _refuse(_: web.Request) -> web.Response:
@@ -69,6 +100,7 @@ def attach_teams(server: Server, bot: Bot, settings: Settings) -> TeamsBot | Non
     if not settings.teams_enabled:
         server.web.router.add_post(MESSAGES_PATH, _refuse)
         return None
+    check_exposure(settings)
     if not settings.microsoft_app_id:
         log.warning(UNAUTHENTICATED_WARNING, MESSAGES_PATH)
     elif settings.teams_allow_unauthenticated:
@@ -86,6 +118,15 @@ def attach_teams(server: Server, bot: Bot, settings: Settings) -> TeamsBot | Non
     async def messages(request: web.Request) -> web.StreamResponse:
         if "application/json" not in request.headers.get("Content-Type", ""):
             return web.Response(status=415)
+        if unauthenticated(settings):  # the body is read once; botbuilder reads it again
+            try:
+                activity = await request.json()
+            except ValueError:
+                return web.Response(status=400)
+            service_url = activity.get("serviceUrl") if isinstance(activity, dict) else None
+            if service_url and not service_url_allowed(settings, str(service_url)):
+                log.warning("an unauthenticated Teams activity named a non-loopback serviceUrl")
+                return web.Response(status=403)
         try:
             response = await adapter.process(request, teams)
         except (PermissionError, jwt.PyJWTError):

@@ -43,8 +43,28 @@ CATEGORIES = (
 )
 
 
+#: The days the calendars can work out: hijridate's Umm al-Qura tables run from 1924-08-01 to
+#: 2077-11-16, and every other rule works inside that. Whole years, so that a year's dates are
+#: either all known or refused.
+FIRST_DAY, LAST_DAY = date(1925, 1, 1), date(2076, 12, 31)
+
+
 class CalendarError(ValueError):
     """A calendar file is unusable; the message names the file, the entry and the problem."""
+
+
+class OutOfRange(ValueError):
+    """A date the calendars cannot work out; the message says the range, in one line."""
+
+
+def check_in_range(*days: date) -> None:
+    """Refuse a day outside FIRST_DAY..LAST_DAY with one line a person can act on."""
+    for day in days:
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise OutOfRange(
+                f"{day.isoformat()} is outside the range the awareness calendars cover "
+                f"({FIRST_DAY.year} to {LAST_DAY.year}); give a date inside it."
+            )
 
 
 class _Rule(BaseModel):
@@ -95,7 +115,10 @@ class IslamicRule(_Rule):
 
     def starts(self, year: int) -> list[date]:
         found = []
-        first = Gregorian(year, 1, 1).to_hijri().year
+        try:
+            first = Gregorian(year, 1, 1).to_hijri().year
+        except OverflowError:  # beyond the Umm al-Qura tables: see FIRST_DAY and LAST_DAY
+            return []
         for hijri_year in (first, first + 1):
             try:
                 day = Hijri(hijri_year, self.month, self.day).to_gregorian()
@@ -200,6 +223,9 @@ class Entry(BaseModel):
     rule: Rule
     description: str = Field(min_length=1, max_length=1000)
     link: str = Field(pattern=r"^https://")
+    #: The link is the observance's organisers' own site. Religious and cultural dates have
+    #: no organisers, so a post must not claim one: it says "Find out more" unless this is set.
+    organisers: bool = False
     actions: tuple[str, ...] = Field(min_length=1, max_length=5)
 
     @field_validator("regions")
@@ -254,6 +280,9 @@ class Occurrence:
 
     def covers(self, region: str | None) -> bool:
         return region is None or region in self.entry.regions or "global" in self.entry.regions
+
+    def covers_any(self, regions: list[str]) -> bool:
+        return any(self.covers(region) for region in regions)
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,16 @@ on previews (don't send, edit text)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import cast
 
 from sqlalchemy import select
 
 from bot.awareness.calendar import CATEGORIES, REGIONS, occurrences
 from bot.awareness.due import default_subscription
-from bot.awareness.posts import override, post_message, when
+from bot.awareness.posts import override, preview_message, when
+from bot.awareness.schedule import wanted
 from bot.conversation import (
     ActionEvent,
     Address,
@@ -18,9 +20,11 @@ from bot.conversation import (
     FormErrors,
     FormEvent,
     FormField,
+    Message,
     OpenForm,
     Reply,
     TextBlock,
+    Update,
     text_message,
 )
 from bot.forms import validate
@@ -31,10 +35,11 @@ from bot.turn import Turn
 
 HELP = (
     "/awareness upcoming: awareness dates in the next 60 days for this channel\n"
-    "/awareness subscribe uk global: post this channel's regions' dates here (admins)\n"
+    "/awareness subscribe uk global: post these regions' dates here (admins)\n"
     "    regions: " + ", ".join(REGIONS) + "\n"
-    "    optional categories: " + ", ".join(CATEGORIES) + "\n"
-    "/awareness unsubscribe us (or: all): stop some or all of them (admins)\n"
+    "    /awareness subscribe us lgbt gender: only these categories for us (all: every one)\n"
+    "    categories: " + ", ".join(CATEGORIES) + "\n"
+    "/awareness unsubscribe us, us lgbt, or all: stop some or all of them (admins)\n"
     "/awareness settings: this channel's settings (admins); change them with\n"
     "    /awareness settings heads-up 7 | time 09:00 | timezone Europe/London | weekends shift|keep"
 )
@@ -93,9 +98,27 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
     return _subscribe(turn, subscription, rest, add=word == "subscribe")
 
 
+def _categories_of(subscription: AwarenessSubscription, region: str) -> str:
+    chosen = subscription.categories.get(region)
+    if not chosen:
+        return "every category"
+    left_out = [c for c in CATEGORIES if c not in chosen]
+    if len(left_out) < len(chosen):
+        return "every category but " + ", ".join(left_out)
+    return ", ".join(chosen)
+
+
 def _describe(subscription: AwarenessSubscription) -> str:
+    """The channel's subscriptions: regions, then each narrowed region's categories."""
     regions = ", ".join(subscription.regions) or "none (nothing is posted)"
-    categories = ", ".join(subscription.categories) or "all"
+    narrowed = [r for r in subscription.regions if subscription.categories.get(r)]
+    if narrowed:
+        categories = "; ".join(f"{r}: {_categories_of(subscription, r)}" for r in narrowed)
+        rest = [r for r in subscription.regions if r not in narrowed]
+        if rest:
+            categories += f"; {', '.join(rest)}: every category"
+    else:
+        categories = "all"
     weekends = "the working day before" if subscription.weekend_shift else "on the day"
     return (
         f"Regions: {regions}. Categories: {categories}.\n"
@@ -107,29 +130,54 @@ def _describe(subscription: AwarenessSubscription) -> str:
 def _subscribe(
     turn: Turn, subscription: AwarenessSubscription, rest: str, add: bool
 ) -> list[Reply]:
+    """Each region has its own categories. ``subscribe REGIONS [CATEGORIES]`` sets the named
+    regions (or, with none named, every region the channel has) to those categories, or to
+    every category when none (or ``all``) is named. ``unsubscribe`` takes regions away, or
+    categories from the named regions (every region when none is named); ``all`` alone
+    ends every subscription."""
+    verb = "subscribe" if add else "unsubscribe"
     words = [w.lower() for w in rest.split()]
     if not words:
-        return [turn.say(text_message("Name the regions, e.g. /awareness subscribe uk global"))]
+        return [turn.say(text_message(f"Name the regions, e.g. /awareness {verb} uk global"))]
     unknown = [w for w in words if w not in REGIONS and w not in CATEGORIES and w != "all"]
     if unknown:
         return [
             turn.say(
                 text_message(
                     f"I don't know “{unknown[0]}”. Regions: {', '.join(REGIONS)}. "
-                    f"Categories: {', '.join(CATEGORIES)}."
+                    f"Categories: {', '.join(CATEGORIES)} (or all)."
                 )
             )
         ]
-    regions = [w for w in words if w in REGIONS]
-    categories = [w for w in words if w in CATEGORIES]
+    regions = [w for w in dict.fromkeys(words) if w in REGIONS]
+    categories = sorted({w for w in words if w in CATEGORIES})
+    targets = regions or list(subscription.regions)
+    by_region = dict(subscription.categories)
+    kept = list(subscription.regions)
+    if not targets and (add or categories):
+        example = f"/awareness {verb} uk {categories[0] if categories else 'lgbt'}"
+        return [turn.say(text_message(f"Name a region too, e.g. {example}"))]
     if add:
-        subscription.regions = sorted(set(subscription.regions) | set(regions))
-        subscription.categories = sorted(set(subscription.categories) | set(categories))
-    elif "all" in words:
-        subscription.regions, subscription.categories = [], []
+        for region in targets:
+            if categories:
+                by_region[region] = categories
+            else:
+                by_region.pop(region, None)
+        kept = sorted(set(kept) | set(targets))
+    elif categories:
+        for region in targets:
+            left = [c for c in by_region.get(region, CATEGORIES) if c not in categories]
+            if left:
+                by_region[region] = left
+            else:
+                kept = [r for r in kept if r != region]
+                by_region.pop(region, None)
     else:
-        subscription.regions = sorted(set(subscription.regions) - set(regions))
-        subscription.categories = sorted(set(subscription.categories) - set(categories))
+        ended = set(targets if regions else kept)
+        kept = [r for r in kept if r not in ended]
+        by_region = {r: c for r, c in by_region.items() if r not in ended}
+    subscription.regions = kept
+    subscription.categories = {r: c for r, c in by_region.items() if r in kept}
     subscription.next_check_at = turn.now
     return [turn.say(text_message("Saved.", _describe(subscription)))]
 
@@ -181,7 +229,7 @@ def _upcoming(turn: Turn, region: str) -> list[Reply]:
     found = [
         o
         for o in occurrences(turn.calendar, today, today + timedelta(days=UPCOMING_DAYS))
-        if any(o.covers(r) for r in regions)
+        if (wanted(o, subscription) if subscription and not region else o.covers_any(regions))
     ]
     if not found:
         return [
@@ -203,17 +251,35 @@ def _upcoming(turn: Turn, region: str) -> list[Reply]:
     ]
 
 
-def _decision(turn: Turn, value: str) -> tuple[str, str] | None:
-    post, _, key = value.partition("|")
+@dataclass(frozen=True)
+class _Decision:
+    """Which post a preview's button or edit form is about, and the day it goes out."""
+
+    post: str
+    key: str
+    on: date | None
+
+    @property
+    def value(self) -> str:
+        return f"{self.post}|{self.key}|{self.on.isoformat() if self.on else ''}"
+
+
+def _decision(turn: Turn, value: str) -> _Decision | None:
+    post, _, rest = value.partition("|")
+    key, _, on_text = rest.partition("|")
     if post not in ("heads-up", "day") or turn.calendar.occurrence(key) is None:
         return None
-    return post, key
+    try:
+        on = date.fromisoformat(on_text) if on_text else None
+    except ValueError:
+        return None
+    return _Decision(post, key, on)
 
 
-def _edit_form(turn: Turn, post: str, key: str) -> Form:
-    occurrence = turn.calendar.occurrence(key)
+def _edit_form(turn: Turn, decision: _Decision) -> Form:
+    occurrence = turn.calendar.occurrence(decision.key)
     assert occurrence is not None
-    decided = override(turn.session, turn.actor.platform, turn.actor.tenant, key, post)
+    decided = _override(turn, decision)
     return Form(
         form_id=EDIT_FORM,
         title="Edit the post",
@@ -230,21 +296,44 @@ def _edit_form(turn: Turn, post: str, key: str) -> Form:
             )
         ],
         submit_label="Save",
-        context=f"{post}|{key}",
+        context=decision.value,
     )
 
 
-def _decide(turn: Turn, post: str, key: str, *, suppressed: bool, text: str | None) -> None:
-    decided = override(turn.session, turn.actor.platform, turn.actor.tenant, key, post)
+def _override(turn: Turn, decision: _Decision) -> AwarenessOverride | None:
+    return override(
+        turn.session, turn.actor.platform, turn.actor.tenant, decision.key, decision.post
+    )
+
+
+def _decide(
+    turn: Turn, decision: _Decision, *, suppressed: bool | None = None, text: str | None = None
+) -> AwarenessOverride:
+    """Record an admin's decision. Stopping or restoring keeps any edited words, and editing
+    keeps the post stopped or not: each decision changes only what it is about."""
+    decided = _override(turn, decision)
     if decided is None:
         decided = AwarenessOverride(
-            platform=turn.actor.platform, tenant=turn.actor.tenant, occurrence=key, post=post
+            platform=turn.actor.platform,
+            tenant=turn.actor.tenant,
+            occurrence=decision.key,
+            post=decision.post,
+            suppressed=False,
         )
         turn.session.add(decided)
-    decided.suppressed = suppressed
-    decided.text = text
+    if suppressed is not None:
+        decided.suppressed = suppressed
+    if text is not None:
+        decided.text = text
     decided.decided_by = str(turn.actor.address)
     decided.decided_at = turn.now
+    return decided
+
+
+def _preview(turn: Turn, decision: _Decision, decided: AwarenessOverride) -> Message:
+    occurrence = turn.calendar.occurrence(decision.key)
+    assert occurrence is not None
+    return preview_message(occurrence, decision.post, decided, decision.on)
 
 
 def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
@@ -253,18 +342,12 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
     decision = _decision(turn, action.value)
     if decision is None:
         return [turn.say(text_message("That button has expired."))]
-    post, key = decision
-    if action.action_id == "awareness.suppress":
-        _decide(turn, post, key, suppressed=True, text=None)
-        occurrence = turn.calendar.occurrence(key)
-        assert occurrence is not None
-        return [
-            turn.say(
-                text_message(f"Done: the {post} post for {occurrence.entry.name} will not be sent.")
-            )
-        ]
+    if action.action_id in ("awareness.suppress", "awareness.restore"):
+        stop = action.action_id == "awareness.suppress"
+        decided = _decide(turn, decision, suppressed=stop)
+        return [Update(message=_preview(turn, decision, decided))]
     if action.action_id == "awareness.edit":
-        return [OpenForm(form=_edit_form(turn, post, key))]
+        return [OpenForm(form=_edit_form(turn, decision))]
     return [turn.say(text_message("That button has expired."))]
 
 
@@ -274,12 +357,11 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
     decision = _decision(turn, form.context)
     if decision is None:
         return [turn.say(text_message("That form has expired."))]
-    post, key = decision
-    values, errors = validate(_edit_form(turn, post, key), form.values)
+    values, errors = validate(_edit_form(turn, decision), form.values)
     if errors:
         return [FormErrors(form_id=form.form_id, errors=errors)]
-    _decide(turn, post, key, suppressed=False, text=cast(str, values["text"]))
-    occurrence = turn.calendar.occurrence(key)
-    assert occurrence is not None
-    preview = post_message(occurrence, post, cast(str, values["text"]))
-    return [turn.say(text_message("Saved. The post will read:")), turn.say(preview)]
+    decided = _decide(turn, decision, text=cast(str, values["text"]))
+    return [
+        turn.say(text_message("Saved. The post will read:")),
+        turn.say(_preview(turn, decision, decided)),
+    ]

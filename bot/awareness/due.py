@@ -29,7 +29,7 @@ def default_subscription(address: Address, settings: Settings, now: datetime) ->
         "tenant": address.tenant,
         "channel_id": address.id,
         "regions": list(settings.awareness_regions),
-        "categories": [],
+        "categories": {},
         "timezone": settings.default_timezone,
         "post_time": settings.awareness_post_time,
         "heads_up_days": settings.awareness_heads_up_days,
@@ -80,6 +80,7 @@ def _renderer_args(planned: schedule.Planned, sub: AwarenessSubscription) -> dic
         "post": planned.post,
         "platform": sub.platform,
         "tenant": sub.tenant,
+        "on": planned.day.isoformat(),
     }
 
 

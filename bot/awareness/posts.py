@@ -8,6 +8,7 @@ with the evening they begin.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from bot.conversation import (
 )
 from bot.pledge.wording import long_date
 from bot.store.models import AwarenessOverride
+from bot.timezones import WEEKDAYS
 
 POST_RENDERER = "awareness.post"
 PREVIEW_RENDERER = "awareness.preview"
@@ -43,36 +45,59 @@ def when(occurrence: Occurrence) -> str:
     return text
 
 
-def _opening(occurrence: Occurrence, post: str) -> str:
+def day_and_month(day: date) -> str:
+    """``Sunday 10 October``: a shifted post names the day it is about."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {day:%B}"
+
+
+def _opening(occurrence: Occurrence, post: str, on: date | None) -> str:
+    """The first line. ``on`` is the day the post goes out: only a post on the day itself says
+    "today" (or "this evening"); one moved to the working day before names the day."""
     entry = occurrence.entry
     if post == "heads-up":
         return f"Coming up: {entry.name}, {when(occurrence)}."
     span = occurrence.start != occurrence.end
-    if entry.tone == "commemorate":
-        return f"Today is {entry.name}, a day of remembrance."
-    if entry.tone == "mark":
-        if entry.evening_before:
-            return f"{entry.name} begins this evening."
-        return f"{entry.name} begins today." if span else f"Today marks {entry.name}."
     if entry.evening_before:
-        return f"{entry.name} begins this evening. We wish everyone celebrating a joyful festival."
+        eve = occurrence.start - timedelta(days=1)
+        evening = "this evening" if on in (None, eve) else f"on the evening of {day_and_month(eve)}"
+        wish = (
+            "" if entry.tone != "celebrate" else " We wish everyone celebrating a joyful festival."
+        )
+        return f"{entry.name} begins {evening}.{wish}"
+    if on in (None, occurrence.start):
+        if entry.tone == "commemorate":
+            return f"Today is {entry.name}, a day of remembrance."
+        if entry.tone == "mark":
+            return f"{entry.name} begins today." if span else f"Today marks {entry.name}."
+        if span:
+            return f"{entry.name} begins today, and runs until {long_date(occurrence.end)}."
+        return f"Today we celebrate {entry.name}."
+    named = day_and_month(occurrence.start)
+    if entry.tone == "commemorate":
+        return f"{named} is {entry.name}, a day of remembrance."
+    if entry.tone == "mark":
+        return f"{entry.name} begins on {named}." if span else f"{named} marks {entry.name}."
     if span:
-        return f"{entry.name} begins today, and runs until {long_date(occurrence.end)}."
-    return f"Today we celebrate {entry.name}."
+        return f"{entry.name} begins on {named}, and runs until {long_date(occurrence.end)}."
+    return f"On {named} we celebrate {entry.name}."
 
 
-def post_message(occurrence: Occurrence, post: str, text: str | None = None) -> Message:
-    """The channel post. An admin's edited ``text`` replaces our description."""
+def post_message(
+    occurrence: Occurrence, post: str, text: str | None = None, on: date | None = None
+) -> Message:
+    """The channel post, going out on the local date ``on``. An admin's edited ``text``
+    replaces our description."""
     entry = occurrence.entry
     blocks: list[Block] = [
-        TextBlock(text=_opening(occurrence, post), style="heading"),
+        TextBlock(text=_opening(occurrence, post, on), style="heading"),
         TextBlock(text=text or entry.description),
     ]
     if post == "day" and occurrence.start != occurrence.end:
         blocks.append(TextBlock(text=when(occurrence), style="context"))
     blocks.append(TextBlock(text="Ways to mark it:", style="plain"))
     blocks.append(TextBlock(text="\n".join(f"• {action}" for action in entry.actions)))
-    blocks.append(LinkBlock(label=f"More from the organisers of {entry.name}", url=entry.link))
+    label = f"More from the organisers of {entry.name}" if entry.organisers else "Find out more"
+    blocks.append(LinkBlock(label=label, url=entry.link))
     return Message(blocks=blocks)
 
 
@@ -89,6 +114,11 @@ def override(
     )
 
 
+def _posted_on(args: dict[str, Any]) -> date | None:
+    """The day a queued post goes out (rows queued before it was recorded have none)."""
+    return date.fromisoformat(args["on"]) if args.get("on") else None
+
+
 def render_post(calendar: Calendar, session: Session, args: dict[str, Any]) -> Message | None:
     """The outbox's renderer for a channel post; None (cancelled) if an admin said don't send."""
     occurrence = calendar.occurrence(str(args["occurrence"]))
@@ -97,40 +127,52 @@ def render_post(calendar: Calendar, session: Session, args: dict[str, Any]) -> M
     decided = override(session, args["platform"], args["tenant"], occurrence.key, args["post"])
     if decided is not None and decided.suppressed:
         return None
-    return post_message(occurrence, args["post"], decided.text if decided else None)
+    text = decided.text if decided else None
+    return post_message(occurrence, args["post"], text, _posted_on(args))
+
+
+def preview_message(
+    occurrence: Occurrence,
+    post: str,
+    decided: AwarenessOverride | None,
+    on: date | None,
+) -> Message:
+    """The admins' preview: the post as it stands, which state it is in, and the buttons that
+    change it. Shown when it arrives and again after every decision."""
+    message = post_message(occurrence, post, decided.text if decided else None, on)
+    value = f"{post}|{occurrence.key}|{on.isoformat() if on else ''}"
+    going = f"on {long_date(on)}" if on else "on the day"
+    edit = Button(action_id="awareness.edit", value=value, label="Edit text")
+    if decided is not None and decided.suppressed:
+        state = f"Preview: cancelled, this will not be sent to subscribed channels {going}."
+        how = "Press “Send after all” to send it after all; an edit keeps it cancelled."
+        toggle = Button(
+            action_id="awareness.restore", value=value, label="Send after all", style="primary"
+        )
+    else:
+        state = f"Preview: this goes to subscribed channels {going}."
+        how = "Change the words or stop it here; otherwise it is sent as it is."
+        if decided is not None and decided.text:
+            how = "It goes with your edited words. " + how
+        toggle = Button(
+            action_id="awareness.suppress", value=value, label="Don't send", style="danger"
+        )
+    return Message(
+        blocks=[
+            TextBlock(text=state, style="heading"),
+            TextBlock(text=how, style="context"),
+            *message.blocks,
+            ActionsBlock(buttons=[edit, toggle]),
+        ]
+    )
 
 
 def render_preview(calendar: Calendar, session: Session, args: dict[str, Any]) -> Message | None:
-    """The admins' preview, the working day before: the post as it stands, and two buttons."""
+    """The admins' preview, the working day before; None if another admin already stopped it."""
     occurrence = calendar.occurrence(str(args["occurrence"]))
     if occurrence is None:
         return None
     decided = override(session, args["platform"], args["tenant"], occurrence.key, args["post"])
     if decided is not None and decided.suppressed:
         return None
-    post = post_message(occurrence, args["post"], decided.text if decided else None)
-    value = f"{args['post']}|{occurrence.key}"
-    return Message(
-        blocks=[
-            TextBlock(
-                text=f"Preview: this goes to subscribed channels on {args['day']}.",
-                style="heading",
-            ),
-            TextBlock(
-                text="Change the words or stop it here; otherwise it is sent as it is.",
-                style="context",
-            ),
-            *post.blocks,
-            ActionsBlock(
-                buttons=[
-                    Button(action_id="awareness.edit", value=value, label="Edit text"),
-                    Button(
-                        action_id="awareness.suppress",
-                        value=value,
-                        label="Don't send",
-                        style="danger",
-                    ),
-                ]
-            ),
-        ]
-    )
+    return preview_message(occurrence, args["post"], decided, _posted_on(args))

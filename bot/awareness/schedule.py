@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-from bot.awareness.calendar import Calendar, Occurrence, occurrences
+from bot.awareness.calendar import CATEGORIES, Calendar, Occurrence, occurrences
 from bot.store.models import AwarenessSubscription
 from bot.timezones import parse_local_time, zone
 
@@ -46,13 +46,19 @@ def _shift(day: date, weekend_shift: bool) -> date:
     return day
 
 
+def wanted(occurrence: Occurrence, subscription: AwarenessSubscription) -> bool:
+    """A channel gets a date if one of its regions covers it (global dates are in every
+    region) in a category that region is subscribed to (every one unless narrowed)."""
+    return any(
+        occurrence.covers(region)
+        and occurrence.entry.category in subscription.categories.get(region, CATEGORIES)
+        for region in subscription.regions
+    )
+
+
 def relevant(occurrence: Occurrence, subscription: AwarenessSubscription) -> bool:
-    """A channel gets its regions' dates (global ones included) in its categories."""
-    if not occurrence.confirmed:
-        return False
-    if subscription.categories and occurrence.entry.category not in subscription.categories:
-        return False
-    return any(occurrence.covers(region) for region in subscription.regions)
+    """What is posted: wanted, and confirmed (an unconfirmed date is never posted as fact)."""
+    return occurrence.confirmed and wanted(occurrence, subscription)
 
 
 def plan(

@@ -43,6 +43,7 @@ HELP = (
     "/pledge leave: stop every message (your history is kept)\n"
     "/pledge summary: the D&I lead's summary (admins only)"
 )
+ELSEWHERE = "Awareness dates: /awareness help. Anonymous reports: /report. Everything: /help."
 NOT_SIGNED = "You haven't signed the pledge yet. Type /pledge to sign it."
 MAX_AWAY = timedelta(days=366)
 MAX_ID = 2**31 - 1  # the largest id a database integer column holds
@@ -85,6 +86,13 @@ def _status_card(turn: Turn, leader: Leader) -> Message:
         )
     else:
         state = f"I check in with you on {schedule(leader)}."
+        away = leaders.away_until(leader, turn.now)
+        resumes = leaders.next_checkin_day(leader)
+        if away and resumes:
+            state = (
+                f"You are away until {long_date(away)}: check-ins resume on "
+                f"{long_date(resumes)} (/pledge back if you return early). {state}"
+            )
         toggle = Button(action_id="pledge.pause", label="Pause check-ins")
     return Message(
         blocks=[
@@ -117,16 +125,28 @@ def _open_checkin(turn: Turn, leader: Leader) -> Checkin | None:
     )
 
 
+def _away_problem(turn: Turn, leader: Leader, until: date) -> str | None:
+    """Why ``until`` cannot be the last day away, or None if it can."""
+    today = turn.now.astimezone(zone(leader.timezone)).date()
+    if until < today:
+        return f"{long_date(until)} has passed; give today or a later date."
+    if until > today + MAX_AWAY:
+        return "That is more than a year away; /pledge pause suits it better."
+    return None
+
+
 def _away(turn: Turn, leader: Leader, text: str) -> list[Reply]:
     try:
         until = date.fromisoformat(text.strip())
     except ValueError:
         return [turn.say(text_message("Use a date like 2027-04-14: /pledge away 2027-04-14"))]
-    today = turn.now.astimezone(zone(leader.timezone)).date()
-    if until < today:
-        return [turn.say(text_message(f"{long_date(until)} has passed; give a later date."))]
-    if until > today + MAX_AWAY:
-        return [turn.say(text_message("That is more than a year away; /pledge pause suits it."))]
+    problem = _away_problem(turn, leader, until)
+    if problem:
+        return [turn.say(text_message(problem))]
+    return _go_away(turn, leader, until)
+
+
+def _go_away(turn: Turn, leader: Leader, until: date) -> list[Reply]:
     leaders.go_away(turn.session, leader, until)
     return [
         turn.say(
@@ -147,14 +167,15 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
             return [_sign_form(turn, None)]
         return [turn.say(_status_card(turn, leader))]
     if word == "help":
-        return [turn.say(text_message(HELP))]
+        return [turn.say(text_message(HELP, ELSEWHERE))]
     if word == "summary":
         if not turn.is_admin():
             return [
                 turn.say(
                     text_message(
                         "The summary is for your organisation's D&I lead. An operator can "
-                        "grant that role with: inclusion-bot admins add"
+                        "grant you that role with: inclusion-bot admins add "
+                        f"{turn.actor.address}"
                     )
                 )
             ]
@@ -171,8 +192,19 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
             turn.say(text_message(f"I don't know “/pledge {word}”. Here is what I can do:", HELP))
         ]
     if leader is None:
-        return [turn.say(text_message(NOT_SIGNED))]
+        return [turn.say(_not_signed(turn))]
     return handler(turn, leader, rest)
+
+
+def _not_signed(turn: Turn) -> Message:
+    """Why a leader command cannot act: never signed, or left (and when: the history stays)."""
+    former = leaders.leader_of(turn.session, turn.actor)
+    if former is None:
+        return text_message(NOT_SIGNED)
+    left = f" on {long_date(former.left_at.date())}" if former.left_at else ""
+    return text_message(
+        f"You left the pledge{left}. Your history is kept; type /pledge to sign again."
+    )
 
 
 def home(turn: Turn) -> Message:
@@ -193,7 +225,7 @@ def home(turn: Turn) -> Message:
     else:
         blocks = [
             *_status_card(turn, leader).blocks,
-            *reports.progress(turn.session, turn.pledge, leader).blocks,
+            *reports.progress(turn.session, turn.pledge, leader, turn.now).blocks,
         ]
     if turn.is_admin():
         summary = reports.summary(
@@ -204,7 +236,7 @@ def home(turn: Turn) -> Message:
 
 
 def _progress(turn: Turn, leader: Leader, _: str) -> list[Reply]:
-    return [turn.say(reports.progress(turn.session, turn.pledge, leader))]
+    return [turn.say(reports.progress(turn.session, turn.pledge, leader, turn.now))]
 
 
 def _edit(turn: Turn, leader: Leader, _: str) -> list[Reply]:
@@ -239,6 +271,7 @@ def _leave(turn: Turn, leader: Leader, _: str) -> list[Reply]:
                             Button(
                                 action_id="pledge.leave.confirm", label="Yes, leave", style="danger"
                             ),
+                            Button(action_id="pledge.leave.cancel", label="Cancel"),
                         ]
                     ),
                 ]
@@ -261,6 +294,10 @@ def _away_command(turn: Turn, leader: Leader, rest: str) -> list[Reply]:
 
 
 def _back(turn: Turn, leader: Leader, _: str) -> list[Reply]:
+    if leaders.away_until(leader, turn.now) is None:
+        return [
+            turn.say(text_message(f"You are not away: check-ins continue on {schedule(leader)}."))
+        ]
     leaders.come_back(leader)
     return [turn.say(text_message(f"Welcome back. Check-ins continue on {schedule(leader)}."))]
 
@@ -300,8 +337,31 @@ def _checkin_for(turn: Turn, raw_id: str) -> Checkin | Reply:
             ephemeral=True,
         )
     if leader.status == "left":
-        return turn.say(text_message("You have left the pledge. Type /pledge to sign again."))
+        return turn.say(_not_signed(turn))
     return checkin
+
+
+def _current(turn: Turn, checkin: Checkin) -> Checkin | Reply:
+    """``checkin`` if it is the leader's latest; a newer one replaced it otherwise.
+
+    An old message's buttons must not change a week that has moved on (a leader pressing
+    through their history would rewrite it), whatever platform kept the old message around.
+    """
+    newer = turn.session.scalar(
+        select(Checkin.week_of)
+        .where(Checkin.leader_id == checkin.leader_id, Checkin.week_of > checkin.week_of)
+        .order_by(Checkin.week_of.desc())
+        .limit(1)
+    )
+    if newer is None:
+        return checkin
+    return turn.say(
+        text_message(
+            f"That check-in, for the week of {long_date(checkin.week_of)}, was replaced by the "
+            f"one for the week of {long_date(newer)}, so I left it alone. "
+            "Type /pledge progress to see where you are."
+        )
+    )
 
 
 def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
@@ -309,6 +369,8 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
     if name in ("pledge.status", "pledge.notes", "pledge.skip", "pledge.away"):
         raw_id, *rest = action.value.split(":")
         found = _checkin_for(turn, raw_id)
+        if isinstance(found, Checkin) and name != "pledge.away":
+            found = _current(turn, found)
         if not isinstance(found, Checkin):
             return [found]
         if name == "pledge.notes":
@@ -322,7 +384,7 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
     if name == "pledge.sign":
         return on_command(turn, "")
     if leader is None:
-        return [turn.say(text_message(NOT_SIGNED))]
+        return [turn.say(_not_signed(turn))]
     simple = {
         "pledge.progress": _progress,
         "pledge.edit": _edit,
@@ -332,8 +394,10 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
     }
     if name in simple:
         return simple[name](turn, leader, "")
+    if name == "pledge.leave.cancel":
+        return [Update(message=text_message("You are still in the pledge; nothing changed."))]
     if name == "pledge.leave.confirm":
-        leaders.leave(turn.session, leader)
+        leaders.leave(turn.session, leader, turn.now)
         return [
             Update(
                 message=text_message(
@@ -360,8 +424,9 @@ def _press_status(turn: Turn, checkin: Checkin, rest: list[str]) -> list[Reply]:
             )
         ]
     previous = checkins.latest_answers(turn.session, checkin.id).get(step_id)
-    note = previous.note if previous else ""
-    checkins.record(turn.session, checkin, step_id, Answer(rest[1], note), turn.now)
+    answer = Answer(rest[1], previous.note if previous else "")
+    if answer != previous:  # a second press of the same button records nothing more
+        checkins.record(turn.session, checkin, step_id, answer, turn.now)
     return [Update(message=checkins.render(turn.session, turn.pledge, checkin))]
 
 
@@ -370,6 +435,8 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
         return _submit_pledge(turn, form)
     if form.form_id == ANSWER_FORM:
         found = _checkin_for(turn, form.context)
+        if isinstance(found, Checkin):
+            found = _current(turn, found)
         if not isinstance(found, Checkin):
             return [found]
         definition = checkins.answer_form(turn.session, found)
@@ -405,11 +472,15 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
     if form.form_id == AWAY_FORM:
         leader = _mine(turn)
         if leader is None:
-            return [turn.say(text_message(NOT_SIGNED))]
+            return [turn.say(_not_signed(turn))]
         values, errors = validate(checkins.away_form(form.context), form.values)
-        if errors:
+        until = date.fromisoformat(cast(str, values["until"])) if not errors else None
+        problem = _away_problem(turn, leader, until) if until else None
+        if problem:
+            errors = {"until": problem}
+        if errors or until is None:
             return [FormErrors(form_id=form.form_id, errors=errors)]
-        return _away(turn, leader, cast(str, values["until"]))
+        return _go_away(turn, leader, until)
     return [turn.say(text_message("That form has expired. Type /pledge to start again."))]
 
 

@@ -100,6 +100,7 @@ def sign(
         session.add(leader)
     leader.status = "active"
     leader.signed_at = now
+    leader.left_at = None
     leader.away_until = None
     _apply_schedule(leader, choices)
     _apply_steps(session, leader, choices)
@@ -146,9 +147,10 @@ def resume(leader: Leader, now: datetime) -> None:
     reschedule(leader, now)
 
 
-def leave(session: Session, leader: Leader) -> None:
+def leave(session: Session, leader: Leader, now: datetime) -> None:
     """Stop every message; the steps and check-in history stay for the record."""
     leader.status = "left"
+    leader.left_at = now
     leader.next_checkin_at = None
     _stop_ladders(session, leader.id)
 
@@ -169,3 +171,23 @@ def go_away(session: Session, leader: Leader, until: date) -> None:
 
 def come_back(leader: Leader) -> None:
     leader.away_until = None
+
+
+def away_until(leader: Leader, now: datetime) -> date | None:
+    """The last day the leader is away, if that is today or later in their time zone."""
+    if leader.away_until is None:
+        return None
+    today = now.astimezone(zone(leader.timezone)).date()
+    return leader.away_until if leader.away_until >= today else None
+
+
+def next_checkin_day(leader: Leader) -> date | None:
+    """The local date of the next check-in the leader will really get: the weeks they are away
+    get none, so those are passed over."""
+    if leader.next_checkin_at is None:
+        return None
+    tz, at = zone(leader.timezone), parse_local_time(leader.local_time)
+    instant, day = leader.next_checkin_at, leader.next_checkin_at.astimezone(tz).date()
+    while leader.away_until is not None and day <= leader.away_until:
+        instant, day = next_weekly(leader.weekday, at, tz, instant)
+    return day

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from bot.conversation import Block, Message, TextBlock
 from bot.pledge.content import Pledge
+from bot.pledge.leaders import away_until, next_checkin_day
 from bot.pledge.wording import STATUSES, long_date, schedule, short_date
 from bot.store.models import Checkin, Leader, Person, Step, StepUpdate
-from bot.timezones import zone
 
 HISTORY_WEEKS = 6
 SUMMARY_WEEKS = 5  # this week and the four before it
@@ -36,7 +36,7 @@ def streak(statuses_newest_first: list[str]) -> int:
     return count
 
 
-def progress(session: Session, pledge: Pledge, leader: Leader) -> Message:
+def progress(session: Session, pledge: Pledge, leader: Leader, now: datetime) -> Message:
     checkins = session.scalars(
         select(Checkin).where(Checkin.leader_id == leader.id).order_by(Checkin.week_of.desc())
     ).all()
@@ -57,8 +57,9 @@ def progress(session: Session, pledge: Pledge, leader: Leader) -> Message:
         "paused": "Check-ins are paused (/pledge resume to restart them)",
         "left": "You have left the pledge; your history is kept",
     }[leader.status]
-    if leader.away_until and leader.status == "active":
-        state += f". Away until {long_date(leader.away_until)}"
+    away = away_until(leader, now)
+    if away and leader.status == "active":
+        state += f". You are away until {long_date(away)}"
     blocks.append(
         TextBlock(text=f"Signed {long_date(leader.signed_at.date())}. {state}.", style="context")
     )
@@ -92,9 +93,8 @@ def progress(session: Session, pledge: Pledge, leader: Leader) -> Message:
 
 
 def _next(leader: Leader) -> str:
-    if leader.next_checkin_at is None:
-        return ""
-    return f"; next on {long_date(leader.next_checkin_at.astimezone(zone(leader.timezone)).date())}"
+    day = next_checkin_day(leader)
+    return "" if day is None else f"; next on {long_date(day)}"
 
 
 def _monday(day: date) -> date:

@@ -59,6 +59,14 @@ def _mine(turn: Turn, raw_id: str) -> tuple[ReportCase, ReportHandler] | None:
     return case, handler
 
 
+def assigned(turn: Turn, case: ReportCase) -> str:
+    """Who the case is assigned to, by name if the handler has one."""
+    who = turn.session.get(ReportHandler, case.assignee_id) if case.assignee_id else None
+    if who is None:
+        return "not assigned"
+    return f"assigned to {who.name or registry.address(who)}"
+
+
 def view(turn: Turn, desk: Desk, case: ReportCase) -> Message:
     """The whole case for a handler. Shown privately (ephemeral), never as a plain message:
     chat exports reach message history."""
@@ -70,7 +78,7 @@ def view(turn: Turn, desk: Desk, case: ReportCase) -> Message:
         ),
         TextBlock(
             text=f"Received on {long_date(case.received_on)}. Status: "
-            f"{STATUSES.get(case.status, case.status)}.",
+            f"{STATUSES.get(case.status, case.status)}; {assigned(turn, case)}.",
             style="context",
         ),
     ]
@@ -116,12 +124,15 @@ def view(turn: Turn, desk: Desk, case: ReportCase) -> Message:
         if case.status == "new"
         else []
     )
-    buttons += [
-        Button(action_id="report.assign", value=value, label="Assign to me"),
-        Button(action_id="report.message", value=value, label="Message the reporter"),
-        Button(action_id="report.note", value=value, label="Add a private note"),
-        Button(action_id="report.status", value=value, label="Set status"),
-    ]
+    if case.status == "closed":
+        buttons += [Button(action_id="report.reopen", value=value, label="Reopen the case")]
+    else:
+        buttons += [
+            Button(action_id="report.assign", value=value, label="Assign to me"),
+            Button(action_id="report.message", value=value, label="Message the reporter"),
+            Button(action_id="report.note", value=value, label="Add a private note"),
+            Button(action_id="report.status", value=value, label="Set status"),
+        ]
     blocks.append(ActionsBlock(buttons=buttons))
     return Message(blocks=blocks, ref=f"case:{case.id}")
 
@@ -147,12 +158,14 @@ def _status_form(case: ReportCase) -> Form:
                 name="status",
                 label="Status",
                 kind="choice",
-                default=case.status,
-                options=[Option(value=k, label=v) for k, v in STATUSES.items()],
+                default=case.status if case.status != "new" else "acknowledged",
+                # "New" is where a case starts, not somewhere to send it back to; a closed
+                # case is reopened with its own, audited, action.
+                options=[Option(value=k, label=v) for k, v in STATUSES.items() if k != "new"],
             ),
             FormField(
                 name="outcome",
-                label="Outcome (needed to close the case)",
+                label="Outcome: the reporter will see it (needed to close the case)",
                 kind="long_text",
                 required=False,
                 max_length=TEXT_LIMIT,
@@ -179,6 +192,13 @@ def on_action(turn: Turn, desk: Desk, action: ActionEvent) -> list[Reply]:
             case.deadline_check_at = turn.now
             audit(turn, case, me, "acknowledged")
         return [Say(message=view(turn, desk, case), ephemeral=True)]
+    if name == "report.reopen":
+        if case.status == "closed" and not case.purged:
+            set_status(turn, case, "investigating", None, desk)
+            audit(turn, case, me, "reopened")
+        return [Say(message=view(turn, desk, case), ephemeral=True)]
+    if case.status == "closed" and name != "report.open":
+        return [Say(message=view(turn, desk, case), ephemeral=True)]  # reopen it first
     if name == "report.assign":
         case.assignee_id = handler.id
         audit(turn, case, me, "assigned to self")
@@ -211,6 +231,13 @@ def on_form(turn: Turn, desk: Desk, event: FormEvent) -> list[Reply]:
     me = str(registry.address(handler))
     if case.purged:
         return [Say(message=text_message("This case's content has been deleted."), ephemeral=True)]
+    if case.status == "closed":  # a form opened before it was closed: reopen it first
+        return [
+            Say(
+                message=text_message("This case is closed: reopen it first. Nothing was saved."),
+                ephemeral=True,
+            )
+        ]
     if event.form_id in ("report.message", "report.note"):
         kind = "to_reporter" if event.form_id == "report.message" else "note"
         values, errors = validate(_text_form(event.form_id, "x", "x", case), event.values)

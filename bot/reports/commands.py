@@ -25,7 +25,7 @@ from bot.conversation import (
 from bot.reports import cases, registry
 from bot.reports.desk import Desk
 from bot.reports.followup import FOLLOWUP_FORM, follow_up, followup_form
-from bot.reports.intake import FILE_FORM, NOT_RECEIVED, file, file_form
+from bot.reports.intake import FILE_FORM, NOT_RECEIVED, file, file_form, offered
 from bot.store.models import ReportCase
 from bot.turn import Turn
 
@@ -33,13 +33,22 @@ HELP = (
     "/report: report racism or harassment, anonymously unless you choose otherwise\n"
     "/report followup: read replies to your report and answer, with its reference and "
     "passphrase\n"
-    "/report cases: the cases you handle (designated handlers)\n"
+    "/report cases [closed]: the cases you handle, open or closed (designated handlers)\n"
     "/report handlers [add ADDRESS CATEGORIES [escalation] | remove ADDRESS]: "
     "who handles what (admins)\n"
     "/report trends: reports by category and month, small numbers hidden (admins)"
 )
 SMALL = 5  # counts under this are hidden: a small number can point at a person
-DISABLED = "Reporting is not set up here yet: ask your administrator to set REPORTS_KEY."
+#: To a would-be reporter: nothing about keys or settings, and no promise anyone will read it.
+DISABLED = (
+    "Reports cannot be sent here yet. Nothing was sent; please use your organisation's "
+    "other reporting routes for now."
+)
+NOBODY = (
+    "Reports cannot be sent here yet: nobody has been designated to receive them, so a report "
+    "would reach no one. Nothing was sent; please use your organisation's other reporting "
+    "routes for now."
+)
 
 
 def private(text: str, *more: str) -> Say:
@@ -53,13 +62,15 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
     word, _, rest = args.strip().partition(" ")
     word = word.lower()
     if word == "":
+        if not offered(turn, desk):
+            return [private(NOBODY)]
         return [OpenForm(form=file_form(turn, desk))]
     if word == "followup":
         return [OpenForm(form=followup_form())]
     if word == "help":
         return [private(HELP)]
     if word == "cases":
-        return [_cases(turn)]
+        return [_cases(turn, closed=rest.strip().lower() == "closed")]
     if word in ("handlers", "trends"):
         if not turn.is_admin():
             return [private("Only admins can do that.")]
@@ -84,24 +95,29 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
     return cases.on_form(turn, desk, form)
 
 
-def _cases(turn: Turn) -> Say:
+def _cases(turn: Turn, closed: bool = False) -> Say:
+    """The handler's cases, open or closed: only those handlers have been alerted to, so a
+    case does not show the moment it is filed (its delayed alert hides that moment)."""
     handler = registry.find(turn.session, turn.actor.address)
     if handler is None:
         return private(cases.NOTHING)
+    status = ReportCase.status == "closed" if closed else ReportCase.status != "closed"
     visible = [
         case
         for case in turn.session.scalars(
-            select(ReportCase).where(ReportCase.status != "closed").order_by(ReportCase.id)
+            select(ReportCase).where(status, ReportCase.alerted).order_by(ReportCase.id)
         )
         if registry.can_see(handler, case)
     ]
+    which = "closed" if closed else "open"
     if not visible:
-        return private("No open cases for you.")
-    blocks: list[Block] = [TextBlock(text="Open cases", style="heading")]
+        return private(f"No {which} cases for you.")
+    blocks: list[Block] = [TextBlock(text=f"{which.capitalize()} cases", style="heading")]
     for case in visible:
         blocks.append(
             TextBlock(
                 text=f"{case.reference}: {case.category}, {cases.STATUSES[case.status].lower()}"
+                f", {cases.assigned(turn, case)}"
             )
         )
         blocks.append(
@@ -125,7 +141,16 @@ def _handlers(turn: Turn, rest: str) -> Say:
             f"{'; escalation contact' if h.escalation else ''}"
             for h in registry.everyone(turn.session)
         ]
-        return private("Handlers:", "\n".join(listed) if listed else "None yet.")
+        lines = ["\n".join(listed) if listed else "None yet."]
+        if turn.reports is not None:
+            nobody = registry.uncovered(turn.session, [c.id for c in turn.reports.categories])
+            if nobody:
+                lines.append(
+                    f"Nobody receives reports of: {', '.join(nobody)}. /report does not offer "
+                    "them (and is refused when that is every kind) until a handler or an "
+                    "escalation contact is added."
+                )
+        return private("Handlers:", *lines)
     action, *args = words
     try:
         who = Address.parse(args[0], kind="user") if args else None
@@ -158,8 +183,9 @@ def _trends(turn: Turn, desk: Desk) -> Say:
     counts = Counter(
         (row.category, row.received_on.strftime("%Y-%m"))
         for row in turn.session.execute(
+            # Only cases handlers have been told of: a count that moves at filing dates it.
             select(ReportCase.category, ReportCase.received_on).where(
-                ReportCase.received_on >= since
+                ReportCase.received_on >= since, ReportCase.alerted
             )
         )
     )

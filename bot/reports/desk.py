@@ -7,9 +7,8 @@ import hashlib
 import hmac
 import random
 import secrets
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -34,30 +33,33 @@ def load_categories(path: Path) -> list[Category]:
 class Limiter:
     """Counts events per key in a sliding window, in memory only, with keys that are keyed
     hashes (HMAC with a per-process random pepper) of user ids: it can slow an abuser down but
-    cannot tell anyone, not even a database dump, who filed what."""
+    cannot tell anyone, not even a database dump, who filed what.
 
-    def __init__(
-        self, limit: int, window_seconds: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    Time is the turn's ``now`` (the injected clock), passed in, so the console's ``/clock`` and
+    the tests move it like everything else."""
+
+    def __init__(self, limit: int, window_seconds: float) -> None:
         self.limit = limit
         self.window = window_seconds
-        self.clock = clock
+        self._now = 0.0
         self._seen: TTLCache[str, list[float]] = TTLCache(
-            maxsize=100_000, ttl=window_seconds, timer=clock
+            maxsize=100_000, ttl=window_seconds, timer=lambda: self._now
         )
 
-    def hit(self, key: str) -> bool:
+    def _recent(self, key: str, now: datetime) -> list[float]:
+        self._now = now.timestamp()
+        return [t for t in self._seen.get(key, []) if self._now - t < self.window]
+
+    def hit(self, key: str, now: datetime) -> bool:
         """Record one event; False if ``key`` is already at its limit (nothing recorded)."""
-        now = self.clock()
-        recent = [t for t in self._seen.get(key, []) if now - t < self.window]
+        recent = self._recent(key, now)
         if len(recent) >= self.limit:
             return False
-        self._seen[key] = [*recent, now]
+        self._seen[key] = [*recent, self._now]
         return True
 
-    def blocked(self, key: str) -> bool:
-        now = self.clock()
-        return len([t for t in self._seen.get(key, []) if now - t < self.window]) >= self.limit
+    def blocked(self, key: str, now: datetime) -> bool:
+        return len(self._recent(key, now)) >= self.limit
 
 
 @dataclass
@@ -72,6 +74,8 @@ class Desk:
 
     def __post_init__(self) -> None:
         self.filed = Limiter(self.reports_per_hour, 3600)
+        # Wrong follow-up guesses slow down the one guessing, never the case: anyone who knows
+        # a reference could otherwise lock its reporter out.
         self.guesses = Limiter(5, 900)
 
     def tag(self, actor: Actor) -> str:

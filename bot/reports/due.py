@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.conversation import ActionsBlock, Address, Button, Message, TextBlock
 from bot.outbox import Outgoing, queue
 from bot.pledge.wording import long_date
-from bot.reports import registry
+from bot.reports import registry, replays
 from bot.store.models import CaseMessage, ReportCase, ReportHandler
 
 ACK_LIMIT = timedelta(days=7)
@@ -88,17 +88,24 @@ def _notice(case: ReportCase, text: str) -> Message:
 def _send(
     case: ReportCase, handlers: list[ReportHandler], settings: Settings, key: str, text: str
 ) -> list[Outgoing]:
+    """Each handler at their own address, whatever platform the report came from (the outbox
+    sends on the handler's platform). The handlers' channel, if set, stands for the handlers
+    on its platform, except for a case that left someone out: they may read that channel, so
+    such a case goes by direct message. Nothing when there is nobody to tell."""
+    found: list[Outgoing] = []
     channel = settings.reports_handlers_channel
-    # An excluded handler may read the handlers' channel: such a case goes by direct message.
+    covered = ""
     if channel and not case.excluded:
         address = Address.parse(channel, kind="channel")
-        if address.platform == case.platform:
-            return [Outgoing(f"{key}:channel", address, _notice(case, text))]
-    return [
+        if any(h.platform == address.platform for h in handlers):
+            found.append(Outgoing(f"{key}:channel", address, _notice(case, text)))
+            covered = address.platform
+    found += [
         Outgoing(f"{key}:{h.id}", registry.address(h), _notice(case, text))
         for h in handlers
-        if h.platform == case.platform
+        if h.platform != covered
     ]
+    return found
 
 
 def queue_reports(session: Session, now: datetime, settings: Settings) -> int:
@@ -118,7 +125,13 @@ def queue_reports(session: Session, now: datetime, settings: Settings) -> int:
                 f"it; the target is {settings.reports_ack_target_days} working days."
             )
             key = f"report-alert:{case.id}"
-        outgoing += _send(case, handlers, settings, key, text)
+        told = _send(case, handlers, settings, key, text)
+        if not told:
+            # Nobody can be told (every handler removed since): alert_at stays due, so the
+            # first handler added later is told at the next tick, and until then the case is
+            # not listed as alerted anywhere.
+            continue
+        outgoing += told
         case.alert_at, case.alerted = None, True
     for case in session.scalars(
         select(ReportCase)
@@ -126,6 +139,7 @@ def queue_reports(session: Session, now: datetime, settings: Settings) -> int:
         .with_for_update(skip_locked=True)
     ):
         outgoing += _deadline(session, case, now, settings)
+    replays.forget(session, now.date())
     return queue(session, outgoing, now)
 
 

@@ -3,7 +3,7 @@ messages and the status, and answer. No account is involved at any point.
 
 A wrong reference and a wrong passphrase get the same answer in the same time (the passphrase
 is checked against a dummy hash when the reference is unknown), and repeated wrong guesses from
-one person, or against one reference, are refused for a while.
+one person are refused for a while; the right passphrase always opens the case for anyone else.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bot.conversation import (
 )
 from bot.forms import validate
 from bot.pledge.wording import long_date
+from bot.reports import replays
 from bot.reports.cases import STATUSES
 from bot.reports.desk import Desk
 from bot.reports.intake import TEXT_LIMIT
@@ -82,16 +83,18 @@ def follow_up(turn: Turn, desk: Desk, event: FormEvent) -> list[Reply]:
     values, errors = validate(followup_form(), event.values)
     if errors:
         return [FormErrors(form_id=event.form_id, errors=errors)]
-    # One limiter key per case however the reference is written, so spelling it differently
-    # ("R-ABCD-EFGH", "abcd efgh") does not buy more guesses.
+    if replays.seen(turn.session, event):  # a replayed answer would be sent twice
+        return [Say(message=Message(blocks=[TextBlock(text=replays.ALREADY)]), ephemeral=True)]
     reference = canonical(cast(str, values["reference"]))
-    who, which = desk.tag(event.actor), "ref:" + reference
-    if desk.guesses.blocked(who) or desk.guesses.blocked(which):
+    # The guesser is slowed down, never the case: counting wrong guesses per case would let
+    # anyone who knows a reference (handlers see it in alerts) lock its reporter out. With 125
+    # random bits in a passphrase, guessing from many accounts gets nowhere either.
+    who = desk.tag(event.actor)
+    if desk.guesses.blocked(who, turn.now):
         return _refused(event, SLOW_DOWN)
     case = _case(turn, reference, cast(str, values["passphrase"]))
     if case is None:
-        desk.guesses.hit(who)
-        desk.guesses.hit(which)
+        desk.guesses.hit(who, turn.now)
         return _refused(event, NOT_FOUND)
     today = turn.now.replace(hour=0, minute=0, second=0, microsecond=0)
     reply = cast(str, values.get("reply") or "")
@@ -108,6 +111,7 @@ def follow_up(turn: Turn, desk: Desk, event: FormEvent) -> list[Reply]:
         low, high = turn.settings.reports_alert_delay_minutes
         case.alert_at = case.alert_at or turn.now + timedelta(minutes=desk.rng.uniform(low, high))
         turn.session.add(CaseAudit(case_id=case.id, actor="reporter", action="replied", at=today))
+        replays.remember(turn.session, event, turn.now.date())
     else:
         turn.session.add(
             CaseAudit(case_id=case.id, actor="reporter", action="followed up", at=today)

@@ -8,7 +8,7 @@ stored, logged or sent; the case keeps the date it arrived, not the time.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import cast
 
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from bot.conversation import (
     FormErrors,
     FormEvent,
     FormField,
+    FormValue,
     LinkBlock,
     Message,
     Option,
@@ -27,14 +28,16 @@ from bot.conversation import (
     TextBlock,
 )
 from bot.forms import validate
-from bot.reports import registry
-from bot.reports.desk import Desk
+from bot.reports import registry, replays
+from bot.reports.desk import Category, Desk
+from bot.reports.due import next_step
 from bot.reports.secrets import hash_passphrase, new_passphrase, new_reference
 from bot.store.models import CaseAudit, ReportCase
+from bot.text import LONG_TEXT_LIMIT
 from bot.turn import Turn
 
 FILE_FORM = "report.file"
-TEXT_LIMIT = 4000
+TEXT_LIMIT = LONG_TEXT_LIMIT
 IDENTIFY = "identify"
 NOT_RECEIVED = (
     "Your report was NOT received: it could not be stored. Nothing was kept. "
@@ -69,21 +72,32 @@ def statement(turn: Turn) -> list[Block]:
     return blocks
 
 
-def file_form(turn: Turn, desk: Desk) -> Form:
+def offered(turn: Turn, desk: Desk) -> list[Category]:
+    """The categories someone would receive a report of (a handler or an escalation contact):
+    the form offers no other, and ``/report`` is refused when there is none."""
+    nobody = set(registry.uncovered(turn.session, [c.id for c in desk.categories]))
+    return [c for c in desk.categories if c.id not in nobody]
+
+
+def file_form(turn: Turn, desk: Desk, categories: list[Category] | None = None) -> Form:
+    """The form, offering ``categories`` (by default those someone would receive)."""
     handlers = registry.everyone(turn.session)
     fields = [
         FormField(
             name="category",
             label="What is it about?",
             kind="choice",
-            options=[Option(value=c.id, label=c.label) for c in desk.categories],
+            options=[
+                Option(value=c.id, label=c.label)
+                for c in (offered(turn, desk) if categories is None else categories)
+            ],
         ),
         FormField(
             name="what",
             label="What happened?",
             kind="long_text",
             max_length=TEXT_LIMIT,
-            hint=f"Up to {TEXT_LIMIT} characters.",
+            hint=f"Up to {TEXT_LIMIT:,} characters.",
         ),
         FormField(name="when", label="When did it happen? (optional)", kind="date", required=False),
         FormField(
@@ -138,12 +152,41 @@ def file_form(turn: Turn, desk: Desk) -> Form:
     )
 
 
+def _errors(turn: Turn, desk: Desk, values: dict[str, FormValue]) -> dict[str, str]:
+    """What the fields cannot say alone: a date to come, or nobody left to receive it."""
+    errors: dict[str, str] = {}
+    when = cast(str, values.get("when") or "")
+    if when and date.fromisoformat(when) > turn.now.date():
+        errors["when"] = "That date is still to come: give the day it happened."
+    category = cast(str, values["category"])
+    if not registry.receivers(registry.everyone(turn.session), category, _excluded(turn, values)):
+        errors["exclude" if values.get("exclude") else "category"] = (
+            "Nobody would receive this report: you left out everyone who handles this kind "
+            "of report. Leave someone in."
+            if values.get("exclude")
+            else "Nobody can receive reports of this kind at the moment. Nothing was sent; "
+            "please use your organisation's other reporting routes."
+        )
+    return errors
+
+
+def _excluded(turn: Turn, values: dict[str, FormValue]) -> list[str]:
+    """The addresses of the handlers left out (the form offers them by row id)."""
+    chosen = {int(v) for v in cast(list[str], values.get("exclude") or [])}
+    return [registry.key(h) for h in registry.everyone(turn.session) if h.id in chosen]
+
+
 def file(turn: Turn, desk: Desk, event: FormEvent) -> list[Reply]:
-    values, errors = validate(file_form(turn, desk), event.values)
+    # Checked against every category: one nobody receives any more gets its own message.
+    values, errors = validate(file_form(turn, desk, desk.categories), event.values)
+    if not errors:
+        errors = _errors(turn, desk, values)
     if errors:
         return [FormErrors(form_id=event.form_id, errors=errors)]
+    if replays.seen(turn.session, event):
+        return [Say(message=Message(blocks=[TextBlock(text=replays.ALREADY)]), ephemeral=True)]
     tag = desk.tag(event.actor)
-    if desk.filed.blocked(tag):
+    if desk.filed.blocked(tag, turn.now):
         return [
             FormErrors(
                 form_id=event.form_id,
@@ -154,7 +197,8 @@ def file(turn: Turn, desk: Desk, event: FormEvent) -> list[Reply]:
             )
         ]
     content = {k: values.get(k, "") for k in ("what", "when", "where", "role")}
-    if values.get(IDENTIFY) == "yes":
+    identified = values.get(IDENTIFY) == "yes"
+    if identified:
         content["identity"] = f"{event.actor.name} ({event.actor.address})"
     low, high = turn.settings.reports_alert_delay_minutes
     delay = timedelta(minutes=desk.rng.uniform(low, high))
@@ -171,11 +215,15 @@ def file(turn: Turn, desk: Desk, event: FormEvent) -> list[Reply]:
             tenant="",
             received_on=turn.now.date(),
             content=desk.vault.seal(json.dumps(content)),
-            excluded=[int(v) for v in cast(list[str], values.get("exclude") or [])],
+            excluded=_excluded(turn, values),
             status="new",
             alert_at=turn.now + delay,
-            deadline_check_at=turn.now + delay,
+            deadline_stage="",
         )
+        # The first deadline falls at 09:00 on a later day: derived from the date alone, it
+        # does not repeat the moment of filing as alert_at's random delay hides it.
+        first = next_step(case, turn.settings)
+        case.deadline_check_at = first.at if first else None
         try:
             with turn.session.begin_nested():
                 turn.session.add(case)
@@ -193,12 +241,17 @@ def file(turn: Turn, desk: Desk, event: FormEvent) -> list[Reply]:
             at=turn.now.replace(hour=0, minute=0, second=0, microsecond=0),
         )
     )
-    turn.session.flush()
-    desk.filed.hit(tag)
-    return [Say(message=receipt(case.reference, passphrase), ephemeral=True)]
+    replays.remember(turn.session, event, turn.now.date())
+    desk.filed.hit(tag, turn.now)
+    return [Say(message=receipt(case.reference, passphrase, identified), ephemeral=True)]
 
 
-def receipt(reference: str, passphrase: str) -> Message:
+def receipt(reference: str, passphrase: str, identified: bool = False) -> Message:
+    who = (
+        "You chose to share who you are: the handlers will see it with the report."
+        if identified
+        else "Nobody can find this report from your account."
+    )
     return Message(
         blocks=[
             TextBlock(text="Your report has been received.", style="heading"),
@@ -207,7 +260,7 @@ def receipt(reference: str, passphrase: str) -> Message:
             TextBlock(
                 text="Keep both somewhere safe: the passphrase is shown only this once and cannot "
                 "be recovered. With them, /report followup shows replies and the case status, "
-                "and lets you answer. Nobody can find this report from your account.",
+                f"and lets you answer. {who}",
                 style="context",
             ),
         ]

@@ -1,8 +1,14 @@
-"""Designated handlers and escalation contacts, and who may see which case."""
+"""Designated handlers and escalation contacts, and who may see which case.
+
+A handler is never deleted, only deactivated: cases, messages and the audit log point at
+handler rows (a delete failed on those foreign keys), and an inactive handler is invisible
+here, so a removed handler sees and is told nothing more. Exclusions are by address, so a
+handler removed and re-added is still left out of the cases that left them out.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.conversation import Address
@@ -13,7 +19,12 @@ def address(handler: ReportHandler) -> Address:
     return Address(platform=handler.platform, tenant=handler.tenant, id=handler.user_id)
 
 
-def find(session: Session, who: Address) -> ReportHandler | None:
+def key(handler: ReportHandler) -> str:
+    """How a case's exclusions name a handler: the address, stable across remove and re-add."""
+    return str(address(handler))
+
+
+def _row(session: Session, who: Address) -> ReportHandler | None:
     return session.scalar(
         select(ReportHandler).where(
             ReportHandler.platform == who.platform,
@@ -23,21 +34,31 @@ def find(session: Session, who: Address) -> ReportHandler | None:
     )
 
 
+def find(session: Session, who: Address) -> ReportHandler | None:
+    """The active handler at ``who``, if any."""
+    handler = _row(session, who)
+    return handler if handler is not None and handler.active else None
+
+
 def add(
     session: Session, who: Address, categories: list[str], escalation: bool, name: str
 ) -> ReportHandler:
-    """Add or update a handler: categories accumulate, escalation and name follow the call."""
-    handler = find(session, who)
+    """Add or update a handler: categories accumulate, escalation and name follow the call.
+    A removed handler added again starts afresh with what this call gives."""
+    handler = _row(session, who)
     if handler is None:
         handler = ReportHandler(
             platform=who.platform,
             tenant=who.tenant,
             user_id=who.id,
+            name="",
             categories=[],
             escalation=False,
-            name="",
+            active=True,
         )
         session.add(handler)
+    if not handler.active:
+        handler.categories, handler.escalation, handler.active = [], False, True
     handler.categories = sorted(set(handler.categories) | set(categories))
     handler.escalation = handler.escalation or escalation
     handler.name = name or handler.name
@@ -46,33 +67,60 @@ def add(
 
 
 def remove(session: Session, who: Address) -> bool:
+    """Deactivate ``who``; False if they were not an active handler."""
     handler = find(session, who)
     if handler is None:
         return False
-    session.delete(handler)
+    handler.active = False
+    session.execute(
+        update(ReportCase).where(ReportCase.assignee_id == handler.id).values(assignee_id=None)
+    )
+    session.flush()
     return True
 
 
 def everyone(session: Session) -> list[ReportHandler]:
-    return list(session.scalars(select(ReportHandler).order_by(ReportHandler.id)))
+    """The active handlers."""
+    return list(
+        session.scalars(
+            select(ReportHandler).where(ReportHandler.active).order_by(ReportHandler.id)
+        )
+    )
 
 
 def can_see(handler: ReportHandler, case: ReportCase) -> bool:
-    """A case's category handlers and the escalation contacts, never one the reporter excluded."""
-    if handler.id in case.excluded:
+    """A case's category handlers and the escalation contacts, never one the reporter excluded
+    nor one removed."""
+    if not handler.active or key(handler) in case.excluded:
         return False
     return handler.escalation or case.category in handler.categories
+
+
+def receivers(handlers: list[ReportHandler], category: str, excluded: list[str]) -> list[str]:
+    """Who would be told of a report of ``category`` leaving out ``excluded``: its category's
+    handlers, else the escalation contacts."""
+    chosen = [h for h in handlers if category in h.categories and key(h) not in excluded]
+    if not chosen:
+        chosen = [h for h in handlers if h.escalation and key(h) not in excluded]
+    return [key(h) for h in chosen]
 
 
 def for_case(session: Session, case: ReportCase) -> list[ReportHandler]:
     """Who is told about a case: its category's handlers minus the excluded; if none remain,
     the escalation contacts (minus the excluded)."""
     everyone_ = everyone(session)
-    chosen = [h for h in everyone_ if case.category in h.categories and h.id not in case.excluded]
+    chosen = [h for h in everyone_ if case.category in h.categories and key(h) not in case.excluded]
     if chosen:
         return chosen
     return escalation_for(everyone_, case)
 
 
 def escalation_for(handlers: list[ReportHandler], case: ReportCase) -> list[ReportHandler]:
-    return [h for h in handlers if h.escalation and h.id not in case.excluded]
+    return [h for h in handlers if h.escalation and key(h) not in case.excluded]
+
+
+def uncovered(session: Session, categories: list[str]) -> list[str]:
+    """The categories nobody would receive a report of: no active handler and no escalation
+    contact. ``/report`` does not offer them (and is refused when that is all of them)."""
+    handlers = everyone(session)
+    return [c for c in categories if not receivers(handlers, c, [])]

@@ -96,6 +96,7 @@ class Leader(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     away_until: Mapped[date | None] = mapped_column(Date())
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     person: Mapped[Person] = relationship(back_populates="leader")
@@ -183,7 +184,8 @@ class AwarenessSubscription(Base):
     tenant: Mapped[str] = mapped_column(String(128), default="")
     channel_id: Mapped[str] = mapped_column(String(128))
     regions: Mapped[list[str]] = mapped_column(JSON)
-    categories: Mapped[list[str]] = mapped_column(JSON)  # empty: every category
+    #: Categories by region ({"us": ["lgbt"]}); a region not in it gets every category.
+    categories: Mapped[dict[str, list[str]]] = mapped_column(JSON)
     timezone: Mapped[str] = mapped_column(String(64))
     post_time: Mapped[str] = mapped_column(String(5))  # HH:MM local
     heads_up_days: Mapped[int] = mapped_column(Integer)
@@ -209,7 +211,10 @@ class AwarenessOverride(Base):
 
 
 class ReportHandler(Base):
-    """A designated person who receives reports of some categories, or an escalation contact."""
+    """A designated person who receives reports of some categories, or an escalation contact.
+
+    Never deleted, only deactivated (``active``): cases, messages and the audit log point at
+    handlers, and a removed handler must see and be told nothing more."""
 
     __tablename__ = "report_handlers"
     __table_args__ = (UniqueConstraint("platform", "tenant", "user_id"),)
@@ -221,6 +226,7 @@ class ReportHandler(Base):
     name: Mapped[str] = mapped_column(String(200), default="")  # shown to reporters to exclude
     categories: Mapped[list[str]] = mapped_column(JSON)
     escalation: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class ReportCase(Base):
@@ -237,7 +243,9 @@ class ReportCase(Base):
     tenant: Mapped[str] = mapped_column(String(128), default="")
     received_on: Mapped[date] = mapped_column(Date())
     content: Mapped[str | None] = mapped_column(Text)  # sealed JSON; None once purged
-    excluded: Mapped[list[int]] = mapped_column(JSON)  # handler ids the reporter excluded
+    #: The addresses (``platform:tenant:user``) of the handlers the reporter left out: an
+    #: address, unlike a row id, stays the same person when a handler is removed and re-added.
+    excluded: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16))  # new, acknowledged, investigating, ...
     outcome: Mapped[str | None] = mapped_column(Text)  # sealed
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("report_handlers.id"))
@@ -251,6 +259,18 @@ class ReportCase(Base):
     deadline_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     deadline_stage: Mapped[str] = mapped_column(String(32), default="")
     purged: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SubmittedForm(Base):
+    """A form instance already submitted (a SHA-256 of the platform's own id for it:
+    a Slack view id, a Teams dialog's id), so a replayed submission files nothing twice. It
+    points at no case and keeps only the date; rows older than a day are deleted by the tick."""
+
+    __tablename__ = "submitted_forms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    seen_on: Mapped[date] = mapped_column(Date(), index=True)
 
 
 class CaseMessage(Base):
