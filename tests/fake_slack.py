@@ -12,10 +12,20 @@ of a method answer 429 with Retry-After, a 5xx, or an error such as channel_not_
 With ``limits`` (SlackRateLimits) it also enforces Slack's rate limits on chat.postMessage, as
 token buckets per channel and per workspace, answering 429 with a whole-second Retry-After when
 one is empty; ``rate_limited`` counts those answers and ``delivered`` counts messages per channel.
+
+It refuses what Slack refuses (tests/platform_rules.py, which cites Slack's documentation): a
+message whose blocks break a Block Kit rule gets ``invalid_blocks`` (a response_url: HTTP 400
+``invalid_blocks``), a view ``invalid_arguments``, whole, with the problems in
+``response_metadata.messages``. Trigger ids come from ``trigger_id()``, which writes their
+creation time into them, as Slack issues them with each interaction: ``views.open`` and
+``views.push`` answer ``expired_trigger_id`` once one is older than 3 seconds,
+``exchanged_trigger_id`` when it was used already, and ``invalid_trigger_id`` for one the fake
+never issued.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import math
@@ -29,11 +39,21 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
+from tests.platform_rules import (
+    TRIGGER_LIFETIME,
+    slack_message_problems,
+    slack_view_problems,
+)
+
 TEAM_ID = "T1"
 BOT_USER_ID = "UBOT"
 BOT_ID = "B1"
 #: Form fields that slack_sdk sends as JSON text inside a form-encoded body.
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+#: Methods that take a message's blocks, and those that take a view.
+MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
+VIEW_METHODS = ("views.open", "views.push", "views.update", "views.publish")
+TRIGGERED = ("views.open", "views.push")
 
 
 @dataclass(frozen=True)
@@ -110,10 +130,13 @@ class FakeSlack:
     delivered: Counter[str] = field(default_factory=Counter)
     #: time.monotonic() when the last message was posted.
     last_delivered_at: float = 0.0
+    #: Seconds the fake takes to answer a method (a slow users.info), as the network might.
+    delays: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._condition = threading.Condition()
         self._failures: dict[str, list[_Failure]] = {}
+        self._exchanged: set[str] = set()
         self._numbers = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
@@ -209,7 +232,42 @@ class FakeSlack:
         """Block until a Socket Mode client has connected and been greeted."""
         self.wait_for("socket.connect", timeout=timeout)
 
+    @staticmethod
+    def trigger_id(label: str = "", age: float = 0.0) -> str:
+        """A trigger id issued ``age`` seconds ago (wall clock, so another process can check
+        it): its creation time in milliseconds, then ``label`` (tests find calls by it)."""
+        created = int((time.time() - age) * 1000)
+        return f"{created}.{label}"
+
+    def refused(self) -> list[Call]:
+        """Calls refused for breaking a documented rule (never the ones ``fail_next`` asked)."""
+        with self._condition:
+            return [c for c in self.calls if c.answer.get("refused")]
+
     # --- the fake itself -------------------------------------------------------------------
+
+    def _refusal(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """Slack's answer to a payload it refuses, or None."""
+        if method in MESSAGE_METHODS and "blocks" in params:
+            problems = slack_message_problems(params["blocks"])
+            if problems:
+                return {"ok": False, "error": "invalid_blocks", "refused": problems}
+        if method in VIEW_METHODS:
+            problems = slack_view_problems(params.get("view"))
+            if problems:
+                return {"ok": False, "error": "invalid_arguments", "refused": problems}
+        if method in TRIGGERED:
+            trigger = str(params.get("trigger_id", ""))
+            created, _, _ = trigger.partition(".")
+            if not created.isdigit():
+                return {"ok": False, "error": "invalid_trigger_id"}
+            if time.time() - int(created) / 1000 > TRIGGER_LIFETIME:
+                return {"ok": False, "error": "expired_trigger_id"}
+            with self._condition:
+                if trigger in self._exchanged:
+                    return {"ok": False, "error": "exchanged_trigger_id"}
+                self._exchanged.add(trigger)
+        return None
 
     def _record(self, call: Call) -> None:
         with self._condition:
@@ -242,6 +300,8 @@ class FakeSlack:
         params = await self._params(request)
         authorization = request.headers.get("Authorization", "")
         token = authorization.removeprefix("Bearer ") or params.get("token")
+        if self.delays.get(method):
+            await asyncio.sleep(self.delays[method])
         failure = self._failure(method)
         if failure is None and method == "chat.postMessage" and self.limits is not None:
             with self._condition:
@@ -254,6 +314,12 @@ class FakeSlack:
                     {"ok": False, "error": "ratelimited"}, status=429, headers=headers
                 )
         if failure is None:
+            refusal = self._refusal(method, params)
+            if refusal is not None:
+                self._record(Call(method, params, token, refusal))
+                messages = refusal.get("refused", [])
+                body = {k: v for k, v in refusal.items() if k != "refused"}
+                return web.json_response({**body, "response_metadata": {"messages": messages}})
             answer = self._answer(method, params)
             self._record(Call(method, params, token, answer))
             return web.json_response(answer)
@@ -323,7 +389,11 @@ class FakeSlack:
     async def _response(self, request: web.Request) -> web.Response:
         params = await self._params(request)
         params["response_id"] = request.match_info["response_id"]
-        self._record(Call("response", params))
+        problems = slack_message_problems(params["blocks"]) if "blocks" in params else []
+        if problems:
+            self._record(Call("response", params, answer={"ok": False, "refused": problems}))
+            return web.Response(status=400, text="invalid_blocks")
+        self._record(Call("response", params, answer={"ok": True}))
         return web.Response(text="ok")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:

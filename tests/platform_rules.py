@@ -7,6 +7,7 @@ in a payload; the fakes answer with the platform's own error when the list is no
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 # =================================================================================================
@@ -145,3 +146,246 @@ def teams_activity_problems(activity_json: str) -> list[str]:
 
 def teams_too_big(problems: list[str]) -> bool:
     return bool(problems) and problems[0].startswith("MessageSizeTooBig")
+
+
+# =================================================================================================
+# Slack
+# =================================================================================================
+#
+# Sources (Block Kit reference, read 2026-11-30):
+BLOCKS_DOC = "https://api.slack.com/reference/block-kit/blocks"
+ELEMENTS_DOC = "https://api.slack.com/reference/block-kit/block-elements"
+OBJECTS_DOC = "https://api.slack.com/reference/block-kit/composition-objects"
+VIEWS_DOC = "https://api.slack.com/reference/surfaces/views"
+#: "trigger_id ... expires in 3 seconds": https://api.slack.com/interactivity/handling#modal_responses
+TRIGGER_LIFETIME = 3.0
+
+#: BLOCKS_DOC: "up to 50 blocks in each message, and 100 blocks in modals or Home tabs".
+SLACK_MESSAGE_BLOCKS = 50
+SLACK_VIEW_BLOCKS = 100
+#: BLOCKS_DOC, section: text max 3,000; fields max 10 items, each text max 2,000.
+SLACK_SECTION_TEXT = 3000
+SLACK_SECTION_FIELDS = 10
+SLACK_FIELD_TEXT = 2000
+#: BLOCKS_DOC, header: plain_text, max 150.
+SLACK_HEADER_TEXT = 150
+#: BLOCKS_DOC, context: max 10 elements.
+SLACK_CONTEXT_ELEMENTS = 10
+#: BLOCKS_DOC, actions: max 25 elements; ELEMENTS_DOC: action_id unique in its block, max 255.
+SLACK_ACTIONS_ELEMENTS = 25
+SLACK_ACTION_ID = 255
+#: ELEMENTS_DOC, button: text max 75, value max 2,000, url max 3,000.
+SLACK_BUTTON_TEXT = 75
+SLACK_BUTTON_VALUE = 2000
+SLACK_BUTTON_URL = 3000
+#: ELEMENTS_DOC, plain-text input: max_length 1-3,000 (min_length 0-3,000); placeholder 150.
+SLACK_INPUT_LENGTH = 3000
+SLACK_PLACEHOLDER = 150
+#: ELEMENTS_DOC, selects: options or option_groups, max 100 each; OBJECTS_DOC: option text 75,
+#: value 150; option group label 75 and max 100 options.
+SLACK_SELECT_OPTIONS = 100
+SLACK_OPTION_TEXT = 75
+SLACK_OPTION_VALUE = 150
+#: ELEMENTS_DOC, checkboxes and radio buttons: max 10 options.
+SLACK_LISTED_OPTIONS = 10
+#: BLOCKS_DOC, input: label and hint max 2,000.
+SLACK_LABEL = 2000
+#: VIEWS_DOC: title, submit and close max 24; private_metadata max 3,000; callback_id 255.
+SLACK_VIEW_TITLE = 24
+SLACK_PRIVATE_METADATA = 3000
+#: BLOCKS_DOC: block_id max 255, unique within a message or view.
+SLACK_BLOCK_ID = 255
+
+_SELECTS = {"static_select", "multi_static_select"}
+_LISTED = {"checkboxes", "radio_buttons"}
+_INPUT_ELEMENTS = {
+    "plain_text_input",
+    "datepicker",
+    "timepicker",
+    "checkboxes",
+    "radio_buttons",
+    *_SELECTS,
+}
+
+
+def _text(obj: Any, where: str, limit: int, *, plain_only: bool = False) -> list[str]:
+    """A text object (OBJECTS_DOC): plain_text or mrkdwn, 1 to ``limit`` characters."""
+    if not isinstance(obj, dict) or obj.get("type") not in ("plain_text", "mrkdwn"):
+        return [f"{where}: not a text object ({OBJECTS_DOC}#text)"]
+    if plain_only and obj["type"] != "plain_text":
+        return [f"{where}: must be plain_text ({OBJECTS_DOC}#text)"]
+    text = obj.get("text")
+    if not isinstance(text, str) or not text:
+        return [f"{where}: text must be 1 or more characters ({OBJECTS_DOC}#text)"]
+    if len(text) > limit:
+        return [f"{where}: {len(text)} characters, more than {limit}"]
+    return []
+
+
+def _options(options: Any, where: str) -> list[str]:
+    problems: list[str] = []
+    for n, option in enumerate(options or []):
+        at = f"{where}.options[{n}]"
+        problems += _text(option.get("text"), f"{at}.text", SLACK_OPTION_TEXT)
+        value = option.get("value")
+        if not isinstance(value, str) or not 0 < len(value) <= SLACK_OPTION_VALUE:
+            problems.append(f"{at}.value: 1 to {SLACK_OPTION_VALUE} characters ({OBJECTS_DOC})")
+    return problems
+
+
+def _button(element: dict[str, Any], where: str) -> list[str]:
+    problems = _text(element.get("text"), f"{where}.text", SLACK_BUTTON_TEXT, plain_only=True)
+    if len(str(element.get("value", ""))) > SLACK_BUTTON_VALUE:
+        problems.append(f"{where}.value: more than {SLACK_BUTTON_VALUE} ({ELEMENTS_DOC}#button)")
+    if len(str(element.get("url", ""))) > SLACK_BUTTON_URL:
+        problems.append(f"{where}.url: more than {SLACK_BUTTON_URL} ({ELEMENTS_DOC}#button)")
+    if element.get("style") not in (None, "primary", "danger"):
+        problems.append(f"{where}.style: primary or danger only ({ELEMENTS_DOC}#button)")
+    return problems
+
+
+def _element(element: Any, where: str) -> list[str]:
+    """An interactive element (ELEMENTS_DOC), in an actions or an input block."""
+    if not isinstance(element, dict):
+        return [f"{where}: not an element"]
+    kind = element.get("type")
+    problems: list[str] = []
+    if len(str(element.get("action_id", ""))) > SLACK_ACTION_ID:
+        problems.append(f"{where}.action_id: more than {SLACK_ACTION_ID} ({ELEMENTS_DOC})")
+    if "placeholder" in element:
+        problems += _text(element["placeholder"], f"{where}.placeholder", SLACK_PLACEHOLDER)
+    if kind == "button":
+        problems += _button(element, where)
+    elif kind == "plain_text_input":
+        for key in ("max_length", "min_length"):
+            if key in element:
+                low = 1 if key == "max_length" else 0
+                value = element[key]
+                if not isinstance(value, int) or not low <= value <= SLACK_INPUT_LENGTH:
+                    problems.append(
+                        f"{where}.{key}: {value!r} is not {low} to {SLACK_INPUT_LENGTH} "
+                        f"({ELEMENTS_DOC}#input)"
+                    )
+    elif kind in _SELECTS:
+        options, groups = element.get("options"), element.get("option_groups")
+        if (options is None) == (groups is None):
+            problems.append(f"{where}: options or option_groups, one of them ({ELEMENTS_DOC})")
+        if options is not None and not 0 < len(options) <= SLACK_SELECT_OPTIONS:
+            problems.append(f"{where}: {len(options)} options, more than {SLACK_SELECT_OPTIONS}")
+        problems += _options(options, where)
+        if groups is not None and not 0 < len(groups) <= SLACK_SELECT_OPTIONS:
+            problems.append(f"{where}: {len(groups)} option groups, max {SLACK_SELECT_OPTIONS}")
+        for n, group in enumerate(groups or []):
+            at = f"{where}.option_groups[{n}]"
+            problems += _text(group.get("label"), f"{at}.label", SLACK_OPTION_TEXT)
+            if not 0 < len(group.get("options") or []) <= SLACK_SELECT_OPTIONS:
+                problems.append(f"{at}: 1 to {SLACK_SELECT_OPTIONS} options ({OBJECTS_DOC})")
+            problems += _options(group.get("options"), at)
+    elif kind in _LISTED:
+        options = element.get("options") or []
+        if not 0 < len(options) <= SLACK_LISTED_OPTIONS:
+            problems.append(
+                f"{where}: {len(options)} options; {kind} take 1 to {SLACK_LISTED_OPTIONS} "
+                f"({ELEMENTS_DOC}#{kind})"
+            )
+        problems += _options(options, where)
+    return problems
+
+
+def _block(block: Any, where: str) -> list[str]:
+    if not isinstance(block, dict):
+        return [f"{where}: not a block"]
+    kind = block.get("type")
+    problems: list[str] = []
+    if kind == "section":
+        if "text" not in block and "fields" not in block:
+            problems.append(f"{where}: a section needs text or fields ({BLOCKS_DOC}#section)")
+        if "text" in block:
+            problems += _text(block["text"], f"{where}.text", SLACK_SECTION_TEXT)
+        fields = block.get("fields")
+        if fields is not None and not 0 < len(fields) <= SLACK_SECTION_FIELDS:
+            problems.append(f"{where}.fields: 1 to {SLACK_SECTION_FIELDS} ({BLOCKS_DOC}#section)")
+        for n, item in enumerate(fields or []):
+            problems += _text(item, f"{where}.fields[{n}]", SLACK_FIELD_TEXT)
+        if "accessory" in block:
+            problems += _element(block["accessory"], f"{where}.accessory")
+    elif kind == "header":
+        problems += _text(block.get("text"), f"{where}.text", SLACK_HEADER_TEXT, plain_only=True)
+    elif kind == "context":
+        elements = block.get("elements") or []
+        if not 0 < len(elements) <= SLACK_CONTEXT_ELEMENTS:
+            problems.append(f"{where}: 1 to {SLACK_CONTEXT_ELEMENTS} elements ({BLOCKS_DOC})")
+        for n, item in enumerate(elements):
+            if item.get("type") != "image":
+                problems += _text(item, f"{where}.elements[{n}]", SLACK_SECTION_TEXT)
+    elif kind == "actions":
+        elements = block.get("elements") or []
+        if not 0 < len(elements) <= SLACK_ACTIONS_ELEMENTS:
+            problems.append(f"{where}: 1 to {SLACK_ACTIONS_ELEMENTS} elements ({BLOCKS_DOC})")
+        ids = [e.get("action_id") for e in elements if isinstance(e, dict) and "action_id" in e]
+        if len(ids) != len(set(ids)):
+            problems.append(f"{where}: action_ids repeat within the block ({ELEMENTS_DOC})")
+        for n, item in enumerate(elements):
+            problems += _element(item, f"{where}.elements[{n}]")
+    elif kind == "input":
+        problems += _text(block.get("label"), f"{where}.label", SLACK_LABEL, plain_only=True)
+        if "hint" in block:
+            problems += _text(block["hint"], f"{where}.hint", SLACK_LABEL, plain_only=True)
+        element = block.get("element")
+        if not isinstance(element, dict) or element.get("type") not in _INPUT_ELEMENTS:
+            problems.append(f"{where}.element: not an input element ({BLOCKS_DOC}#input)")
+        else:
+            problems += _element(element, f"{where}.element")
+    elif kind not in ("divider", "image", "rich_text"):
+        problems.append(f"{where}: unknown block type {kind!r} ({BLOCKS_DOC})")
+    return problems
+
+
+def _blocks(blocks: Any, limit: int, surface: str) -> list[str]:
+    if not isinstance(blocks, list):
+        return [f"{surface}: blocks must be a list"]
+    problems: list[str] = []
+    if len(blocks) > limit:
+        problems.append(f"{surface}: {len(blocks)} blocks, more than {limit} ({BLOCKS_DOC})")
+    seen: set[str] = set()
+    for n, block in enumerate(blocks):
+        problems += _block(block, f"{surface}.blocks[{n}]")
+        block_id = block.get("block_id") if isinstance(block, dict) else None
+        if block_id is not None:
+            if not 0 < len(str(block_id)) <= SLACK_BLOCK_ID:
+                problems.append(f"block_id {block_id!r}: 1 to {SLACK_BLOCK_ID} characters")
+            if block_id in seen:
+                problems.append(f"block_id {block_id!r} repeats ({BLOCKS_DOC})")
+            seen.add(str(block_id))
+    return problems
+
+
+def slack_message_problems(blocks: Any) -> list[str]:
+    """Why Slack would refuse a message's ``blocks`` (chat.postMessage, chat.update,
+    chat.postEphemeral, a response_url): ``invalid_blocks``. Empty list: accepted."""
+    return _blocks(blocks, SLACK_MESSAGE_BLOCKS, "message")
+
+
+def slack_view_problems(view: Any) -> list[str]:
+    """Why Slack would refuse a view (views.open/push/update/publish, or a view_submission ack
+    with response_action update): ``invalid_arguments``. Empty list: accepted."""
+    if not isinstance(view, dict) or view.get("type") not in ("modal", "home"):
+        return [f"view: type must be modal or home ({VIEWS_DOC})"]
+    problems = _blocks(view.get("blocks"), SLACK_VIEW_BLOCKS, view["type"])
+    if len(str(view.get("private_metadata", ""))) > SLACK_PRIVATE_METADATA:
+        problems.append(f"private_metadata: more than {SLACK_PRIVATE_METADATA} ({VIEWS_DOC})")
+    if len(str(view.get("callback_id", ""))) > SLACK_ACTION_ID:
+        problems.append(f"callback_id: more than {SLACK_ACTION_ID} ({VIEWS_DOC})")
+    if view["type"] == "modal":
+        problems += _text(view.get("title"), "modal.title", SLACK_VIEW_TITLE, plain_only=True)
+        for key in ("submit", "close"):
+            if key in view:
+                problems += _text(view[key], f"modal.{key}", SLACK_VIEW_TITLE, plain_only=True)
+        has_input = any(b.get("type") == "input" for b in _dicts(view.get("blocks")))
+        if has_input and "submit" not in view:
+            problems.append(f"modal: a view with inputs needs submit ({VIEWS_DOC})")
+    return problems
+
+
+def _dicts(items: Any) -> Iterable[dict[str, Any]]:
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []

@@ -9,6 +9,19 @@ Acks also come before work in time, not just in order: the work after an ack wai
 Slack request is still waiting for its own ack (``acking``, counted by the HTTP route), for at
 most QUIET_WAIT, and the core runs in one worker thread, so a burst of button presses is acked
 at the speed of a bare Bolt app and answered right after (benchmarks/slack_ack.py).
+
+Deadlines next: a request with a trigger_id (a modal may have to open within 3 s of Slack
+sending it) does not wait for quiet before the core has answered, goes to the front of the
+core's queue, and waits for users.info at most USERS_INFO_WAIT; only if the answer opens no
+modal does it then wait for quiet, like any other work. (Waiting for quiet first, under a
+steady stream of sign-ups, released the waiting work all at once whenever the stream paused,
+and the acks behind it waited: the benchmark's sign-up path.) A trigger that is too old by
+then, or that Slack calls expired, gets a private "Open the form" button at once instead; its
+form is kept in the database (bot/form_tokens.py), so any replica
+serves the button, after a restart too.
+
+Nothing is dropped silently: every refusal by Slack is logged with its error, and the person
+gets a short plain message instead; a listener that fails says sorry rather than going quiet.
 """
 
 from __future__ import annotations
@@ -17,27 +30,33 @@ import asyncio
 import json
 import logging
 import re
-import secrets
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
-from typing import Any, TypeVar
+from typing import Any
 
+from aiohttp import ClientError
 from cachetools import TTLCache
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import (
+    HOME_PAGE_ACTION,
+    Block,
     confirmation,
     fallback_text,
     form_values,
-    message_blocks,
+    home_view,
+    message_pages,
     modal,
     neutral_action_id,
+    view_metadata,
 )
+from adapters.slack.core_thread import CoreThread
+from adapters.slack.limits import PRIVATE_METADATA
 from bot.conversation import (
     ActionEvent,
     ActionsBlock,
@@ -58,6 +77,7 @@ from bot.conversation import (
     Update,
     text_message,
 )
+from bot.form_tokens import FormTokens
 from bot.router import Bot
 
 log = logging.getLogger(__name__)
@@ -65,11 +85,26 @@ log = logging.getLogger(__name__)
 COMMANDS = ("pledge", "awareness", "report")
 #: A modal submission must be acked within 3 s; the core gets this long to validate it.
 VIEW_DEADLINE = 2.5
-#: Longest the work after an ack waits for other requests' acks to go out first (well inside
-#: the 3 s a trigger_id lives, since opening a modal is such work).
+#: Longest the work after an ack waits for other requests' acks to go out first.
 QUIET_WAIT = 0.5
+#: A trigger is not tried later than this after its request arrived (Slack's limit is 3 s
+#: from sending, and views.open itself takes a round trip): the button is offered instead.
+TRIGGER_BUDGET = 2.4
+#: How long a request waits for users.info (name and time zone) before going on without it
+#: (the call is then abandoned, so no call outlives its request; the next request asks again).
+USERS_INFO_WAIT = 0.5
 OPEN_FORM_ACTION = "slack.open_form"
-T = TypeVar("T")
+#: Trigger errors that a fresh trigger (the "Open the form" button) cures.
+TRIGGER_ERRORS = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"}
+SORRY = "Sorry, Slack would not show my answer. Please try again in a moment."
+
+
+class Refused(Exception):
+    """Slack refused a call: ``error`` is its error code (or the HTTP status)."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 @dataclass(frozen=True)
@@ -92,6 +127,32 @@ class Origin:
         return {"anonymous": True} if form.anonymous else self.metadata()
 
 
+@dataclass(frozen=True)
+class Trigger:
+    """A trigger_id and the monotonic instant after which it is not worth trying."""
+
+    id: str
+    deadline: float
+
+    @classmethod
+    def of(cls, body: dict[str, Any], arrived: float) -> Trigger | None:
+        trigger_id = body.get("trigger_id")
+        return cls(str(trigger_id), arrived + TRIGGER_BUDGET) if trigger_id else None
+
+    def usable(self) -> bool:
+        return time.monotonic() < self.deadline
+
+
+def _error(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):  # a 5xx body is often HTML: its data is then a str
+        data = exc.response.data
+        error = data.get("error") if isinstance(data, dict) else None
+        return str(error or f"HTTP {exc.response.status_code}")
+    if isinstance(exc, Refused):
+        return exc.error
+    return type(exc).__name__
+
+
 class SlackAdapter:
     """Bolt listeners around one Bot. ``client`` is the async Web API client (its base_url
     may point at a local fake in tests, or at Slack's government cloud)."""
@@ -99,10 +160,9 @@ class SlackAdapter:
     def __init__(self, bot: Bot, app: AsyncApp) -> None:
         self.bot = bot
         self.app = app
+        self.tokens = FormTokens(bot.store, bot.clock)
         self._people: TTLCache[str, tuple[str, str | None]] = TTLCache(maxsize=10_000, ttl=3600)
-        self._forms: TTLCache[str, tuple[Form, dict[str, Any]]] = TTLCache(maxsize=1000, ttl=3600)
-        # One thread for the core: more would only compete with the acks for the GIL.
-        self._core = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slack-core")
+        self._core = CoreThread()
         self._acking = 0
         self._quiet = asyncio.Event()
         self._quiet.set()
@@ -117,21 +177,13 @@ class SlackAdapter:
     async def _actor(
         self, client: AsyncWebClient, team_id: str, user_id: str, lookup: bool = True
     ) -> Actor:
-        """The actor, with name and time zone from users.info (cached for an hour). Reporters
-        are not looked up (``lookup=False``): no call to Slack names them, and the core keeps
-        them in memory only."""
+        """The actor, with name and time zone from users.info (cached for an hour), or
+        without them if Slack does not answer within USERS_INFO_WAIT or fails (the core then
+        uses DEFAULT_TIMEZONE). Reporters are not looked up (``lookup=False``): no call to
+        Slack names them, and the core keeps them in memory only."""
         known = self._people.get(user_id) if lookup else ("", None)
         if known is None:
-            try:
-                response = await client.users_info(user=user_id)
-                user = response["user"] or {}
-                profile = user.get("profile") or {}
-                name = profile.get("display_name") or user.get("real_name") or user.get("name")
-                known = (str(name or ""), user.get("tz"))
-                self._people[user_id] = known
-            except SlackApiError as exc:
-                log.warning("users.info failed: %s", exc.response.get("error"))
-                known = ("", None)
+            known = await self._look_up(client, user_id) or ("", None)
         return Actor(
             platform="slack",
             tenant=team_id,
@@ -140,17 +192,27 @@ class SlackAdapter:
             timezone=known[1],
         )
 
+    async def _look_up(self, client: AsyncWebClient, user_id: str) -> tuple[str, str | None] | None:
+        try:
+            response = await asyncio.wait_for(client.users_info(user=user_id), USERS_INFO_WAIT)
+        except (SlackApiError, SlackClientError, ClientError, OSError, TimeoutError) as exc:
+            log.warning("users.info failed: %s", _error(exc))
+            return None
+        user = response["user"] or {}
+        profile = user.get("profile") or {}
+        name = profile.get("display_name") or user.get("real_name") or user.get("name")
+        known = (str(name or ""), user.get("tz"))
+        self._people[user_id] = known
+        return known
+
     @staticmethod
     def _place(channel_id: str | None) -> Place:
         if channel_id and not channel_id.startswith("D"):
             return Place(kind="channel", id=channel_id)
         return Place(kind="direct", id=channel_id or "")
 
-    async def _core_call(self, function: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._core, function, *args)
-
-    async def _run(self, event: Event) -> list[Reply]:
-        return await self._core_call(self.bot.handle, event)
+    async def _run(self, event: Event, urgent: bool = False) -> list[Reply]:
+        return await self._core.call(self.bot.handle, event, urgent=urgent)
 
     # --- acks first ----------------------------------------------------------------------
 
@@ -166,12 +228,38 @@ class SlackAdapter:
             if not self._acking:
                 self._quiet.set()
 
-    async def _after_ack(self) -> None:
+    async def _after_ack(self, urgent: bool = False) -> None:
         """Start the work of an acked request once no other request awaits its ack (its own
-        ack included), or after QUIET_WAIT under a steady stream of them."""
-        if self._acking:
+        ack included), or after QUIET_WAIT under a steady stream of them; ``urgent`` work (it
+        has a trigger to beat) only lets the loop write its own ack first."""
+        if urgent:
+            await asyncio.sleep(0)
+        elif self._acking:
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._quiet.wait(), QUIET_WAIT)
+
+    async def _then_deliver(
+        self,
+        replies: list[Reply],
+        origin: Origin,
+        client: AsyncWebClient,
+        trigger: Trigger | None,
+    ) -> None:
+        """Deliver what urgent work produced: at once if it opens a modal (the trigger's
+        deadline), else after the pending acks, as for any work."""
+        if trigger is not None and not any(isinstance(r, OpenForm) for r in replies):
+            await self._after_ack()
+        await self._deliver(replies, origin, client, trigger)
+
+    async def _guarded(self, origin: Origin | None, client: AsyncWebClient, work: Any) -> None:
+        """Run a listener's work; if it fails, log the kind of failure (never its details,
+        which may hold what someone typed) and say sorry instead of going quiet."""
+        try:
+            await work
+        except Exception as exc:
+            log.error("Slack listener failed: %s", _error(exc))
+            if origin is not None:
+                await self._fallback(origin, client)
 
     # --- listeners -----------------------------------------------------------------------
 
@@ -179,13 +267,19 @@ class SlackAdapter:
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
-        await self._after_ack()
+        trigger = Trigger.of(body, time.monotonic())
         origin = Origin(
             team_id=body.get("team_id", ""),
             user_id=body["user_id"],
             channel_id=body.get("channel_id"),
             response_url=body.get("response_url"),
         )
+        await self._guarded(origin, client, self._command(body, origin, client, trigger))
+
+    async def _command(
+        self, body: dict[str, Any], origin: Origin, client: AsyncWebClient, trigger: Trigger | None
+    ) -> None:
+        await self._after_ack(urgent=trigger is not None)
         reporting = body["command"] == "/report"
         actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not reporting)
         event = CommandEvent(
@@ -194,12 +288,11 @@ class SlackAdapter:
             name=body["command"].lstrip("/"),
             args=body.get("text", ""),
         )
-        await self._deliver(await self._run(event), origin, client, body.get("trigger_id"))
+        await self._then_deliver(await self._run(event, urgent=True), origin, client, trigger)
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        await self._after_ack()
-        action = (body.get("actions") or [{}])[0]
+        trigger = Trigger.of(body, time.monotonic())
         container = body.get("container") or {}
         channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
         origin = Origin(
@@ -210,19 +303,30 @@ class SlackAdapter:
             message_ts=container.get("message_ts"),
             in_home=(body.get("view") or {}).get("type") == "home",
         )
+        await self._guarded(origin, client, self._action(body, origin, client, trigger))
+
+    async def _action(
+        self, body: dict[str, Any], origin: Origin, client: AsyncWebClient, trigger: Trigger | None
+    ) -> None:
+        await self._after_ack(urgent=trigger is not None)
+        action = (body.get("actions") or [{}])[0]
         action_id = neutral_action_id(action.get("action_id", ""))
         if action_id == OPEN_FORM_ACTION:
-            await self._open_stored_form(action.get("value", ""), origin, client, body)
+            await self._open_stored_form(action.get("value", ""), origin, client, trigger)
+            return
+        if action_id == HOME_PAGE_ACTION and origin.in_home:
+            page = str(action.get("value", "0"))
+            await self._publish_home(origin, client, int(page) if page.isdigit() else 0)
             return
         actor = await self._actor(client, origin.team_id, origin.user_id)
         event = ActionEvent(
             actor=actor,
-            place=self._place(channel),
+            place=self._place(origin.channel_id),
             action_id=action_id,
             value=action.get("value", "") if action.get("value") != "-" else "",
         )
-        replies = await self._run(event)
-        await self._deliver(replies, origin, client, body.get("trigger_id"))
+        replies = await self._run(event, urgent=True)
+        await self._then_deliver(replies, origin, client, trigger)
         await self._refresh_home(replies, origin, client)
 
     async def _on_view(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -231,6 +335,11 @@ class SlackAdapter:
             meta = json.loads(view.get("private_metadata") or "{}")
         except json.JSONDecodeError:
             meta = {}
+        if not isinstance(meta, dict):
+            meta = {}
+        if "stored" in meta:  # too long to ride along: kept in the database (see _view)
+            stored = await self._core.call(self.tokens.get, str(meta["stored"]), urgent=True)
+            meta = {**stored[1].get("metadata", {}), "context": stored[0].context} if stored else {}
         origin = Origin(
             team_id=(body.get("team") or {}).get("id", ""),
             user_id=body["user"]["id"],
@@ -240,24 +349,50 @@ class SlackAdapter:
             in_home=bool(meta.get("in_home")),
         )
         anonymous = bool(meta.get("anonymous"))
-        actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not anonymous)
-        event = FormEvent(
-            actor=actor,
-            place=self._place(origin.channel_id),
-            form_id=view["callback_id"],
-            context=str(meta.get("context", "")),
-            values=form_values(view.get("state") or {}),
-        )
-        work = asyncio.ensure_future(self._run(event))
+        acked = False
+
+        async def ack_once(**kwargs: Any) -> None:
+            nonlocal acked
+            if not acked:
+                acked = True
+                await ack(**kwargs)
+
+        async def submitted() -> None:
+            actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not anonymous)
+            event = FormEvent(
+                actor=actor,
+                place=self._place(origin.channel_id),
+                form_id=view["callback_id"],
+                context=str(meta.get("context", "")),
+                values=form_values(view.get("state") or {}),
+            )
+            await self._submitted(event, ack_once, origin, client, anonymous)
+
+        # A reporter gets no message (it would sit in their history): a failure shows in the
+        # modal instead. Anyone else's modal closes and they are told by message.
+        await self._guarded(None if anonymous else origin, client, submitted())
+        if anonymous and not acked:
+            await ack_once(response_action="update", view=confirmation([text_message(SORRY)]))
+        await ack_once()
+
+    async def _submitted(
+        self,
+        event: FormEvent,
+        ack: Any,
+        origin: Origin,
+        client: AsyncWebClient,
+        anonymous: bool,
+    ) -> None:
+        work = asyncio.ensure_future(self._run(event, urgent=True))
         try:
             replies = await asyncio.wait_for(asyncio.shield(work), VIEW_DEADLINE)
         except TimeoutError:
             await ack()  # too slow to show errors in place: close, then answer by message
             replies = await work
             await self._after_ack()
-            errors = [r for r in replies if isinstance(r, FormErrors)]
-            rest = [r for r in replies if not isinstance(r, FormErrors)]
-            for error in errors:
+            failed = [r for r in replies if isinstance(r, FormErrors)]
+            rest: list[Reply] = [r for r in replies if not isinstance(r, FormErrors)]
+            for error in failed:
                 rest.append(
                     Say(
                         message=text_message(
@@ -282,50 +417,53 @@ class SlackAdapter:
         if errors is not None:
             await ack(response_action="errors", errors=errors.errors)
         elif form is not None:
-            await ack(
-                response_action="update", view=modal(form.form, origin.metadata_for(form.form))
-            )
+            await ack(response_action="update", view=await self._view(form.form, origin))
         else:
             await ack()
         await self._after_ack()
-        rest = [r for r in replies if not isinstance(r, FormErrors | OpenForm)]
-        await self._deliver(rest, origin, client, None)
+        others: list[Reply] = [r for r in replies if not isinstance(r, FormErrors | OpenForm)]
+        await self._deliver(others, origin, client, None)
         if errors is None and form is None:
-            await self._refresh_home(rest, origin, client)
+            await self._refresh_home(others, origin, client)
 
     async def _on_home(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         if event.get("tab", "home") != "home":
             return
-        await self._after_ack()  # Bolt acks events before their listeners run
         origin = Origin(team_id=body.get("team_id", ""), user_id=event["user"], in_home=True)
-        await self._publish_home(origin, client)
+
+        async def publish() -> None:
+            await self._after_ack()  # Bolt acks events before their listeners run
+            await self._publish_home(origin, client)
+
+        await self._guarded(None, client, publish())  # nowhere to say sorry but the page
 
     async def _on_message(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
             return  # only people's own direct messages to the bot
-        await self._after_ack()  # Bolt acks events before their listeners run
         origin = Origin(
             team_id=body.get("team_id", ""), user_id=event["user"], channel_id=event["channel"]
         )
-        text = event.get("text", "")[:4000]
-        reporting = text.strip().lstrip("/").lower().startswith("report")
-        actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not reporting)
-        message = MessageEvent(actor=actor, place=self._place(origin.channel_id), text=text)
-        await self._deliver(await self._run(message), origin, client, None)
+
+        async def answer() -> None:
+            await self._after_ack()  # Bolt acks events before their listeners run
+            text = event.get("text", "")[:4000]
+            reporting = text.strip().lstrip("/").lower().startswith("report")
+            actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not reporting)
+            message = MessageEvent(actor=actor, place=self._place(origin.channel_id), text=text)
+            await self._deliver(await self._run(message), origin, client, None)
+
+        await self._guarded(origin, client, answer())
 
     # --- replies -------------------------------------------------------------------------
 
-    async def _publish_home(self, origin: Origin, client: AsyncWebClient) -> None:
+    async def _publish_home(self, origin: Origin, client: AsyncWebClient, page: int = 0) -> None:
         actor = await self._actor(client, origin.team_id, origin.user_id)
-        page = await self._core_call(self.bot.home, actor)
-        await client.views_publish(
-            user_id=origin.user_id,
-            view={"type": "home", "blocks": message_blocks(page, limit=100)},
-        )
+        content = await self._core.call(self.bot.home, actor)
+        await client.views_publish(user_id=origin.user_id, view=home_view(content, page))
 
     async def _refresh_home(
         self, replies: list[Reply], origin: Origin, client: AsyncWebClient
@@ -335,64 +473,111 @@ class SlackAdapter:
         if origin.in_home and not any(isinstance(r, Update | OpenForm) for r in replies):
             try:
                 await self._publish_home(origin, client)
-            except SlackApiError as exc:
-                log.warning("views.publish failed: %s", exc.response.get("error"))
+            except (SlackApiError, SlackClientError, ClientError, OSError) as exc:
+                log.warning("views.publish refused: %s", _error(exc))
 
     async def _deliver(
-        self, replies: list[Reply], origin: Origin, client: AsyncWebClient, trigger_id: str | None
+        self,
+        replies: list[Reply],
+        origin: Origin,
+        client: AsyncWebClient,
+        trigger: Trigger | None,
     ) -> None:
+        """Each reply; one Slack refuses is logged with Slack's error, and the person gets a
+        short plain message instead of nothing."""
         for reply in replies:
             try:
-                await self._deliver_one(reply, origin, client, trigger_id)
-            except SlackApiError as exc:
-                log.warning("Slack refused a reply: %s", exc.response.get("error"))
-                if exc.response.get("error") in ("expired_trigger_id", "invalid_trigger_id"):
-                    await self._say(
-                        text_message("That took a moment too long to open. Please try again."),
-                        True,
-                        origin,
-                        client,
-                    )
+                await self._deliver_one(reply, origin, client, trigger)
+            except (SlackApiError, Refused, SlackClientError, ClientError, OSError) as exc:
+                log.warning("Slack refused a %s reply: %s", reply.type, _error(exc))
+                await self._fallback(origin, client)
+
+    async def _fallback(self, origin: Origin, client: AsyncWebClient) -> None:
+        try:
+            await self._say(text_message(SORRY), True, origin, client)
+        except (SlackApiError, Refused, SlackClientError, ClientError, OSError) as exc:
+            log.error("Slack refused even the plain apology: %s", _error(exc))
 
     async def _deliver_one(
-        self, reply: Reply, origin: Origin, client: AsyncWebClient, trigger_id: str | None
+        self, reply: Reply, origin: Origin, client: AsyncWebClient, trigger: Trigger | None
     ) -> None:
         if isinstance(reply, Say):
             await self._say(reply.message, reply.ephemeral, origin, client)
         elif isinstance(reply, Update):
-            if origin.in_home:
-                await self._publish_home(origin, client)
-            elif origin.response_url:
-                await AsyncWebhookClient(origin.response_url).send(
-                    text=fallback_text(reply.message),
-                    blocks=message_blocks(reply.message),
-                    replace_original=True,
-                )
-            elif origin.channel_id and origin.message_ts:
-                await client.chat_update(
-                    channel=origin.channel_id,
-                    ts=origin.message_ts,
-                    text=fallback_text(reply.message),
-                    blocks=message_blocks(reply.message),
-                )
+            await self._update(reply.message, origin, client)
         elif isinstance(reply, OpenForm):
-            if trigger_id:
-                await client.views_open(
-                    trigger_id=trigger_id, view=modal(reply.form, origin.metadata_for(reply.form))
-                )
-            else:
-                await self._offer_form(reply.form, origin, client)
+            await self._open(reply.form, origin, client, trigger)
         else:
             log.warning("form errors outside a modal submission for %s", reply.form_id)
+
+    async def _open(
+        self, form: Form, origin: Origin, client: AsyncWebClient, trigger: Trigger | None
+    ) -> None:
+        """Open ``form`` with the trigger if it is still young enough; else, or if Slack
+        says it has expired, offer a button that opens it with a fresh one."""
+        if trigger is not None and trigger.usable():
+            try:
+                await client.views_open(trigger_id=trigger.id, view=await self._view(form, origin))
+                return
+            except SlackApiError as exc:
+                if _error(exc) not in TRIGGER_ERRORS:
+                    raise
+                log.warning("views.open refused: %s; offering a button", _error(exc))
+        elif trigger is not None:
+            log.warning("a trigger was too old to use; offering a button")
+        await self._offer_form(form, origin, client)
+
+    async def _view(self, form: Form, origin: Origin) -> dict[str, Any]:
+        """The modal for ``form``. Its metadata rides in private_metadata; past Slack's 3,000
+        characters (a long context) it is kept in the database and only its token rides."""
+        metadata = origin.metadata_for(form)
+        private = view_metadata(metadata, form)
+        if len(private) > PRIVATE_METADATA:
+            token = await self._core.call(
+                self.tokens.put, form, {"metadata": metadata}, urgent=True
+            )
+            private = json.dumps({"stored": token})
+        return modal(form, private)
+
+    async def _update(self, message: Message, origin: Origin, client: AsyncWebClient) -> None:
+        """Redraw the message whose button was pressed; a message too long for one Slack
+        message continues in new ones after it."""
+        if origin.in_home:
+            await self._publish_home(origin, client)
+            return
+        first, *more = message_pages(message)
+        text = fallback_text(message)
+        if origin.response_url:
+            await self._respond(origin.response_url, text, first, replace_original=True)
+        elif origin.channel_id and origin.message_ts:
+            await client.chat_update(
+                channel=origin.channel_id, ts=origin.message_ts, text=text, blocks=first
+            )
+        else:
+            more = [first, *more]
+        for blocks in more:
+            await self._send(blocks, text, False, origin, client)
 
     async def _say(
         self, message: Message, ephemeral: bool, origin: Origin, client: AsyncWebClient
     ) -> None:
-        blocks, text = message_blocks(message), fallback_text(message)
+        text = fallback_text(message)
+        for blocks in message_pages(message):
+            await self._send(blocks, text, ephemeral, origin, client)
+
+    async def _send(
+        self,
+        blocks: list[Block],
+        text: str,
+        ephemeral: bool,
+        origin: Origin,
+        client: AsyncWebClient,
+    ) -> None:
         if origin.response_url and not origin.in_home:
-            await AsyncWebhookClient(origin.response_url).send(
-                text=text,
-                blocks=blocks,
+            await self._respond(
+                origin.response_url,
+                text,
+                blocks,
                 response_type="ephemeral" if ephemeral else "in_channel",
                 replace_original=False,
             )
@@ -405,10 +590,20 @@ class SlackAdapter:
                 channel=origin.channel_id or origin.user_id, text=text, blocks=blocks
             )
 
+    @staticmethod
+    async def _respond(url: str, text: str, blocks: list[Block], **kwargs: Any) -> None:
+        """Post to a response_url, which answers a refusal with a status, not an exception."""
+        response = await AsyncWebhookClient(url).send(text=text, blocks=blocks, **kwargs)
+        if response.status_code != 200:
+            raise Refused(f"{response.body or 'refused'} (HTTP {response.status_code})"[:200])
+
     async def _offer_form(self, form: Form, origin: Origin, client: AsyncWebClient) -> None:
-        """No trigger to open a modal with (a typed message): offer a button that opens it."""
-        token = secrets.token_urlsafe(12)
-        self._forms[token] = (form, origin.metadata_for(form))
+        """No trigger to open a modal with (a typed message, or one that expired): offer a
+        private button that opens it. The form is kept in the database under the button's
+        token, with nothing identifying for an anonymous form."""
+        token = await self._core.call(
+            self.tokens.put, form, {"metadata": origin.metadata_for(form)}, urgent=True
+        )
         offer = Message(
             blocks=[
                 TextBlock(text=f"{form.title}: the form opens in a window."),
@@ -424,13 +619,13 @@ class SlackAdapter:
                 ),
             ]
         )
-        await self._say(offer, False, origin, client)
+        await self._say(offer, True, origin, client)
 
     async def _open_stored_form(
-        self, token: str, origin: Origin, client: AsyncWebClient, body: dict[str, Any]
+        self, token: str, origin: Origin, client: AsyncWebClient, trigger: Trigger | None
     ) -> None:
-        stored = self._forms.pop(token, None)
-        if stored is None:
+        stored = await self._core.call(self.tokens.get, token, urgent=True)
+        if stored is None or trigger is None:
             await self._say(
                 text_message("That form has expired. Type /pledge to start again."),
                 True,
@@ -438,5 +633,23 @@ class SlackAdapter:
                 client,
             )
             return
-        form, metadata = stored
-        await client.views_open(trigger_id=body["trigger_id"], view=modal(form, metadata))
+        form, extra = stored
+        private = view_metadata(extra.get("metadata") or {}, form)
+        kept = len(private) > PRIVATE_METADATA  # the submit then reads it under this token
+        if kept:
+            private = json.dumps({"stored": token})
+        try:
+            await client.views_open(trigger_id=trigger.id, view=modal(form, private))
+        except SlackApiError as exc:
+            if _error(exc) not in TRIGGER_ERRORS:
+                raise
+            log.warning("views.open refused: %s; the button stays", _error(exc))
+            await self._say(
+                text_message("That took a moment too long. Press “Open the form” again."),
+                True,
+                origin,
+                client,
+            )
+            return
+        if not kept:
+            await self._core.call(self.tokens.take, token)  # used: the button is good once

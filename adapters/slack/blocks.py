@@ -1,9 +1,15 @@
 """Neutral messages and forms as Block Kit, and submitted modal state back as form values.
 
-All text is escaped (&, <, >) before Slack sees it, so nothing anyone typed can mention a user
-or a channel (``<!channel>``, ``<@U…>``) or hide a link behind other words. Block Kit's limits
-are respected here rather than left to a 400 from Slack: 50 blocks per message, 100 per modal,
-3,000 characters per section, 75 per button label or option.
+Every TextBlock goes out as ``plain_text`` (sections, context elements and headers all take
+it): the core emits no markup, and Slack shows plain text exactly as written, so nothing anyone
+typed (``*bold*``, ``> quote``, ``<!channel>``, ``<@U…>``) is formatting, a mention or a link.
+Only the bot's own links use ``mrkdwn``, with their labels escaped.
+
+Block Kit's limits (adapters/slack/limits.py) are met here rather than left to Slack, which
+refuses a whole message that breaks one: long text is split at word boundaries and each part but
+the last says it continues; a message of more than 50 blocks becomes several messages, each
+marked as a part; the Home tab becomes pages with "Earlier" and "More" buttons. Every button
+survives, and nothing is cut without a marker.
 """
 
 from __future__ import annotations
@@ -11,6 +17,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from adapters.slack.limits import (
+    BUTTON_TEXT,
+    CONTEXT_ELEMENTS,
+    HEADER_TEXT,
+    INPUT_LENGTH,
+    LABEL_TEXT,
+    LISTED_OPTIONS,
+    MESSAGE_BLOCKS,
+    OPTION_TEXT,
+    SECTION_TEXT,
+    SELECT_OPTIONS,
+    VIEW_BLOCKS,
+    VIEW_TITLE,
+)
 from bot.conversation import (
     ActionsBlock,
     Form,
@@ -21,51 +41,70 @@ from bot.conversation import (
     TextBlock,
 )
 
-MESSAGE_BLOCKS = 50
-MODAL_BLOCKS = 100
-SECTION_TEXT = 3000
-HEADER_TEXT = 150
-BUTTON_TEXT = 75
-OPTION_TEXT = 75  # every option object, checkboxes and radio buttons too
-CHECKBOX_OPTIONS = 10
 #: Separates a neutral action id from the index that makes it unique within its block.
 ACTION_SUFFIX = "#"
+#: The Home tab's page buttons (their value is the page number, from 0).
+HOME_PAGE_ACTION = "slack.home_page"
+#: Ends every part of a split text but the last.
+CONTINUES = " … (continues)"
+#: Starts each line of a quote (the words a user typed, shown back).
+QUOTE_MARK = "│ "
 
 Block = dict[str, Any]
 
 
 def escape(text: str) -> str:
-    """Slack's three control characters, so text is shown exactly as typed."""
+    """Slack's three control characters, for the few mrkdwn strings (links, fallback text)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def split_text(text: str, limit: int) -> list[str]:
+    """``text`` in parts of at most ``limit`` characters, cut at a space or line break where
+    there is one in the part's second half (else inside a very long word), each part but the
+    last ending with CONTINUES. Blank parts are left out."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        room = limit - len(CONTINUES)
+        cut = max(rest.rfind(" ", 0, room + 1), rest.rfind("\n", 0, room + 1))
+        if cut < room // 2:
+            cut = room
+        parts.append(rest[:cut].rstrip() + CONTINUES)
+        rest = rest[cut:].lstrip()
+    parts.append(rest)
+    return [part for part in parts if part.strip()]
+
+
 def shorten(text: str, limit: int) -> str:
+    """For labels the bot wrote (a button, a modal title): one line, marked when cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": shorten(text, limit), "emoji": False}
-
-
-def _mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text, "verbatim": True}
+def _plain(text: str, limit: int | None = None) -> dict[str, Any]:
+    shown = text if limit is None else shorten(text, limit)
+    return {"type": "plain_text", "text": shown or " ", "emoji": False}
 
 
 def _sections(text: str) -> list[Block]:
-    """Escaped text in as many sections as its length needs."""
-    escaped = escape(text)
-    chunks = [escaped[i : i + SECTION_TEXT] for i in range(0, len(escaped), SECTION_TEXT)] or [""]
-    return [{"type": "section", "text": _mrkdwn(chunk)} for chunk in chunks if chunk.strip()]
+    """Plain text in as many sections as its length needs."""
+    return [{"type": "section", "text": _plain(part)} for part in split_text(text, SECTION_TEXT)]
+
+
+def _context(text: str) -> list[Block]:
+    elements = [_plain(part) for part in split_text(text, SECTION_TEXT)]
+    return [
+        {"type": "context", "elements": elements[i : i + CONTEXT_ELEMENTS]}
+        for i in range(0, len(elements), CONTEXT_ELEMENTS)
+    ]
 
 
 def _text_block(block: TextBlock) -> list[Block]:
-    if block.style == "heading" and len(block.text) <= HEADER_TEXT:
-        return [{"type": "header", "text": _plain(block.text, HEADER_TEXT)}]
+    if block.style == "heading" and 0 < len(block.text.strip()) <= HEADER_TEXT:
+        return [{"type": "header", "text": _plain(block.text)}]
     if block.style == "context":
-        return [{"type": "context", "elements": [_mrkdwn(escape(block.text)[:SECTION_TEXT])]}]
-    if block.style == "quote":  # the quote marker is ours; the words inside are escaped
-        quoted = "\n".join(">" + escape(line) for line in block.text.split("\n"))
-        return [{"type": "section", "text": _mrkdwn(quoted[:SECTION_TEXT])}]
+        return _context(block.text)
+    if block.style == "quote":
+        return _sections("\n".join(QUOTE_MARK + line for line in block.text.split("\n")))
     return _sections(block.text)
 
 
@@ -86,18 +125,16 @@ def neutral_action_id(action_id: str) -> str:
     return action_id.rsplit(ACTION_SUFFIX, 1)[0]
 
 
-def message_blocks(message: Message, limit: int = MESSAGE_BLOCKS) -> list[Block]:
-    """Block Kit blocks for a message, merged down to ``limit`` blocks if needed (50 for a
-    message, 100 for a modal or App Home)."""
+def message_blocks(message: Message) -> list[Block]:
+    """Block Kit blocks for a message, all of them (see ``message_pages`` for sending)."""
     blocks: list[Block] = []
     for item in message.blocks:
         if isinstance(item, TextBlock):
             blocks += _text_block(item)
         elif isinstance(item, LinkBlock):
-            blocks.append(
-                {"type": "section", "text": _mrkdwn(f"<{item.url}|{escape(item.label)}>")}
-            )
-        elif isinstance(item, ActionsBlock):
+            link = f"<{escape(item.url)}|{escape(item.label)}>"
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": link}})
+        elif isinstance(item, ActionsBlock) and item.buttons:
             blocks.append(
                 {
                     "type": "actions",
@@ -107,44 +144,80 @@ def message_blocks(message: Message, limit: int = MESSAGE_BLOCKS) -> list[Block]
                     ],
                 }
             )
-    return _fit(blocks, limit)
+    return blocks or _sections("…")
 
 
-def _fit(blocks: list[Block], limit: int) -> list[Block]:
-    """Merge neighbouring text sections and contexts until the blocks fit ``limit``."""
-    merged = list(blocks)
-    index = 0
-    while len(merged) > limit and index < len(merged) - 1:
-        first, second = merged[index], merged[index + 1]
-        texts = [_text_of(first), _text_of(second)]
-        if None not in texts and len(texts[0] or "") + len(texts[1] or "") < SECTION_TEXT:
-            merged[index] = {"type": "section", "text": _mrkdwn(f"{texts[0]}\n{texts[1]}")}
-            del merged[index + 1]
-        else:
-            index += 1
-    return merged[:limit]
+def _marker(text: str) -> Block:
+    return {"type": "context", "elements": [_plain(text)]}
 
 
-def _text_of(block: Block) -> str | None:
-    if block["type"] == "section" and "accessory" not in block and "fields" not in block:
-        return str(block["text"]["text"])
-    if block["type"] == "context":
-        return "_" + " ".join(str(e["text"]) for e in block["elements"]) + "_"
-    if block["type"] == "header":
-        return "*" + escape(str(block["text"]["text"])) + "*"
-    return None
+def message_pages(message: Message, limit: int = MESSAGE_BLOCKS) -> list[list[Block]]:
+    """The message as one or more Slack messages of at most ``limit`` blocks; when it takes
+    several, each says which part it is and that another follows."""
+    blocks = message_blocks(message)
+    if len(blocks) <= limit:
+        return [blocks]
+    size = limit - 2  # room for the markers
+    chunks = [blocks[i : i + size] for i in range(0, len(blocks), size)]
+    pages = []
+    for n, chunk in enumerate(chunks, start=1):
+        page = list(chunk)
+        if n > 1:
+            page.insert(0, _marker(f"Part {n} of {len(chunks)}, continued from the message above."))
+        if n < len(chunks):
+            page.append(_marker(f"Part {n} of {len(chunks)}: continued in the next message."))
+        pages.append(page)
+    return pages
+
+
+def home_view(message: Message, page: int = 0) -> dict[str, Any]:
+    """The Home tab: the whole page if it fits in 100 blocks, else page ``page`` of it, with
+    "Earlier" and "More" buttons to move between pages."""
+    blocks = message_blocks(message)
+    if len(blocks) <= VIEW_BLOCKS:
+        return {"type": "home", "blocks": blocks}
+    size = VIEW_BLOCKS - 2  # room for the page's context line and its buttons
+    count = -(-len(blocks) // size)
+    page = min(max(page, 0), count - 1)
+    shown = blocks[page * size : (page + 1) * size]
+    buttons = []
+    if page > 0:
+        buttons.append(_button(HOME_PAGE_ACTION, 0, "Earlier", str(page - 1), "default"))
+    if page < count - 1:
+        buttons.append(_button(HOME_PAGE_ACTION, 1, "More", str(page + 1), "primary"))
+    shown += [_marker(f"Page {page + 1} of {count}."), {"type": "actions", "elements": buttons}]
+    return {"type": "home", "blocks": shown}
 
 
 def fallback_text(message: Message) -> str:
-    """The notification text Slack shows where blocks cannot be (escaped like the rest)."""
-    return shorten(escape(message.plain_text()), SECTION_TEXT)
+    """The notification text Slack shows where blocks cannot be (escaped: it is mrkdwn)."""
+    text = message.plain_text()
+    # Cut before escaping, so no cut falls inside an escape (Slack allows 40,000 here).
+    return escape(split_text(text, SECTION_TEXT)[0]) if text.strip() else "…"
 
 
 # --- forms as modals ---------------------------------------------------------------------
 
 
-def _option(value: str, label: str, limit: int) -> Block:
-    return {"text": _plain(label, limit), "value": value}
+def _option(value: str, label: str) -> Block:
+    return {"text": _plain(label, OPTION_TEXT), "value": value}
+
+
+def _select(kind: str, options: list[Block]) -> Block:
+    """A select; past 100 options, in groups of 100 (a select takes 100 groups)."""
+    if len(options) <= SELECT_OPTIONS:
+        return {"type": kind, "options": options}
+    groups = [options[i : i + SELECT_OPTIONS] for i in range(0, len(options), SELECT_OPTIONS)]
+    return {
+        "type": kind,
+        "option_groups": [
+            {
+                "label": _plain(f"{n * SELECT_OPTIONS + 1}–{n * SELECT_OPTIONS + len(group)}"),
+                "options": group,
+            }
+            for n, group in enumerate(groups)
+        ],
+    }
 
 
 def _input(item: FormField) -> list[Block]:
@@ -154,7 +227,7 @@ def _input(item: FormField) -> list[Block]:
     if item.kind in ("text", "long_text"):
         element = {"type": "plain_text_input", "multiline": item.kind == "long_text"}
         if item.max_length:
-            element["max_length"] = item.max_length
+            element["max_length"] = min(item.max_length, INPUT_LENGTH)
         if isinstance(item.default, str) and item.default:
             element["initial_value"] = item.default
     elif item.kind == "date":
@@ -172,7 +245,7 @@ def _input(item: FormField) -> list[Block]:
                 "\n".join(f"{i}. {o.label}" for i, o in enumerate(item.options, start=1))
             )
         options = [
-            _option(o.value, f"{i}. {o.label}" if numbered else o.label, OPTION_TEXT)
+            _option(o.value, f"{i}. {o.label}" if numbered else o.label)
             for i, o in enumerate(item.options, start=1)
         ]
         chosen = (
@@ -181,69 +254,76 @@ def _input(item: FormField) -> list[Block]:
             else ([item.default] if item.default else [])
         )
         initial = [opt for opt in options if opt["value"] in chosen]
-        if item.kind == "multi_choice" and len(options) <= CHECKBOX_OPTIONS:
-            element = {"type": "checkboxes", "options": options}
+        listed = len(options) <= LISTED_OPTIONS
+        if item.kind == "multi_choice":
+            element = (
+                {"type": "checkboxes", "options": options}
+                if listed
+                else _select("multi_static_select", options)
+            )
             if initial:
                 element["initial_options"] = initial
-        elif item.kind == "multi_choice":
-            element = {
-                "type": "multi_static_select",
-                "options": [_option(o["value"], o["text"]["text"], BUTTON_TEXT) for o in options],
-            }
-            if item.max_selected:
+            if item.max_selected and not listed:
                 element["max_selected_items"] = item.max_selected
-        elif len(options) <= CHECKBOX_OPTIONS:
-            element = {"type": "radio_buttons", "options": options}
+        else:
+            element = (
+                {"type": "radio_buttons", "options": options}
+                if listed
+                else _select("static_select", options)
+            )
             if initial:
                 element["initial_option"] = initial[0]
-        else:
-            element = {
-                "type": "static_select",
-                "options": [_option(o["value"], o["text"]["text"], BUTTON_TEXT) for o in options],
-            }
     element["action_id"] = item.name
     block: Block = {
         "type": "input",
         "block_id": item.name,
-        "label": _plain(item.label, 2000),
+        "label": _plain(item.label, LABEL_TEXT),
         "element": element,
         "optional": not item.required,
     }
     if item.hint:
-        block["hint"] = _plain(item.hint, 2000)
+        block["hint"] = _plain(item.hint, LABEL_TEXT)
     return [*before, block]
 
 
-def modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any]:
-    """A modal view for ``form``; ``metadata`` (the core's context and where the form came
-    from) rides in private_metadata and comes back on submit."""
-    blocks: list[Block] = []
-    for item in form.intro:
-        blocks += message_blocks(Message(blocks=[item]))
-    for item in form.fields:
-        blocks += _input(item)
+def modal(form: Form, private_metadata: str) -> dict[str, Any]:
+    """A modal view for ``form``; ``private_metadata`` (at most 3,000 characters: see
+    ``view_metadata``) comes back on submit."""
+    inputs = [block for item in form.fields for block in _input(item)]
+    intro = message_blocks(Message(blocks=form.intro)) if form.intro else []
+    if len(intro) + len(inputs) > VIEW_BLOCKS:  # the fields come first: say the intro is cut
+        intro = intro[: max(VIEW_BLOCKS - len(inputs) - 1, 0)]
+        intro.append(_marker("(Some of the introduction did not fit in this window.)"))
     return {
         "type": "modal",
         "callback_id": form.form_id,
-        "private_metadata": json.dumps({**metadata, "context": form.context}),
-        "title": _plain(form.title, 24),
-        "submit": _plain(form.submit_label, 24),
-        "close": _plain("Cancel", 24),
-        "blocks": blocks[:MODAL_BLOCKS],
+        "private_metadata": private_metadata,
+        "title": _plain(form.title, VIEW_TITLE),
+        "submit": _plain(form.submit_label, VIEW_TITLE),
+        "close": _plain("Cancel", VIEW_TITLE),
+        "blocks": intro + inputs,
     }
+
+
+def view_metadata(metadata: dict[str, Any], form: Form) -> str:
+    """What rides in a modal's private_metadata: where the form came from, and its context."""
+    return json.dumps({**metadata, "context": form.context})
 
 
 def confirmation(messages: list[Message]) -> dict[str, Any]:
     """A modal that only shows ``messages``: what a form answers with when its answer must not
-    become a message (a report's receipt)."""
+    become a message (a report's receipt). Past 100 blocks it says what did not fit."""
     blocks: list[Block] = []
     for message in messages:
-        blocks += message_blocks(message, limit=MODAL_BLOCKS)
+        blocks += message_blocks(message)
+    if len(blocks) > VIEW_BLOCKS:
+        blocks = blocks[: VIEW_BLOCKS - 1]
+        blocks.append(_marker("(This window holds only the first part; the rest did not fit.)"))
     return {
         "type": "modal",
-        "title": _plain("Done", 24),
-        "close": _plain("Close", 24),
-        "blocks": blocks[:MODAL_BLOCKS] or _sections("Done."),
+        "title": _plain("Done", VIEW_TITLE),
+        "close": _plain("Close", VIEW_TITLE),
+        "blocks": blocks or _sections("Done."),
     }
 
 

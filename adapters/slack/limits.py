@@ -1,4 +1,11 @@
-"""Slack's rate limits, kept on our side so the outbox defers a message instead of earning a 429.
+"""Slack's limits, kept on our side: Block Kit's sizes, and the rate limits.
+
+Block Kit's sizes (https://api.slack.com/reference/block-kit/blocks, .../block-elements,
+.../composition-objects, https://api.slack.com/reference/surfaces/views): Slack refuses a whole
+message or view that breaks one, so adapters/slack/blocks.py splits and pages to fit them. They
+live here, in the adapter, because they are Slack's: the neutral model in bot/ has none of them.
+
+Rate limits: kept on our side so the outbox defers a message instead of earning a 429.
 
 Slack allows about one message a second per channel, with short bursts, and throttles a whole
 workspace when an app sends too much. Here: a token bucket per channel (3 at once, then one a
@@ -20,6 +27,27 @@ import time
 from collections.abc import Callable
 
 Monotonic = Callable[[], float]
+
+#: Blocks in a message; in a modal or the Home tab.
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+#: A section's text (and each context element's, which we keep to the same).
+SECTION_TEXT = 3000
+HEADER_TEXT = 150
+CONTEXT_ELEMENTS = 10
+#: A button's or an option's text; an option's value.
+BUTTON_TEXT = 75
+OPTION_TEXT = 75
+OPTION_VALUE = 150
+#: Checkboxes and radio buttons take this many options; a select or option group 100.
+LISTED_OPTIONS = 10
+SELECT_OPTIONS = 100
+#: A plain-text input's max_length (1 to 3,000); an input's label and hint.
+INPUT_LENGTH = 3000
+LABEL_TEXT = 2000
+#: A modal's title, submit and close labels; its private_metadata.
+VIEW_TITLE = 24
+PRIVATE_METADATA = 3000
 
 #: Per channel: a burst of 3, then one a second.
 CHANNEL_BURST = 3

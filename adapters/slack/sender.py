@@ -9,6 +9,10 @@ With a workspace rate configured, the sender waits for its next token (a fractio
 itself, as every send to the workspace would.
 5xx answers and connection errors are retried the same way; anything else is a permanent
 failure recorded on the row.
+
+A message too long for one Slack message (50 blocks) goes as several marked parts, in order,
+in one send: if a later part fails, the retry sends the whole message again, so a part may
+show twice but none is lost.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from adapters.slack.blocks import fallback_text, message_blocks
+from adapters.slack.blocks import fallback_text, message_pages
 from adapters.slack.limits import SlackLimits
 from bot.conversation import Address, Message
 from bot.outbox import SendResult
@@ -72,13 +76,14 @@ class SlackSender:
             wait = self.limits.take(workspace, destination.id)
             if wait:
                 return SendResult.defer("Slack rate limit: deferred by the bot", retry_after=wait)
-            self.client.chat_postMessage(
-                channel=destination.id,
-                text=fallback_text(message),
-                blocks=message_blocks(message),
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            for blocks in message_pages(message):
+                self.client.chat_postMessage(
+                    channel=destination.id,
+                    text=fallback_text(message),
+                    blocks=blocks,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
         except SlackApiError as exc:
             status = exc.response.status_code
             error = str(exc.response.get("error") or f"HTTP {status}")
