@@ -34,4 +34,5 @@ def to_ics(found: list[Occurrence], stamp: datetime, name: str) -> bytes:
         event.add("categories", [entry.category])
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -68,11 +68,11 @@ def attach_slack(server: Server, bot: Bot, settings: Settings) -> SlackAdapter:
         async def connect() -> None:
             # Made here, not above: its aiohttp session needs the server's running loop.
             handlers.append(AsyncSocketModeHandler(adapter.app, app_token))
-            await handlers[-1].connect_async()
+            await handlers[-1].connect_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
 
         async def close() -> None:
             for handler in handlers:
-                await handler.close_async()
+                await handler.close_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
 
         server.on_start.append(connect)
         server.on_stop.append(close)

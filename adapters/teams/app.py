@@ -21,7 +21,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any
 
 from botbuilder.core import BotAdapter, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -512,7 +512,10 @@ class TeamsBot:
             return _show(form.title, dialog(form, token=token, values=values, errors=errors.errors))
         following = next((r for r in replies if isinstance(r, OpenForm)), None)
         if following is not None:
-            if not (token and await asyncio.to_thread(self.forms.replace, token, following.form)):
+            replaced = False
+            if token:
+                replaced = await asyncio.to_thread(self.forms.replace, token, following.form)
+            if not replaced:
                 token = await asyncio.to_thread(self.forms.put, following.form)
             return _show(following.form.title, dialog(following.form, token=token))
         if form is not None and not form.anonymous:
@@ -531,21 +534,22 @@ async def _answer_invoke(context: TurnContext, status: HTTPStatus, body: object)
     await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
 
 
-class InvokeAnswer(Model):  # type: ignore[misc]
+class InvokeAnswer(Model):
     """An invoke's answer body in the Universal Actions shape (statusCode, type, value).
 
     botbuilder's AdaptiveCardInvokeResponse types ``value`` as a dict, so it cannot carry a
     message answer's string; the SDK serializes only msrest models, hence this one.
     """
 
-    _attribute_map: ClassVar[dict[str, dict[str, str]]] = {
+    # msrest declares the map as an instance attribute; each model class overrides it.
+    _attribute_map: dict[str, dict[str, Any]] = {  # noqa: RUF012
         "status_code": {"key": "statusCode", "type": "int"},
         "type": {"key": "type", "type": "str"},
         "value": {"key": "value", "type": "object"},
     }
 
     def __init__(self, *, status_code: int, type: str, value: object) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # msrest's __init__ is untyped
         self.status_code = status_code
         self.type = type
         self.value = value
