@@ -203,9 +203,7 @@ def tick(now_text: str) -> None:
         server.senders["console"] = ConsoleChat(runtime.bot.handle, lambda: None, clock, sys.stdout)
         queued, drained = asyncio.run(server.tick_once())
         click.echo(
-            f"Tick at {now.isoformat()}: queued {queued.checkins} check-in(s), "
-            f"{queued.reminders} reminder(s), {queued.awareness} awareness post(s) and "
-            f"{queued.reports} report notice(s); sent {drained.sent}, "
+            f"Tick at {now.isoformat()}: queued {queued.summary()}; sent {drained.sent}, "
             f"retrying {drained.retried}, failed {drained.dead}."
             + (
                 " Another process was ticking, so this one queued nothing."

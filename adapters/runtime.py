@@ -29,7 +29,7 @@ from bot.reports.desk import Desk, load_categories
 from bot.reports.secrets import Vault, VaultError, new_key
 from bot.router import Bot
 from bot.store import SchemaOutOfDate, Store, StoreUnreachable
-from bot.tick import TickReport, tick
+from scheduler.tick import TickReport, tick
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,13 @@ class Runtime:
     ) -> tuple[TickReport, DrainReport]:
         """One tick at the clock's now, then drain what can be sent through ``senders``
         (until ``stop`` is set: the web server sets it when shutting down)."""
-        report = tick(self.store, self.clock.now(), self.settings, self.calendar)
+        report = tick(
+            self.store,
+            self.clock.now(),
+            self.settings,
+            *self.bot.loaded,
+            features=self.bot.features,
+        )
         dispatcher = Dispatcher(
             self.store,
             self.clock,

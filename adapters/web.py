@@ -30,8 +30,8 @@ from aiohttp import web
 from adapters import health
 from adapters.runtime import Runtime
 from bot.outbox import DrainReport, Sender
-from bot.tick import TickReport
 from scheduler.aio import start_async_ticking
+from scheduler.tick import TickReport
 
 log = logging.getLogger(__name__)
 

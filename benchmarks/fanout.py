@@ -49,7 +49,7 @@ from bot.deadletters import alert_admins  # noqa: E402
 from bot.outbox import Dispatcher  # noqa: E402
 from bot.store import Store  # noqa: E402
 from bot.store.models import OutboxMessage  # noqa: E402
-from bot.tick import tick  # noqa: E402
+from scheduler.tick import tick  # noqa: E402
 
 if TYPE_CHECKING:
     from tests.fake_slack import FakeSlack
@@ -126,7 +126,7 @@ def prepare(url: str, leaders: int, settings: Settings) -> float:
     started = time.perf_counter()
     report = tick(store, now, settings)
     took = time.perf_counter() - started
-    assert report.checkins == leaders, report
+    assert report["checkins"] == leaders, report
     store.dispose()
     return took
 

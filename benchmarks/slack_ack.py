@@ -139,7 +139,7 @@ def prepare_leaders(runtime: Any, users: list[str]) -> list[tuple[str, int, list
         assert replies and replies[0].type == "say", replies
     runtime.clock.set(CHECKINS)
     report, _ = runtime.run_due({})  # queue the check-ins; nothing is sent from here
-    assert report.checkins == len(users), report
+    assert report["checkins"] == len(users), report
     with runtime.store.session() as session:
         rows = session.execute(
             select(Person.user_id, Checkin.id, Leader.id)

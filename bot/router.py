@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
 from bot import metrics, redaction
-from bot.awareness import commands as awareness
 from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
-from bot.awareness.posts import POST_RENDERER, PREVIEW_RENDERER, render_post, render_preview
+from bot.catalogue import FEATURES
 from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation import (
@@ -32,13 +30,10 @@ from bot.conversation import (
     Say,
     text_message,
 )
+from bot.features import Command, Feature, Resources
 from bot.outbox import Renderer
-from bot.pledge import commands as pledge
-from bot.pledge.checkins import CHECKIN_RENDERER, render_outgoing
 from bot.pledge.content import Pledge
-from bot.reports import commands as reports
 from bot.reports.desk import Desk
-from bot.reports.intake import FILE_FORM, NOT_RECEIVED
 from bot.store import Store
 from bot.text import clean
 from bot.turn import Turn
@@ -46,12 +41,12 @@ from bot.turn import Turn
 log = logging.getLogger(__name__)
 
 
-def help_text(is_admin: bool) -> str:
-    """Every command this person may use, from each journey's own help; the admins' lines
+def help_text(features: Sequence[Feature], is_admin: bool) -> str:
+    """Every command this person may use, from each feature's own help; the admins' lines
     (marked so there) only for admins. An indented line goes with the line above it."""
     lines: list[str] = []
     keep = True
-    for line in "\n".join((pledge.HELP, awareness.HELP, reports.HELP)).splitlines():
+    for line in "\n".join(f.help for f in features if f.help).splitlines():
         if not line.startswith(" "):
             keep = is_admin or "(admins" not in line
         if keep:
@@ -59,21 +54,7 @@ def help_text(is_admin: bool) -> str:
     return "\n".join(lines)
 
 
-def _help(turn: Turn, _: str) -> list[Reply]:
-    return [turn.say(text_message("What I can do:", help_text(turn.is_admin())))]
-
-
-COMMANDS: dict[str, Callable[[Turn, str], list[Reply]]] = {
-    "help": _help,
-    "pledge": pledge.on_command,
-    "awareness": awareness.on_command,
-    "report": reports.on_command,
-}
-PREFIXES = {
-    "pledge.": (pledge.on_action, pledge.on_form),
-    "awareness.": (awareness.on_action, awareness.on_form),
-    "report.": (reports.on_action, reports.on_form),
-}
+_COMMAND_WORD = re.compile(r"\s*/?(\w+)\s*(.*)", re.DOTALL)
 GREETING = (
     "Hello! I help leaders keep the IP Inclusive Senior Leaders' Pledge, post awareness dates "
     "and take anonymous reports.\n"
@@ -92,6 +73,8 @@ class Bot:
         pledge: Pledge,
         calendar: Calendar = EMPTY_CALENDAR,
         reports: Desk | None = None,
+        features: Sequence[Feature] = FEATURES,
+        resources: Sequence[object] = (),
     ) -> None:
         self.store = store
         self.clock = clock
@@ -99,6 +82,13 @@ class Bot:
         self.pledge = pledge
         self.calendar = calendar
         self.reports = reports
+        self.features = tuple(features)
+        #: What the features were loaded with, for their renderers and tick steps.
+        self.loaded = (pledge, calendar, reports, *resources)
+        self.resources = Resources(*self.loaded)
+        self.commands: dict[str, Command] = {
+            command.name: command for feature in self.features for command in feature.commands
+        }
         redaction.install()
 
     def _turn(self, session: Session, event: Event) -> Turn:
@@ -115,10 +105,17 @@ class Bot:
     def renderers(self) -> dict[str, Renderer]:
         """What the outbox calls to render queued messages when their turn comes."""
         return {
-            CHECKIN_RENDERER: partial(render_outgoing, self.pledge),
-            POST_RENDERER: partial(render_post, self.calendar),
-            PREVIEW_RENDERER: partial(render_preview, self.calendar),
+            name: render
+            for feature in self.features
+            for name, render in feature.renderers(self.resources).items()
         }
+
+    def anonymous(self, text: str) -> bool:
+        """Whether a command, or a direct message of its words ("report"), must leave its
+        asker anonymous: adapters then look nobody up and keep nothing about who or where.
+        Erring on the safe side, any first word beginning with such a command's name counts."""
+        word = text.strip().lstrip("/").lower()
+        return any(word.startswith(c.name) for c in self.commands.values() if c.anonymous)
 
     def handle(self, event: Event) -> list[Reply]:
         """Every adapter calls this, so timing it here measures every platform alike."""
@@ -130,16 +127,25 @@ class Bot:
             except Exception:
                 log.exception("handling a %s event failed", event.type)
                 metrics.event_failed(event.actor.platform, event.type)
-                if isinstance(event, FormEvent) and event.form_id == FILE_FORM:
-                    return [Say(message=text_message(NOT_RECEIVED), ephemeral=True)]
-                return [Say(message=text_message(SORRY), ephemeral=True)]
+                return [Say(message=text_message(self._failed(event)), ephemeral=True)]
+
+    def _failed(self, event: Event) -> str:
+        """The apology, or what a feature says instead for one of its forms."""
+        if isinstance(event, FormEvent):
+            for feature in self.features:
+                if event.form_id in feature.failed:
+                    return feature.failed[event.form_id]
+        return SORRY
 
     def home(self, actor: Actor) -> Message:
         """The actor's own page (App Home): never raises, like handle()."""
+        home = next((f.home for f in self.features if f.home is not None), None)
+        if home is None:
+            return text_message(GREETING)
         try:
             with self.store.session() as session:
-                event = CommandEvent(actor=actor, name="pledge")
-                return pledge.home(self._turn(session, event))
+                event = CommandEvent(actor=actor, name="home")
+                return home(self._turn(session, event))
         except Exception:
             log.exception("building a home page failed")
             return text_message(SORRY)
@@ -148,22 +154,29 @@ class Bot:
         event = turn.event
         if isinstance(event, CommandEvent):
             name = clean(event.name).lstrip("/").lower()[:64]
-            handler = COMMANDS.get(name)
-            if handler is None:
+            replies = self._command(turn, name, event.args)
+            if replies is None:
                 return [turn.say(text_message(f"I don't know the command /{name}.", GREETING))]
-            return handler(turn, event.args)
+            return replies
         if isinstance(event, MessageEvent):
             return self._message(turn, event)
-        for prefix, (on_action, on_form) in PREFIXES.items():
-            if isinstance(event, ActionEvent) and event.action_id.startswith(prefix):
-                return on_action(turn, event)
-            if isinstance(event, FormEvent) and event.form_id.startswith(prefix):
-                return on_form(turn, event)
+        for feature in self.features:
+            if isinstance(event, ActionEvent) and event.action_id.startswith(feature.prefix):
+                return feature.on_action(turn, event)
+            if isinstance(event, FormEvent) and event.form_id.startswith(feature.prefix):
+                return feature.on_form(turn, event)
         return [turn.say(text_message("That has expired. Type /pledge to start again."))]
+
+    def _command(self, turn: Turn, name: str, args: str) -> list[Reply] | None:
+        """The command's replies; None if there is no such command."""
+        if name == "help":
+            help_ = help_text(self.features, turn.is_admin())
+            return [turn.say(text_message("What I can do:", help_))]
+        command = self.commands.get(name)
+        return command.run(turn, args) if command is not None else None
 
     def _message(self, turn: Turn, event: MessageEvent) -> list[Reply]:
         """A DM of a command's words ("pledge progress") works like the slash command."""
-        match = re.match(r"\s*/?(\w+)\s*(.*)", event.text, re.DOTALL)
-        if match and match.group(1).lower() in COMMANDS:
-            return COMMANDS[match.group(1).lower()](turn, match.group(2))
-        return [turn.say(text_message(GREETING))]
+        match = _COMMAND_WORD.match(event.text)
+        replies = self._command(turn, match.group(1).lower(), match.group(2)) if match else None
+        return [turn.say(text_message(GREETING))] if replies is None else replies

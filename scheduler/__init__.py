@@ -2,7 +2,7 @@
 
 The scheduler holds no job store and no state of its own: its one job asks the core what is due
 (an idempotent function of the database and the time) and drains the outbox. Several processes
-may run it at once; the database decides who sends what (see bot.tick and bot.outbox).
+may run it at once; the database decides who sends what (see scheduler.tick and bot.outbox).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from bot.pledge.content import Pledge, load_pledge
 from bot.router import Bot
 from bot.store import Store
 from bot.store.models import Base
-from bot.tick import tick
+from scheduler.tick import tick
 from tests.event_loop import Loop
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")

@@ -22,7 +22,7 @@ from benchmarks.tick import populate
 from bot.config import Settings
 from bot.store import Store
 from bot.store.models import OutboxMessage
-from bot.tick import tick
+from scheduler.tick import tick
 from tests.conftest import PG_URL
 from tests.fake_slack import FakeSlack, SlackRateLimits
 from tests.test_slack import Loop
@@ -60,7 +60,7 @@ def queued(store: Store, tmp_path: Path) -> Store:
     now = datetime.now(UTC)
     populate(store, LEADERS, due=now - timedelta(minutes=1))
     settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
-    assert tick(store, now, settings).checkins == LEADERS
+    assert tick(store, now, settings)["checkins"] == LEADERS
     return store
 
 

@@ -24,8 +24,8 @@ from bot.pledge.reports import export_rows
 from bot.router import Bot
 from bot.store import Store
 from bot.store.models import Checkin, Leader, OutboxMessage, Person, StepUpdate
-from bot.tick import TickReport, tick
 from bot.timezones import UnknownTimeZone, next_weekly, zone
+from scheduler.tick import TickReport, tick
 from tests.conftest import SIGN_UP, Harness, sign_up
 
 LONDON = ZoneInfo("Europe/London")
@@ -35,6 +35,9 @@ NINE = time(9, 0)
 NAMES = ("alice", "bob", "carol", "dan", "erin")
 CHECKIN_HEADING = "Your pledge check-in for the week of"
 NUDGE = "gentle reminder: your pledge check-in"  # one line and an "Open check-in" button
+
+#: What a tick queues when nothing is due, step by step.
+QUIET = {"checkins": 0, "reminders": 0, "awareness": 0, "reports": 0}
 
 
 def utc(text: str) -> datetime:
@@ -230,18 +233,18 @@ def test_tick_queues_the_checkin_at_nine_local_on_both_sides_of_the_march_change
     harness.say("/clock 2027-03-21T12:00Z")
     assert "Thank you for signing" in sign_up(harness, "alice")
 
-    assert tick(store, utc("2027-03-22T08:59Z"), settings) == TickReport(0, 0)
+    assert tick(store, utc("2027-03-22T08:59Z"), settings).queued == QUIET
     assert outbox(store, "checkin:") == []
-    assert tick(store, utc("2027-03-22T09:00Z"), settings).checkins == 1
+    assert tick(store, utc("2027-03-22T09:00Z"), settings)["checkins"] == 1
     [first] = outbox(store, "checkin:")
     assert first.destination == "console:alice"
     assert first.created_at == utc("2027-03-22T09:00Z")
 
     # After the clocks go forward, 09:00 London is 08:00 UTC.
-    assert tick(store, utc("2027-03-29T07:59Z"), settings).checkins == 0
+    assert tick(store, utc("2027-03-29T07:59Z"), settings)["checkins"] == 0
     assert len(outbox(store, "checkin:")) == 1
-    assert tick(store, utc("2027-03-29T08:00Z"), settings).checkins == 1
-    assert tick(store, utc("2027-03-29T09:00Z"), settings).checkins == 0
+    assert tick(store, utc("2027-03-29T08:00Z"), settings)["checkins"] == 1
+    assert tick(store, utc("2027-03-29T09:00Z"), settings)["checkins"] == 0
 
     rows = checkins(store, "alice")
     assert [(c.week_of, c.due_at) for c in rows] == [
@@ -277,13 +280,13 @@ def test_tick_follows_a_new_york_leader_across_its_own_clock_change(
     harness.say("/clock 2027-03-07T12:00Z")
     assert "(America/New_York)" in sign_up_in(harness, "bob", "America/New_York")
     sign_up(harness, "alice")  # London, for contrast: 09:00 UTC on 8 March
-    assert tick(store, utc("2027-03-08T09:00Z"), settings).checkins == 1
-    assert tick(store, utc("2027-03-08T13:59Z"), settings).checkins == 0
-    assert tick(store, utc("2027-03-08T14:00Z"), settings).checkins == 1  # 09:00 EST
-    assert tick(store, utc("2027-03-15T08:59Z"), settings).checkins == 0
-    assert tick(store, utc("2027-03-15T09:00Z"), settings).checkins == 1  # London, still GMT
-    assert tick(store, utc("2027-03-15T12:59Z"), settings).checkins == 0
-    assert tick(store, utc("2027-03-15T13:00Z"), settings).checkins == 1  # 09:00 EDT
+    assert tick(store, utc("2027-03-08T09:00Z"), settings)["checkins"] == 1
+    assert tick(store, utc("2027-03-08T13:59Z"), settings)["checkins"] == 0
+    assert tick(store, utc("2027-03-08T14:00Z"), settings)["checkins"] == 1  # 09:00 EST
+    assert tick(store, utc("2027-03-15T08:59Z"), settings)["checkins"] == 0
+    assert tick(store, utc("2027-03-15T09:00Z"), settings)["checkins"] == 1  # London, still GMT
+    assert tick(store, utc("2027-03-15T12:59Z"), settings)["checkins"] == 0
+    assert tick(store, utc("2027-03-15T13:00Z"), settings)["checkins"] == 1  # 09:00 EDT
     assert [c.due_at for c in checkins(store, "bob")] == [
         utc("2027-03-08T14:00Z"),
         utc("2027-03-15T13:00Z"),
@@ -309,16 +312,16 @@ def test_the_same_tick_twice_queues_each_checkin_once(
 ) -> None:
     sign_up_everyone(harness)
     nine = utc("2027-03-01T09:00Z")
-    assert tick(store, nine, settings) == TickReport(checkins=len(NAMES), reminders=0)
-    assert tick(store, nine, settings) == TickReport(0, 0)
-    assert tick(store, nine + timedelta(seconds=1), settings) == TickReport(0, 0)
+    assert tick(store, nine, settings).queued == QUIET | {"checkins": len(NAMES)}
+    assert tick(store, nine, settings).queued == QUIET
+    assert tick(store, nine + timedelta(seconds=1), settings).queued == QUIET
     assert len(checkins(store)) == len(NAMES)
     messages = outbox(store, "checkin:")
     assert sorted(m.destination for m in messages) == [f"console:{n}" for n in NAMES]
     # The reminder tick is just as idempotent.
     next_day = utc("2027-03-02T09:00Z")
-    assert tick(store, next_day, settings).reminders == len(NAMES)
-    assert tick(store, next_day, settings).reminders == 0
+    assert tick(store, next_day, settings)["reminders"] == len(NAMES)
+    assert tick(store, next_day, settings)["reminders"] == 0
     assert len(outbox(store, "reminder:")) == len(NAMES)
 
 
@@ -355,9 +358,9 @@ def test_racing_ticks_on_two_replicas_queue_each_checkin_and_reminder_once(
     for week in range(3):
         nine = utc("2027-03-01T09:00Z") + timedelta(weeks=week)
         reports = race(database_url, nine, settings, racers=2)
-        assert sum(r.checkins for r in reports) == len(NAMES)
+        assert sum(r["checkins"] for r in reports) == len(NAMES)
         reports = race(database_url, nine + timedelta(hours=24), settings, racers=3)
-        assert sum(r.reminders for r in reports) == len(NAMES)
+        assert sum(r["reminders"] for r in reports) == len(NAMES)
 
     rows = checkins(store)
     assert len(rows) == 3 * len(NAMES)
@@ -496,10 +499,10 @@ def test_a_missed_checkin_gets_no_reminder_that_was_due_after_the_next_week_bega
     )
     sign_up(harness, "alice")
     tick(store, utc("2027-03-01T09:00Z"), settings)
-    assert tick(store, utc("2027-03-02T09:00Z"), settings).reminders == 1
-    assert tick(store, utc("2027-03-08T09:00Z"), settings).checkins == 1
-    assert tick(store, utc("2027-03-09T09:00Z"), settings).reminders == 1  # the new week's
-    assert tick(store, utc("2027-03-09T17:00Z"), settings).reminders == 0  # 200 h: missed
+    assert tick(store, utc("2027-03-02T09:00Z"), settings)["reminders"] == 1
+    assert tick(store, utc("2027-03-08T09:00Z"), settings)["checkins"] == 1
+    assert tick(store, utc("2027-03-09T09:00Z"), settings)["reminders"] == 1  # the new week's
+    assert tick(store, utc("2027-03-09T17:00Z"), settings)["reminders"] == 0  # 200 h: missed
     first, second = checkins(store, "alice")
     assert (first.status, first.reminders_sent) == ("missed", 1)
     assert [m.idempotency_key for m in outbox(store, "reminder:")] == [
@@ -630,15 +633,15 @@ def test_a_bot_down_for_three_weeks_sends_one_checkin_on_its_return(
 ) -> None:
     sign_up_everyone(harness)
     back = utc("2027-03-22T09:30Z")  # it missed 1, 8 and 15 March, and 09:00 today
-    assert tick(store, back, settings) == TickReport(checkins=len(NAMES), reminders=0)
-    assert tick(store, back + timedelta(minutes=1), settings) == TickReport(0, 0)
+    assert tick(store, back, settings).queued == QUIET | {"checkins": len(NAMES)}
+    assert tick(store, back + timedelta(minutes=1), settings).queued == QUIET
     rows = checkins(store)
     assert {c.week_of for c in rows} == {date(2027, 3, 22)}
     assert len(rows) == len(NAMES)
     assert len(outbox(store, "checkin:")) == len(NAMES)
     for name in NAMES:
         assert leader(store, name).next_checkin_at == utc("2027-03-29T08:00Z")
-    assert tick(store, utc("2027-03-29T08:00Z"), settings).checkins == len(NAMES)
+    assert tick(store, utc("2027-03-29T08:00Z"), settings)["checkins"] == len(NAMES)
 
 
 def test_a_late_checkin_is_not_followed_at_once_by_its_reminders(
@@ -651,22 +654,22 @@ def test_a_late_checkin_is_not_followed_at_once_by_its_reminders(
     assert NUDGE not in printed
     assert outbox(store, "reminder:") == []
     # The first reminder comes a full day after the leader actually got the check-in.
-    assert tick(store, utc("2027-03-07T08:59Z"), settings).reminders == 0
-    assert tick(store, utc("2027-03-07T09:00Z"), settings).reminders == 1
+    assert tick(store, utc("2027-03-07T08:59Z"), settings)["reminders"] == 0
+    assert tick(store, utc("2027-03-07T09:00Z"), settings)["reminders"] == 1
 
 
 def test_a_quiet_tick_queues_nothing(harness: Harness, store: Store, settings: Settings) -> None:
-    assert tick(store, utc("2027-03-01T09:00Z"), settings) == TickReport(0, 0)  # nobody signed
+    assert tick(store, utc("2027-03-01T09:00Z"), settings).queued == QUIET  # nobody signed
     sign_up_everyone(harness)
     before = len(outbox(store))
     for instant in ("2027-03-01T08:30Z", "2027-03-01T08:59:59Z"):
-        assert tick(store, utc(instant), settings) == TickReport(0, 0)
+        assert tick(store, utc(instant), settings).queued == QUIET
     assert checkins(store) == []
     tick(store, utc("2027-03-01T09:00Z"), settings)
     busy = len(outbox(store))
     assert busy == before + len(NAMES)
     for instant in ("2027-03-01T09:30Z", "2027-03-01T23:00Z", "2027-03-02T08:59Z"):
-        assert tick(store, utc(instant), settings) == TickReport(0, 0)
+        assert tick(store, utc(instant), settings).queued == QUIET
     assert len(outbox(store)) == busy
     assert len(checkins(store)) == len(NAMES)
 

@@ -47,7 +47,7 @@ from bot.conversation import Address, Form, FormField, text_message
 from bot.outbox import FIRST_RETRY, DrainReport, Outgoing, queue
 from bot.store import Store
 from bot.store.models import Checkin, Leader, OutboxMessage, Person, Step, StepUpdate
-from bot.tick import TickReport
+from scheduler.tick import TickReport
 from tests.event_loop import Loop
 from tests.fake_slack import TEAM_ID, Call, FakeSlack
 from tests.platform_rules import slack_message_problems, slack_view_problems
@@ -490,7 +490,7 @@ def deliver_checkin(slack: Slack, user: str = "U1") -> Call:
     assert leader is not None and leader.next_checkin_at is not None
     slack.clock.set(leader.next_checkin_at)
     report, drained = slack.run_due()
-    assert report.checkins == 1 and drained.sent >= 1
+    assert report["checkins"] == 1 and drained.sent >= 1
     [checkin] = posts_to(slack, user)
     return checkin
 
@@ -1075,7 +1075,7 @@ def test_a_429_is_retried_no_earlier_than_retry_after_and_sent_once(slack: Slack
     slack.fake.fail_next("chat.postMessage", status=429, retry_after=7)
     slack.clock.set(due)
     report, drained = slack.run_due()
-    assert report.checkins == 1 and drained.retried >= 1
+    assert report["checkins"] == 1 and drained.retried >= 1
     [row] = outbox(slack)
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.next_attempt_at == due + timedelta(seconds=7)

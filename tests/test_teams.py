@@ -300,7 +300,7 @@ def deliver_checkin(teams: Teams, user: str = ALICE) -> Call:
     assert leader is not None and leader.next_checkin_at is not None
     teams.clock.set(leader.next_checkin_at)
     report, drained = teams.run_due()
-    assert (report.checkins, drained.sent) == (1, 1)
+    assert (report["checkins"], drained.sent) == (1, 1)
     return teams.fake.calls_to("send", lambda c: c.conversation == f"a:chat-{user}")[-1]
 
 
@@ -726,7 +726,7 @@ def test_a_429_is_retried_after_retry_after_and_sent_once(teams: Teams) -> None:
     teams.fake.fail_next("send", status=429, retry_after="7")
     teams.clock.set(due)
     report, drained = teams.run_due()
-    assert (report.checkins, drained.sent, drained.retried) == (1, 0, 1)
+    assert (report["checkins"], drained.sent, drained.retried) == (1, 0, 1)
     [row] = outbox(teams)
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.next_attempt_at == due + timedelta(seconds=7)

@@ -12,10 +12,13 @@ from sqlalchemy import func, select
 from bot.config import Settings
 from bot.store import Store
 from bot.store.models import Checkin, OutboxMessage
-from bot.tick import TickReport, tick, tick_lock
+from scheduler.tick import tick, tick_lock
 from tests.conftest import Harness, sign_up
 
 NINE = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # alice's first check-in falls due
+
+#: What a tick queues when nothing is due, step by step.
+QUIET = {"checkins": 0, "reminders": 0, "awareness": 0, "reports": 0}
 
 
 def needs_postgres(store: Store) -> None:
@@ -37,9 +40,10 @@ def test_a_tick_while_another_replica_ticks_does_nothing_and_the_next_one_catche
     try:
         with tick_lock(other) as held:
             assert held
-            assert tick(store, NINE, settings) == TickReport(0, 0, skipped=True)
+            report = tick(store, NINE, settings)
+            assert report.skipped and report.queued == QUIET
             assert count(store, Checkin) == count(store, OutboxMessage) == 0
-        assert tick(store, NINE, settings) == TickReport(checkins=1, reminders=0)
+        assert tick(store, NINE, settings).queued == QUIET | {"checkins": 1}
         assert count(store, Checkin) == 1
     finally:
         other.dispose()

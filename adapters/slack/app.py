@@ -82,7 +82,6 @@ from bot.router import Bot
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("pledge", "awareness", "report")
 #: A modal submission must be acked within 3 s; the core gets this long to validate it.
 VIEW_DEADLINE = 2.5
 #: Longest the work after an ack waits for other requests' acks to go out first.
@@ -166,7 +165,7 @@ class SlackAdapter:
         self._acking = 0
         self._quiet = asyncio.Event()
         self._quiet.set()
-        app.command(re.compile(rf"^/({'|'.join(COMMANDS)})$"))(self._on_command)
+        app.command(re.compile(rf"^/({'|'.join(map(re.escape, bot.commands))})$"))(self._on_command)
         app.action(re.compile(r".+"))(self._on_action)
         app.view(re.compile(r".+"))(self._on_view)
         app.event("app_home_opened")(self._on_home)
@@ -280,7 +279,7 @@ class SlackAdapter:
         self, body: dict[str, Any], origin: Origin, client: AsyncWebClient, trigger: Trigger | None
     ) -> None:
         await self._after_ack(urgent=trigger is not None)
-        reporting = body["command"] == "/report"
+        reporting = self.bot.anonymous(body["command"])
         actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not reporting)
         event = CommandEvent(
             actor=actor,
@@ -451,7 +450,7 @@ class SlackAdapter:
         async def answer() -> None:
             await self._after_ack()  # Bolt acks events before their listeners run
             text = event.get("text", "")[:4000]
-            reporting = text.strip().lstrip("/").lower().startswith("report")
+            reporting = self.bot.anonymous(text)
             actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not reporting)
             message = MessageEvent(actor=actor, place=self._place(origin.channel_id), text=text)
             await self._deliver(await self._run(message), origin, client, None)

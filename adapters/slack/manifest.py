@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -9,13 +10,26 @@ from urllib.parse import urlsplit
 import yaml
 
 from adapters.slack.wiring import EVENTS_PATH
+from bot.catalogue import COMMANDS
+from bot.features import Command
 
 TEMPLATE = Path(__file__).with_name("manifest.yaml")
 
 
-def manifest(base_url: str | None, socket_mode: bool = False) -> dict[str, Any]:
+def manifest(
+    base_url: str | None, socket_mode: bool = False, commands: Sequence[Command] = COMMANDS
+) -> dict[str, Any]:
     """The manifest; with ``socket_mode`` no request URL is needed (events come over a socket)."""
     data: dict[str, Any] = yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))
+    data["features"]["slash_commands"] = [
+        {
+            "command": f"/{c.name}",
+            "description": c.summary,
+            "usage_hint": c.usage,
+            "should_escape": False,
+        }
+        for c in commands
+    ]
     settings = data["settings"]
     if socket_mode:
         settings["socket_mode_enabled"] = True

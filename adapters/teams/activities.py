@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,9 +31,8 @@ from bot.conversation import (
     Place,
 )
 
-#: The commands declared in the app manifest; typed without a slash in a chat, they still work.
-COMMANDS = ("pledge", "awareness", "report")
-_COMMAND = re.compile(rf"\s*/?({'|'.join(COMMANDS)})(?:\s+(.*))?\s*$", re.IGNORECASE | re.DOTALL)
+#: A command typed in a chat, with or without its slash: its name, then its arguments.
+_COMMAND = re.compile(r"\s*/?(\w+)(?:\s+(.*))?\s*$", re.DOTALL)
 _MENTION = re.compile(r"<at>.*?</at>", re.DOTALL)
 _TAG = re.compile(r"<[^>]{0,200}>")
 
@@ -162,13 +162,19 @@ def typed_text(activity: Activity) -> str:
 
 
 def event_of(
-    activity: Activity, target: Where, data: object = None, instance: str = ""
+    activity: Activity,
+    target: Where,
+    data: object = None,
+    instance: str = "",
+    *,
+    commands: Collection[str] = (),
 ) -> Event | None:
     """The neutral event for a message activity (or a dialog's submitted ``data``), or None
-    when there is nothing to act on. ``instance`` is the form instance a dialog's submission
-    belongs to (``FormEvent.instance``), so a replayed one is recognised.
+        when there is nothing to act on. ``instance`` is the form instance a dialog's submission
+        belongs to (``FormEvent.instance``), so a replayed one is recognised. Text starting with
+    one of ``commands`` (the names the app manifest declares) is that command.
 
-    Raises pydantic's ValidationError for data no card of ours could have sent (too long).
+        Raises pydantic's ValidationError for data no card of ours could have sent (too long).
     """
     data = activity.value if data is None else data
     common: dict[str, Any] = {"actor": target.actor, "place": target.place}
@@ -187,6 +193,6 @@ def event_of(
     if not text:
         return None
     match = _COMMAND.match(text)
-    if match:
+    if match and match.group(1).lower() in commands:
         return CommandEvent(**common, name=match.group(1).lower(), args=match.group(2) or "")
     return MessageEvent(**common, text=text[:4000])

@@ -193,12 +193,12 @@ class TeamsBot:
         value = context.activity.value
         turn = Incoming(context, target, data=value if isinstance(value, dict) else {})
         try:
-            turn.event = event_of(context.activity, target)
+            turn.event = event_of(context.activity, target, commands=self.bot.commands)
         except ValidationError:  # not something a card of ours sent
             await self._send(turn, text_message(EXPIRED))
             return
         # Not even when a reporter last wrote to the bot is written down.
-        reporting = isinstance(turn.event, CommandEvent) and turn.event.name == "report"
+        reporting = isinstance(turn.event, CommandEvent) and self.bot.anonymous(turn.event.name)
         if reporting and target.in_channel:
             # Asked for where others read: no 1:1 chat is opened and nothing is kept about
             # the asker; they are told how to start privately.
@@ -491,7 +491,7 @@ class TeamsBot:
         try:
             # The form's token is this dialog's form instance: a replayed submission of it is
             # recognised by the core and files nothing twice.
-            event = event_of(activity, target, data, instance=token)
+            event = event_of(activity, target, data, instance=token, commands=self.bot.commands)
         except ValidationError:
             event = None
         if not isinstance(event, FormEvent | ActionEvent):

@@ -14,12 +14,13 @@ import struct
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import urlsplit
 
-from adapters.teams.activities import COMMANDS
+from bot.catalogue import COMMANDS
+from bot.features import Command
 
 MANIFEST_VERSION = "1.16"
 SCHEMA = (
@@ -29,11 +30,6 @@ SCHEMA = (
 ACCENT = (0x2C, 0x2D, 0x72)
 WHITE = (0xFF, 0xFF, 0xFF)
 DEFAULT_WEBSITE = "https://ipinclusive.org.uk/the-ip-inclusive-senior-leaders-pledge/"
-COMMAND_HELP = {
-    "pledge": "The Senior Leaders' Pledge: sign, check in, see progress (try: pledge help)",
-    "awareness": "Awareness dates: upcoming, or subscribe a channel (admins)",
-    "report": "Report racism or harassment, anonymously unless you choose otherwise",
-}
 
 Pixel = tuple[int, int, int, int]
 
@@ -53,6 +49,7 @@ def manifest(
     privacy_url: str,
     terms_url: str,
     developer: str = "inclusion-bot",
+    commands: Sequence[Command] = COMMANDS,
 ) -> dict[str, Any]:
     """The manifest for the Azure Bot ``app_id`` (its Microsoft App ID, a GUID)."""
     try:
@@ -64,7 +61,9 @@ def manifest(
         ) from None
     website = _https(website_url, "--website-url")
     domains = [urlsplit(_https(bot_url, "--url")).netloc] if bot_url else []
-    commands = [{"title": name, "description": COMMAND_HELP[name]} for name in COMMANDS]
+    menu = [{"title": c.name, "description": c.summary} for c in commands]
+    # An anonymous command is offered only in the personal scope: never where others read.
+    shared = [item for item, c in zip(menu, commands, strict=True) if not c.anonymous]
     return {
         "$schema": SCHEMA,
         "manifestVersion": MANIFEST_VERSION,
@@ -97,9 +96,8 @@ def manifest(
                 "supportsFiles": False,
                 "isNotificationOnly": False,
                 "commandLists": [
-                    {"scopes": ["personal"], "commands": commands},
-                    # Reports are personal: not offered where others would see them.
-                    {"scopes": ["team", "groupChat"], "commands": commands[:2]},
+                    {"scopes": ["personal"], "commands": menu},
+                    {"scopes": ["team", "groupChat"], "commands": shared},
                 ],
             }
         ],

@@ -1,8 +1,9 @@
 """The tick: given the database and an instant, queue everything that is due.
 
-It is the only thing the scheduler calls. Being a function of (state, now), it is safe to run
-twice for one instant, after a restart, or on several replicas at once: everything it queues is
-keyed, and the keys are unique in the database.
+It is the only thing the scheduler calls. It runs each registered feature's steps
+(``Feature.tick``), in order, each in its own transaction. Being a function of (state, now), it
+is safe to run twice for one instant, after a restart, or on several replicas at once:
+everything it queues is keyed, and the keys are unique in the database.
 
 On PostgreSQL each tick also takes an advisory lock first, and a replica that finds it taken
 returns at once having done nothing: N replicas ticking every minute would otherwise run N
@@ -14,19 +15,17 @@ the tick stays idempotent without it. SQLite needs none (it serialises writers i
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import text
 
-from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
-from bot.awareness.due import queue_awareness
+from bot.catalogue import FEATURES
 from bot.clock import as_utc
 from bot.config import Settings
-from bot.pledge.due import queue_checkins, queue_reminders
-from bot.reports.due import queue_reports
+from bot.features import Feature, Resources
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -38,12 +37,20 @@ TICK_LOCK = 0x1B07_71C4
 
 @dataclass(frozen=True)
 class TickReport:
-    checkins: int
-    reminders: int
-    awareness: int = 0
-    reports: int = 0
+    #: How many each step queued, by step name ("checkins", "reminders", ...), in tick order.
+    queued: Mapping[str, int] = field(default_factory=dict)
+    #: What each step's count counts ("check-in(s)"), by step name.
+    counted: Mapping[str, str] = field(default_factory=dict)
     #: Another replica was ticking (it held the lock), so this tick did nothing.
     skipped: bool = False
+
+    def __getitem__(self, step: str) -> int:
+        return self.queued.get(step, 0)
+
+    def summary(self) -> str:
+        """For the operator: "3 check-in(s), 1 reminder(s), ... and 0 report notice(s)"."""
+        parts = [f"{self.queued[step]} {self.counted[step]}" for step in self.queued]
+        return " and ".join(filter(None, (", ".join(parts[:-1]), *parts[-1:])))
 
 
 @contextmanager
@@ -75,20 +82,24 @@ def tick_lock(store: Store) -> Iterator[bool]:
 
 
 def tick(
-    store: Store, now: datetime, settings: Settings, calendar: Calendar = EMPTY_CALENDAR
+    store: Store,
+    now: datetime,
+    settings: Settings,
+    *resources: object,
+    features: Sequence[Feature] = FEATURES,
 ) -> TickReport:
-    """Queue what is due; each feature in its own transaction, so one cannot hold up another."""
+    """Queue what is due; each step in its own transaction, so one cannot hold up another.
+    ``resources`` are what the features were loaded with (the awareness calendar, ...)."""
     now = as_utc(now)
+    found = Resources(*resources)
+    steps = [step for feature in features for step in feature.tick]
+    counted = {step.name: step.counted for step in steps}
+    queued = dict.fromkeys(counted, 0)
     with tick_lock(store) as mine:
         if not mine:
             log.info("another replica is ticking; this tick does nothing")
-            return TickReport(checkins=0, reminders=0, skipped=True)
-        with store.session() as session:
-            checkins = queue_checkins(session, now, settings)
-        with store.session() as session:
-            reminders = queue_reminders(session, now, settings)
-        with store.session() as session:
-            posts = queue_awareness(session, now, settings, calendar)
-        with store.session() as session:
-            notices = queue_reports(session, now, settings)
-    return TickReport(checkins=checkins, reminders=reminders, awareness=posts, reports=notices)
+            return TickReport(queued, counted, skipped=True)
+        for step in steps:
+            with store.session() as session:
+                queued[step.name] = step.run(session, now, settings, found)
+    return TickReport(queued, counted)

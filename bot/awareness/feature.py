@@ -1,0 +1,43 @@
+"""Awareness dates' registration: the command, preview buttons, edit form, renderers, tick."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from bot.awareness import commands
+from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
+from bot.awareness.due import queue_awareness
+from bot.awareness.posts import POST_RENDERER, PREVIEW_RENDERER, render_post, render_preview
+from bot.features import Command, Feature, Resources, TickStep
+
+
+def _calendar(found: Resources) -> Calendar:
+    return found.get(Calendar, EMPTY_CALENDAR)
+
+
+FEATURE = Feature(
+    name="awareness",
+    prefix="awareness.",
+    commands=(
+        Command(
+            "awareness",
+            "Awareness dates: upcoming, or subscribe a channel (admins)",
+            commands.on_command,
+            usage="[upcoming | subscribe REGION... | unsubscribe REGION... | settings]",
+        ),
+    ),
+    on_action=commands.on_action,
+    on_form=commands.on_form,
+    help=commands.HELP,
+    renderers=lambda found: {
+        POST_RENDERER: partial(render_post, _calendar(found)),
+        PREVIEW_RENDERER: partial(render_preview, _calendar(found)),
+    },
+    tick=(
+        TickStep(
+            "awareness",
+            "awareness post(s)",
+            lambda s, now, settings, found: queue_awareness(s, now, settings, _calendar(found)),
+        ),
+    ),
+)

@@ -1,0 +1,90 @@
+"""What a feature declares about itself, so the router, the tick, help and both platform
+manifests are built from one place: a command's name is defined once, in its feature's
+registration (``bot/<feature>/feature.py``), and the list of features is ``bot/catalogue.py``.
+
+A feature's process-wide parts (the pledge's content, the awareness calendar, the reports desk)
+travel as ``Resources``, looked up by type, so the generic machinery (the router's renderers,
+the scheduler's tick) names no feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.conversation import ActionEvent, FormEvent, Message, Reply
+from bot.outbox import Renderer
+from bot.turn import Turn
+
+T = TypeVar("T")
+
+
+class Resources:
+    """The process-wide objects features were loaded with, one per type."""
+
+    def __init__(self, *items: object) -> None:
+        self._items: dict[type, object] = {type(i): i for i in items if i is not None}
+
+    def get(self, kind: type[T], default: T) -> T:
+        found = self._items.get(kind, default)
+        assert isinstance(found, kind)
+        return found
+
+    def need(self, kind: type[T]) -> T:
+        found = self._items.get(kind)
+        if not isinstance(found, kind):
+            raise LookupError(f"this process was built without a {kind.__name__}")
+        return found
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command people type (``/name args``, or the words alone in a direct message)."""
+
+    name: str
+    #: One line for the platforms' command menus (Slack's slash commands, Teams' manifest).
+    summary: str
+    run: Callable[[Turn, str], list[Reply]]
+    #: Slack's usage hint, shown as people type the command.
+    usage: str = ""
+    #: The asker must stay anonymous: adapters look nobody up and keep nothing about who or
+    #: where (no profile look-up, no conversation reference, nothing in a form's round trip).
+    anonymous: bool = False
+
+
+@dataclass(frozen=True)
+class TickStep:
+    """One thing the tick queues, in its own transaction; ``run`` returns how many it queued,
+    and ``counted`` names them for the operator ("check-in(s)")."""
+
+    name: str
+    counted: str
+    run: Callable[[Session, datetime, Settings, Resources], int]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One feature's registration."""
+
+    name: str
+    #: Action ids and form ids starting with this are the feature's (``"pledge."``).
+    prefix: str
+    commands: tuple[Command, ...]
+    on_action: Callable[[Turn, ActionEvent], list[Reply]]
+    on_form: Callable[[Turn, FormEvent], list[Reply]]
+    #: Its lines in /help; a line mentioning "(admins" is shown to admins only, and an
+    #: indented line goes with the line above it.
+    help: str = ""
+    #: The outbox renderers it queues messages for, by name.
+    renderers: Callable[[Resources], Mapping[str, Renderer]] = lambda _: {}
+    tick: tuple[TickStep, ...] = ()
+    #: The person's own page (App Home), for the one feature that has one.
+    home: Callable[[Turn], Message] | None = None
+    #: The reply when handling one of its forms fails unexpectedly, if not the general apology
+    #: (a report must never be thought received when it was not).
+    failed: Mapping[str, str] = field(default_factory=dict)

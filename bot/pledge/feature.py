@@ -1,0 +1,40 @@
+"""The pledge's registration: its command, buttons and forms, check-in renderer and tick steps."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from bot.features import Command, Feature, TickStep
+from bot.pledge import commands
+from bot.pledge.checkins import CHECKIN_RENDERER, render_outgoing
+from bot.pledge.content import Pledge
+from bot.pledge.due import queue_checkins, queue_reminders
+
+FEATURE = Feature(
+    name="pledge",
+    prefix="pledge.",
+    commands=(
+        Command(
+            "pledge",
+            "The Senior Leaders' Pledge: sign, check in, see progress (try: pledge help)",
+            commands.on_command,
+            usage="[progress | edit | skip | away YYYY-MM-DD | pause | resume | leave | summary "
+            "| help]",
+        ),
+    ),
+    on_action=commands.on_action,
+    on_form=commands.on_form,
+    help=commands.HELP,
+    renderers=lambda found: {CHECKIN_RENDERER: partial(render_outgoing, found.need(Pledge))},
+    tick=(
+        TickStep(
+            "checkins", "check-in(s)", lambda s, now, settings, _: queue_checkins(s, now, settings)
+        ),
+        TickStep(
+            "reminders",
+            "reminder(s)",
+            lambda s, now, settings, _: queue_reminders(s, now, settings),
+        ),
+    ),
+    home=commands.home,
+)

@@ -1,0 +1,34 @@
+"""Anonymous reports' registration: ``/report`` (anonymous), case buttons and forms, the tick's
+alerts and deadlines."""
+
+from __future__ import annotations
+
+from bot.features import Command, Feature, TickStep
+from bot.reports import commands
+from bot.reports.due import queue_reports
+from bot.reports.intake import FILE_FORM, NOT_RECEIVED
+
+FEATURE = Feature(
+    name="reports",
+    prefix="report.",
+    commands=(
+        Command(
+            "report",
+            "Report racism or harassment, anonymously unless you choose otherwise",
+            commands.on_command,
+            usage="[followup]",
+            anonymous=True,
+        ),
+    ),
+    on_action=commands.on_action,
+    on_form=commands.on_form,
+    help=commands.HELP,
+    tick=(
+        TickStep(
+            "reports",
+            "report notice(s)",
+            lambda s, now, settings, _: queue_reports(s, now, settings),
+        ),
+    ),
+    failed={FILE_FORM: NOT_RECEIVED},
+)

@@ -1,0 +1,138 @@
+"""Proof that features and platforms plug in by registration alone: a toy feature (``/echo``)
+and a toy platform (an echo surface) are declared here, in a few lines, with no edit to bot/,
+and the router, help, the tick, the outbox and both platform manifests pick them up."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from adapters.slack.manifest import manifest as slack_manifest
+from adapters.teams.manifest import manifest as teams_manifest
+from bot.catalogue import COMMANDS, FEATURES
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.conversation import (
+    ActionEvent,
+    Actor,
+    Address,
+    CommandEvent,
+    Message,
+    MessageEvent,
+    Reply,
+    Say,
+    text_message,
+)
+from bot.features import Command, Feature, Resources, TickStep
+from bot.outbox import Dispatcher, Outgoing, SendResult, queue
+from bot.pledge.content import Pledge
+from bot.router import Bot
+from bot.store import Store
+from bot.turn import Turn
+from scheduler.tick import tick
+
+# --- a minimal feature --------------------------------------------------------------------------
+
+ECHOED = Address(platform="echo", tenant="t1", kind="user", id="u1")
+
+
+def _echo(turn: Turn, args: str) -> list[Reply]:
+    return [turn.say(text_message(args or "(nothing)"))]
+
+
+def _again(turn: Turn, action: ActionEvent) -> list[Reply]:
+    return [turn.say(text_message(f"again: {action.value}"))]
+
+
+def _queue_echoes(session: Session, now: datetime, settings: Settings, _: Resources) -> int:
+    note = Outgoing(key=f"echo:{now.date()}", destination=ECHOED, render="echo.note")
+    return queue(session, [note], now)
+
+
+ECHO = Feature(
+    name="echo",
+    prefix="echo.",
+    commands=(Command("echo", "Say it back", _echo, usage="[WORDS]"),),
+    on_action=_again,
+    on_form=lambda turn, form: [],
+    help="/echo WORDS: I say them back",
+    renderers=lambda _: {"echo.note": lambda session, args: text_message("a daily echo")},
+    tick=(TickStep("echoes", "echo(es)", _queue_echoes),),
+)
+
+# --- a minimal platform: an echo surface ------------------------------------------------------
+
+
+class EchoSurface:
+    """Events in as the echo platform's people; replies and proactive sends kept to read."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.sent: list[tuple[Address, Message]] = []
+
+    def type(self, text: str) -> list[str]:
+        actor = Actor(platform="echo", tenant="t1", user_id="u1")
+        word, _, rest = text.lstrip("/").partition(" ")
+        event = (
+            CommandEvent(actor=actor, name=word, args=rest)
+            if text.startswith("/")
+            else MessageEvent(actor=actor, text=text)
+        )
+        return [words(r) for r in self.bot.handle(event)]
+
+    def send(self, destination: Address, message: Message) -> SendResult:
+        self.sent.append((destination, message))
+        return SendResult(ok=True)
+
+
+def words(reply: Reply | Message) -> str:
+    message = reply.message if isinstance(reply, Say) else reply
+    assert isinstance(message, Message)
+    return "\n".join(getattr(block, "text", "") for block in message.blocks)
+
+
+def _bot(store: Store, clock: ManualClock, settings: Settings, pledge: Pledge) -> Bot:
+    return Bot(store, clock, settings, pledge, features=(*FEATURES, ECHO))
+
+
+def test_a_registered_feature_is_routed_helped_and_ticked(
+    store: Store, clock: ManualClock, settings: Settings, pledge: Pledge
+) -> None:
+    surface = EchoSurface(_bot(store, clock, settings, pledge))
+    assert surface.type("/echo hello there") == ["hello there"]
+    assert surface.type("echo typed in a DM") == ["typed in a DM"]
+    [help_] = surface.type("/help")
+    assert "/echo WORDS: I say them back" in help_ and "/pledge progress" in help_
+    actor = Actor(platform="echo", tenant="t1", user_id="u1")
+    [again] = surface.bot.handle(ActionEvent(actor=actor, action_id="echo.again", value="7"))
+    assert words(again) == "again: 7"
+    # Without the registration the same bot does not know it.
+    plain = EchoSurface(Bot(store, clock, settings, pledge))
+    assert "I don't know the command /echo" in plain.type("/echo hello")[0]
+
+    report = tick(store, clock.now(), settings, features=(*FEATURES, ECHO))
+    assert report["echoes"] == 1 and report.summary().endswith("and 1 echo(es)")
+    assert tick(store, clock.now(), settings, features=(ECHO,))["echoes"] == 0  # keyed: once
+    dispatcher = Dispatcher(store, clock, {"echo": surface}, renderers=surface.bot.renderers())
+    assert dispatcher.drain().sent == 1
+    [(destination, message)] = surface.sent
+    assert destination == ECHOED and words(message) == "a daily echo"
+
+
+def test_both_manifests_list_a_registered_command_once(settings: Settings) -> None:
+    commands = (*COMMANDS, *ECHO.commands)
+    slack: dict[str, Any] = slack_manifest(None, socket_mode=True, commands=commands)
+    slash = [c["command"] for c in slack["features"]["slash_commands"]]
+    assert slash == ["/pledge", "/awareness", "/report", "/echo"]
+    teams = teams_manifest(
+        "00000000-0000-0000-0000-000000000001",
+        privacy_url="https://example.org/privacy",
+        terms_url="https://example.org/terms",
+        commands=commands,
+    )
+    personal, shared = teams["bots"][0]["commandLists"]
+    assert [c["title"] for c in personal["commands"]] == ["pledge", "awareness", "report", "echo"]
+    # The anonymous /report is offered only where nobody else reads.
+    assert [c["title"] for c in shared["commands"]] == ["pledge", "awareness", "echo"]
