@@ -15,7 +15,7 @@ import random
 import re
 import stat
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import (
     ActionEvent,
+    ActionsBlock,
     Actor,
     Address,
     CommandEvent,
@@ -1035,3 +1036,24 @@ def test_when_reports_are_not_set_up_nobody_is_told_to_ask_for_a_key(
     assert "Nothing was sent" in words and "other reporting routes" in words
     for hint in ("key", "administrator", "admin", "REPORTS_"):
         assert hint not in words
+
+
+def test_every_open_case_is_listed_however_many(make: Callable[..., Harness], store: Store) -> None:
+    """Thirty open cases, thirty Open buttons: the core cuts nothing; each adapter pages a
+    message past its platform's limits (Slack's 50 blocks, Teams' message size)."""
+    h = make()
+    for n in range(30):
+        assert "Case reference" in said(file_event(h.runtime.bot, f"reporter-{n}"))
+    h.clock.set(h.clock.now() + timedelta(hours=1))
+    h.run_due()
+    [listed] = h.runtime.bot.handle(
+        CommandEvent(actor=as_user("hana"), name="report", args="cases")
+    )
+    assert isinstance(listed, Say)
+    opened = [
+        button.value
+        for block in listed.message.blocks
+        if isinstance(block, ActionsBlock)
+        for button in block.buttons
+    ]
+    assert len(set(opened)) == 30

@@ -132,7 +132,8 @@ def _cases(turn: Turn, closed: bool = False) -> Say:
                 ]
             )
         )
-    return Say(message=Message(blocks=blocks[:49]), ephemeral=True)
+    # Every case, however many: each platform's adapter pages a message past its limits.
+    return Say(message=Message(blocks=blocks), ephemeral=True)
 
 
 def _handlers(turn: Turn, rest: str) -> Say:
