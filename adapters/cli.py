@@ -20,6 +20,7 @@ import click
 import content
 from adapters.console.chat import ConsoleChat, parse_when
 from adapters.console.jsonl import JsonLinesChat
+from adapters.platforms import register_all
 from adapters.runtime import (
     ConfigurationError,
     Runtime,
@@ -77,6 +78,7 @@ def main() -> None:
 
     Configuration comes from the environment or a .env file; see the README.
     """
+    register_all()
 
 
 def _console(jsonl: bool, speaker: str) -> None:

@@ -15,6 +15,7 @@ from functools import partial
 from pydantic import ValidationError
 
 import content
+from adapters.platforms import register_all
 from bot import logs
 from bot.awareness.calendar import Calendar, CalendarError, load_calendar
 from bot.awareness.due import recheck_all
@@ -209,6 +210,7 @@ class Runtime:
 def build(clock: Clock, settings: Settings | None = None, *, reports: bool = True) -> Runtime:
     """Everything a process needs. Operators' tools that never touch reports (admins,
     export) pass ``reports=False`` and so need no REPORTS_KEY."""
+    register_all()
     settings = settings or load_settings()
     logs.configure(settings.log_level, settings.log_format)
     pledge = load_content(settings)

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot import platforms
 from bot.config import Settings
 from bot.conversation import Address, Message, TextBlock
 from bot.outbox import DeadLetter, Outgoing, queue
@@ -29,18 +30,21 @@ log = logging.getLogger(__name__)
 
 #: The ``ref`` of a dead-letter alert.
 ALERT_REF = "outbox.dead"
-#: Messages that are themselves alerts to admins, never alerted about when they die: ours, and
-#: the Teams adapter's note that someone cannot be reached (adapters/teams/sender.py).
-ALERT_REFS = frozenset({ALERT_REF, "teams.unreachable"})
 #: Platform errors can be long (an HTML 5xx page): the alert quotes this much of one.
 ERROR_LIMIT = 300
+
+
+def is_alert(ref: str | None) -> bool:
+    """Whether a message is itself an alert to admins, never alerted about when it dies: ours,
+    or a platform adapter's own note (``Platform.alert_refs``)."""
+    return ref == ALERT_REF or ref in platforms.alert_refs()
 
 
 def alert_admins(settings: Settings, session: Session, dead: DeadLetter, now: datetime) -> int:
     """Queue one alert per admin of the dead row's platform and tenant, in the caller's
     transaction (so the row is dead and its alerts queued together, or neither). Returns how
     many alerts were new."""
-    if dead.ref in ALERT_REFS:
+    if is_alert(dead.ref):
         log.warning(
             "an alert to %s could not be delivered either (%s); not alerting about an alert",
             dead.destination,

@@ -20,15 +20,12 @@ from contextlib import contextmanager
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 
-from bot import outbox_ops
+from bot import outbox_ops, platforms
 from bot.clock import Clock
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
-#: Label values come from what platforms send; anything else is "other", so a stray value in
-#: a JSON-lines script cannot grow the number of time series without bound.
-PLATFORMS = frozenset({"console", "slack", "teams"})
 #: Outbox statuses worth a gauge: the sent and cancelled only ever grow (see the counters).
 GAUGED_STATUSES = ("pending", "sending", "dead")
 
@@ -57,7 +54,10 @@ RATE_LIMITED = Counter(
 
 
 def platform_label(platform: str) -> str:
-    return platform if platform in PLATFORMS else "other"
+    """A registered platform's name; anything else is "other", so a stray value in a
+    JSON-lines script cannot grow the number of time series without bound."""
+    known = {p.name for p in platforms.registered()}
+    return platform if platform in known else "other"
 
 
 @contextmanager
@@ -110,9 +110,10 @@ class OutboxCollector:
             labels=["status", "platform"],
         )
         seen = {(status, platform): n for status, platform, n in counted}
-        platforms = sorted({platform for _, platform in seen} | {"slack", "teams"})
+        gauged = {p.name for p in platforms.registered() if p.gauged}
+        labels = sorted({platform for _, platform in seen} | gauged)
         for status in GAUGED_STATUSES:
-            for platform in platforms:  # zeros too, so a drained queue reads 0, not absent
+            for platform in labels:  # zeros too, so a drained queue reads 0, not absent
                 depth.add_metric([status, platform], seen.get((status, platform), 0))
         yield depth
         age = GaugeMetricFamily(
@@ -120,7 +121,7 @@ class OutboxCollector:
             "Seconds since the oldest message not yet sent was queued (0: nothing waiting).",
             labels=["platform"],
         )
-        for platform in platforms:
+        for platform in labels:
             age.add_metric([platform], ages.get(platform, 0.0))
         yield age
 

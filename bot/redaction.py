@@ -16,39 +16,24 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-PATTERNS = re.compile(
-    # Slack users (U…, W…), workspaces (T…), organisations (E…), bots (B…) and conversations
-    # (C…, G…, and D…: a person's direct messages with the bot, as telling as their user id).
-    r"\b[UWTEBCDG][A-Z0-9]{8,12}\b"
-    # Teams user ids (29:…), bot ids (28:…), 8:orgid:…, and personal conversations (a:…); long
-    # enough that a clock time ("10:29:45") is left alone.
-    r"|\b(?:29|28|8|a):[\w.:\-]{12,}"
-    r"|\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+#: What every surface may carry (platforms add their own ids: ``bot/platforms.py``).
+COMMON = (
+    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
     r"|[\w.+-]+@[\w-]+\.[\w.-]+"  # e-mail addresses
     # A report's receipt: platform SDKs log request bodies at DEBUG, and with a case reference
     # and its passphrase anyone reading the log could read and answer as the reporter.
     # Written as follow-up accepts them: any case, with dashes, spaces or (passphrase) neither.
     r"|\b[Rr][-\s][0-9A-Za-z]{4}[-\s]?[0-9A-Za-z]{4}\b"
     r"|\b[0-9A-Za-z]{5}(?:[-\s]?[0-9A-Za-z]{5}){4}\b"
-    # Slack's response_url and trigger_id: each lets whoever holds it answer or open a view
-    # as the bot, in that person's conversation, for a while. By value, and by name too.
-    r"|https?://hooks\.slack(?:-gov)?\.com/\S+"
-    r"|\b\d{6,}\.\d{6,}\.[0-9a-f]{16,}\b"
-    r"""|(?<=response_url)["']?\s*[:=]\s*["']?[^"'&\s,}]+"""
-    r"""|(?<=trigger_id)["']?\s*[:=]\s*["']?[^"'&\s,}]+"""
 )
+_patterns: list[str] = [COMMON]
+PATTERNS = re.compile(COMMON)
 REDACTED = "[redacted]"
 
-#: Platform SDKs and HTTP clients that log request and response bodies or URLs (case views,
-#: follow-ups, Teams conversation ids) at DEBUG or INFO. They stay at WARNING or above
+#: HTTP clients that log request and response bodies or URLs (case views, follow-ups,
+#: conversation ids) at DEBUG or INFO; platforms add their SDKs'. They stay at WARNING or above
 #: whatever LOG_LEVEL says: redaction works by pattern and cannot catch a report's words.
 LIBRARY_LOGGERS = (
-    "slack_sdk",
-    "slack_bolt",
-    "botbuilder",
-    "botframework",
-    "msrest",
-    "msal",
     "urllib3",
     "requests",
     "requests_oauthlib",
@@ -57,13 +42,25 @@ LIBRARY_LOGGERS = (
     "aiohttp.client",
     "aiohttp.server",
     "aiohttp.web",
-    "azure",
     "jwt",
     "httpx",
     "httpcore",
 )
 
 _installed = False
+_loggers: list[str] = list(LIBRARY_LOGGERS)
+
+
+def add(patterns: tuple[str, ...], loggers: tuple[str, ...] = ()) -> None:
+    """A platform's ids to redact and its SDK's loggers to quiet (``bot/platforms.py``)."""
+    global PATTERNS
+    for pattern in patterns:
+        if pattern not in _patterns:
+            _patterns.insert(-1, pattern)  # before the common ones, as they were written
+    PATTERNS = re.compile("|".join(_patterns))
+    _loggers.extend(name for name in loggers if name not in _loggers)
+    if _installed:
+        quiet_libraries()
 
 
 def redact(text: str) -> str:
@@ -79,7 +76,7 @@ def redact(text: str) -> str:
 
 def quiet_libraries() -> None:
     """Hold the libraries' loggers at WARNING or above (a higher level set for one is kept)."""
-    for name in LIBRARY_LOGGERS:
+    for name in _loggers:
         logger = logging.getLogger(name)
         if logger.level < logging.WARNING:
             logger.setLevel(logging.WARNING)

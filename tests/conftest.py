@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 import content
 from adapters.console.chat import ConsoleChat
+from adapters.platforms import register_all
 from adapters.runtime import Runtime
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -26,6 +27,10 @@ from tests.event_loop import Loop
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)  # a Monday, before a 09:00 London check-in
+
+# What every process does first (adapters/cli.py, adapters/runtime.py): the platforms' ids are
+# then redacted from logs, and their metrics labelled.
+register_all()
 
 
 @pytest.fixture(scope="session")

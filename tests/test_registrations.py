@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from adapters.slack.manifest import manifest as slack_manifest
 from adapters.teams.manifest import manifest as teams_manifest
+from bot import metrics, redaction
 from bot.catalogue import COMMANDS, FEATURES
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -27,6 +28,7 @@ from bot.conversation import (
 )
 from bot.features import Command, Feature, Resources, TickStep
 from bot.outbox import Dispatcher, Outgoing, SendResult, queue
+from bot.platforms import Platform, register
 from bot.pledge.content import Pledge
 from bot.router import Bot
 from bot.store import Store
@@ -63,6 +65,8 @@ ECHO = Feature(
 )
 
 # --- a minimal platform: an echo surface ------------------------------------------------------
+
+ECHO_PLATFORM = Platform(name="echo", redact=(r"\becho-user-\d+\b",), gauged=True)
 
 
 class EchoSurface:
@@ -136,3 +140,19 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
     assert [c["title"] for c in personal["commands"]] == ["pledge", "awareness", "report", "echo"]
     # The anonymous /report is offered only where nobody else reads.
     assert [c["title"] for c in shared["commands"]] == ["pledge", "awareness", "echo"]
+
+
+def test_a_registered_platform_is_labelled_redacted_and_gauged(
+    store: Store, clock: ManualClock
+) -> None:
+    assert metrics.platform_label("echo") == "other"
+    assert redaction.redact("from echo-user-4242") == "from echo-user-4242"
+    register(ECHO_PLATFORM)
+    assert metrics.platform_label("echo") == "echo"
+    assert redaction.redact("from echo-user-4242") == "from [redacted]"
+    # The platforms registered before it keep theirs.
+    assert redaction.redact("slack U0123456789 teams 29:1AbCdEfGhIjKlMnOp") == (
+        "slack [redacted] teams [redacted]"
+    )
+    gauges = metrics.exposition(store, clock).decode()
+    assert 'inclusion_bot_outbox_messages{platform="echo",status="pending"} 0.0' in gauges

@@ -34,10 +34,11 @@ from adapters.teams.connector import (
     refused_note,
 )
 from adapters.teams.limits import TeamsLimits
+from adapters.teams.platform import UNREACHABLE_REF
 from bot.clock import Clock
 from bot.config import Settings, is_loopback_url
 from bot.conversation import Address, Message, TextBlock
-from bot.deadletters import ALERT_REFS
+from bot.deadletters import is_alert
 from bot.outbox import Outgoing, SendResult, queue
 from bot.people import list_admins
 from bot.store import Store
@@ -50,7 +51,7 @@ NOT_IN_TEAM = "not reachable: the Teams app is not installed in this channel's t
 #: Answers that go away by themselves (Teams' guidance: retry 429, 412, 502 and 504).
 TRANSIENT = {412, 429, 502, 503, 504}
 #: The message ref of an alert to admins, so an alert that cannot be delivered raises no other.
-ALERT_REF = "teams.unreachable"
+ALERT_REF = UNREACHABLE_REF
 #: The note sent in place of a message Teams refused (none is sent in place of a note).
 REFUSED_REF = "teams.refused"
 
@@ -173,7 +174,7 @@ class TeamsSender:
         """Queue a note to the tenant's Teams admins (once a day per destination and admin);
         True if there was anyone to tell. An alert (this one, or a dead-letter alert) raises
         no other."""
-        if message.ref in {ALERT_REF, *ALERT_REFS}:
+        if is_alert(message.ref):
             log.warning(
                 "an alert to Teams admin %s could not be delivered: %s", destination, reason
             )

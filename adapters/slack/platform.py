@@ -1,0 +1,22 @@
+"""Slack as the core sees it (``bot/platforms.py``): its ids to redact and its SDK's loggers."""
+
+from __future__ import annotations
+
+from bot.platforms import Platform
+
+SLACK = Platform(
+    name="slack",
+    redact=(
+        # Users (U…, W…), workspaces (T…), organisations (E…), bots (B…) and conversations
+        # (C…, G…, and D…: a person's direct messages with the bot, as telling as their user id).
+        r"\b[UWTEBCDG][A-Z0-9]{8,12}\b",
+        # response_url and trigger_id: each lets whoever holds it answer or open a view as the
+        # bot, in that person's conversation, for a while. By value, and by name too.
+        r"https?://hooks\.slack(?:-gov)?\.com/\S+",
+        r"\b\d{6,}\.\d{6,}\.[0-9a-f]{16,}\b",
+        r"""(?<=response_url)["']?\s*[:=]\s*["']?[^"'&\s,}]+""",
+        r"""(?<=trigger_id)["']?\s*[:=]\s*["']?[^"'&\s,}]+""",
+    ),
+    loggers=("slack_sdk", "slack_bolt"),
+    gauged=True,
+)

@@ -1,0 +1,22 @@
+"""Teams as the core sees it (``bot/platforms.py``): its ids to redact, its SDK's loggers, and
+the sender's note to admins that someone cannot be reached (never itself alerted about)."""
+
+from __future__ import annotations
+
+from bot.platforms import Platform
+
+#: The ``ref`` of the sender's note to the tenant's admins that someone cannot be reached.
+UNREACHABLE_REF = "teams.unreachable"
+
+TEAMS = Platform(
+    name="teams",
+    redact=(
+        # User ids (29:…), bot ids (28:…), 8:orgid:…, and personal conversations (a:…); long
+        # enough that a clock time ("10:29:45") is left alone. (Azure AD ids are GUIDs,
+        # redacted everywhere.)
+        r"\b(?:29|28|8|a):[\w.:\-]{12,}",
+    ),
+    loggers=("botbuilder", "botframework", "msrest", "msal", "azure"),
+    alert_refs=frozenset({UNREACHABLE_REF}),
+    gauged=True,
+)
