@@ -118,10 +118,13 @@ EXPECTED = [
     ("vaisakhi", D(2026, 4, 14), D(2026, 4, 14)),
     ("vaisakhi", D(2027, 4, 14), D(2027, 4, 14)),
     ("vaisakhi", D(2028, 4, 13), D(2028, 4, 13)),
-    # Western Easter Sunday.
+    # Western Easter Sunday, and Orthodox Easter (Pascha) where it falls on another day: in
+    # 2028 both fall on 16 April, and the one Easter post greets everyone celebrating.
     ("easter", D(2026, 4, 5), D(2026, 4, 5)),
     ("easter", D(2027, 3, 28), D(2027, 3, 28)),
     ("easter", D(2028, 4, 16), D(2028, 4, 16)),
+    ("orthodox-easter", D(2026, 4, 12), D(2026, 4, 12)),
+    ("orthodox-easter", D(2027, 5, 2), D(2027, 5, 2)),
 ]
 
 
@@ -274,10 +277,10 @@ def test_un_days_take_the_and_a_day_of_remembrance_is_said_once(calendar: Calend
     assert text.startswith("Today marks the International Day of Persons with Disabilities.")
     assert "organisers of the International Day" in text
     slavery = _day_post(calendar, "international-day-of-remembrance-of-slavery-victims", 2027)
-    assert slavery.count("day of remembrance") == 1
+    assert slavery.split("\n", 1)[0].lower().count("remembrance") == 1
     ihrd = _day_post(calendar, "international-holocaust-remembrance-day", 2027)
-    assert ihrd.startswith("Today is International Holocaust Remembrance Day, a day of remembrance")
-    assert ihrd.count("day of remembrance") == 1
+    assert ihrd.startswith("Today is International Holocaust Remembrance Day.\n")
+    assert ihrd.split("\n", 1)[0].lower().count("remembrance") == 1
 
 
 def test_no_action_asks_people_to_represent_their_culture_or_bring_food(
@@ -301,3 +304,135 @@ def test_no_action_asks_people_to_represent_their_culture_or_bring_food(
     assert "parinirvana" in by_id["vesak"]["description"]
     assert "acceptance" in by_id["world-autism-awareness-day"]["description"]
     assert by_id["non-binary-peoples-day"]["link"].split("www.")[-1] != "stonewall.org.uk/"
+
+
+# --- the review of issue 17's wording (item 9 a-d, h) ----------------------------------------
+
+
+def _opening(calendar: Calendar, entry_id: str, year: int, on_the_day: bool = True) -> str:
+    return _day_post(calendar, entry_id, year, on_the_day).split("\n", 1)[0]
+
+
+def test_a_remembrance_day_says_remembrance_once(calendar: Calendar) -> None:
+    remembered = [e for e in calendar.entries if e.tone == "commemorate"]
+    assert len(remembered) >= 6
+    for entry in remembered:
+        for on_the_day in (True, False):
+            opening = _opening(calendar, entry.id, 2027, on_the_day)
+            assert opening.lower().count("remembrance") == 1, opening
+    assert _opening(calendar, "transgender-day-of-remembrance", 2027) == (
+        "Today is Transgender Day of Remembrance."
+    )
+    assert _opening(calendar, "international-day-of-remembrance-of-slavery-victims", 2027) == (
+        "Today is the International Day of Remembrance of the Victims of Slavery and the "
+        "Transatlantic Slave Trade."
+    )
+    assert _opening(calendar, "international-holocaust-remembrance-day", 2027, False) == (
+        "Wednesday 27 January is International Holocaust Remembrance Day."
+    )
+    assert _opening(calendar, "holocaust-memorial-day", 2027) == (
+        "Today is Holocaust Memorial Day, a day of remembrance."
+    )
+
+
+def test_names_that_need_the_take_it(calendar: Calendar) -> None:
+    """A name headed by a common noun ("the International Day of ...", "the ... Festival")
+    takes "the" in running text: "Today is Mid-Autumn Festival" reads wrong."""
+    needs_the = [
+        e
+        for e in calendar.entries
+        if e.name.startswith(("International Day", "World Day", "National Day"))
+        or e.name.endswith("Festival")
+    ]
+    assert len(needs_the) >= 9
+    assert [e.id for e in needs_the if not e.definite] == []
+    assert _opening(calendar, "mid-autumn-festival", 2027) == (
+        "Today is the Mid-Autumn Festival. Happy Mid-Autumn Festival to everyone celebrating."
+    )
+    truth = next(o for o in occurrences(calendar, D(2027, 9, 30), D(2027, 9, 30), "ca"))
+    assert truth.entry.id == "national-day-for-truth-and-reconciliation"
+    assert _opening(calendar, truth.entry.id, 2027) == (
+        "Today is the National Day for Truth and Reconciliation, a day of remembrance."
+    )
+    assert _opening(calendar, "idahobit", 2027).startswith(
+        "Today marks the International Day Against Homophobia"
+    )
+
+
+def test_easter_and_orthodox_easter_are_greeted_like_the_other_festivals(
+    calendar: Calendar,
+) -> None:
+    from dateutil.easter import EASTER_ORTHODOX, EASTER_WESTERN, easter
+
+    diwali = calendar.entry("diwali")
+    for entry_id in ("easter", "orthodox-easter"):
+        entry = calendar.entry(entry_id)
+        assert entry is not None and diwali is not None
+        assert (entry.category, entry.tone, entry.greeting) == (
+            diwali.category,
+            diwali.tone,
+            "Happy Easter",
+        )
+        assert entry.regions == ("global",)
+    assert _opening(calendar, "easter", 2027) == (
+        "Today is Easter Sunday. Happy Easter to everyone celebrating."
+    )
+    assert _opening(calendar, "orthodox-easter", 2027) == (
+        "Today is Orthodox Easter (Pascha). Happy Easter to everyone celebrating."
+    )
+    assert _opening(calendar, "orthodox-easter", 2026, on_the_day=False) == (
+        "Sunday 12 April is Orthodox Easter (Pascha). Happy Easter to everyone celebrating."
+    )
+    # Orthodox Easter is dateutil's EASTER_ORTHODOX date; in a year it is also Western
+    # Easter's, one post greets everyone rather than two posts on the same morning.
+    for year in range(2026, 2036):
+        orthodox, western = easter(year, EASTER_ORTHODOX), easter(year, EASTER_WESTERN)
+        expected = [] if orthodox == western else [(orthodox, orthodox)]
+        assert spans_starting_in(calendar, "orthodox-easter", year) == expected, year
+        assert spans_starting_in(calendar, "easter", year) == [(western, western)], year
+    assert spans_starting_in(calendar, "orthodox-easter", 2028) == []
+    both = [o.entry.id for o in occurrences(calendar, D(2028, 4, 16), D(2028, 4, 16))]
+    assert both.count("easter") == 1 and "orthodox-easter" not in both
+
+
+def test_we_celebrate_only_heritage_months_pride_and_womens_days(calendar: Calendar) -> None:
+    """The style guide's rule: "we celebrate" presumes the whole organisation celebrates, so
+    it is kept for heritage and history months, Pride and women's days. A day that recalls an
+    injustice (Windrush Day, Juneteenth) or a visibility day is marked."""
+    celebrated = []
+    for entry in calendar.entries:
+        for on_the_day in (True, False):
+            if "we celebrate" in _day_post(calendar, entry.id, 2027, on_the_day).lower():
+                celebrated.append(entry)
+                ok = entry.kind == "month" or entry.category == "gender" or "Pride" in entry.name
+                assert ok, entry.id
+    assert {"international-womens-day", "ada-lovelace-day"} <= {e.id for e in celebrated}
+    for entry_id in ("windrush-day", "juneteenth", "trans-day-of-visibility"):
+        assert calendar.entry(entry_id) not in celebrated, entry_id
+    assert _opening(calendar, "windrush-day", 2027) == "Today marks Windrush Day."
+    assert _opening(calendar, "juneteenth", 2027) == "Today marks Juneteenth."
+    assert _opening(calendar, "trans-day-of-visibility", 2027) == (
+        "Today marks International Transgender Day of Visibility."
+    )
+
+
+#: Sites of one faith organisation: a post that links one offers a neutral explainer too.
+FAITH_BODIES = ("hinducounciluk.org", "churchofengland.org", "mcb.org.uk")
+EXPLAINERS = ("https://www.britannica.com/", "https://en.wikipedia.org/")
+
+
+def test_a_faith_bodys_page_has_a_neutral_explainer_beside_it(calendar: Calendar) -> None:
+    linking = [
+        e
+        for e in calendar.entries
+        if any(
+            body in url for body in FAITH_BODIES for url in (e.link, *(m.url for m in e.more_links))
+        )
+    ]
+    assert {"diwali", "holi", "easter", "eid-al-fitr"} <= {e.id for e in linking}
+    for entry in linking:
+        urls = [entry.link, *(m.url for m in entry.more_links)]
+        assert any(url.startswith(EXPLAINERS) for url in urls), entry.id
+    holi = _day_post(calendar, "holi", 2027)
+    assert "Find out more: https://www.britannica.com/topic/Holi" in holi
+    assert "Hindu Council UK: https://www.hinducounciluk.org/" in holi

@@ -61,7 +61,7 @@ def test_a_saturday_festival_moved_to_friday_is_not_today(aware: Harness) -> Non
     printed = say(aware, "/clock 2028-03-10T09:00Z")  # Friday; Holi is Saturday 11 March 2028
     assert "Saturday 11 March is Holi. Happy Holi to everyone celebrating." in printed
     assert "Today we celebrate Holi" not in printed
-    assert "Find out more: https://www.hinducounciluk.org/" in printed
+    assert "Find out more: https://www.britannica.com/topic/Holi" in printed
 
 
 def test_a_post_on_the_day_still_says_today(aware: Harness) -> None:

@@ -937,7 +937,7 @@ def test_each_kind_of_report_is_described_in_plain_words_sexist_remarks_included
 ) -> None:
     words = intro(report_form(make()))
     assert "What each kind of report covers" in words
-    assert "Racism: Being treated badly because of your race" in words
+    assert "Racism: Someone being treated badly because of their race" in words
     assert "sexist remarks" in words
     for legalese in ("conduct of a sexual nature", "protected characteristic"):
         assert legalese not in words

@@ -4,9 +4,9 @@ Nothing here does astronomy by hand. Fixed and nth-weekday dates are RFC 5545 RR
 (python-dateutil); Islamic dates come from the Umm al-Qura calendar (hijridate) and are only
 ever "expected", since communities follow moon sighting; Hebrew dates come from pyluach and
 begin the evening before; Chinese and Korean New Year, Diwali, Holi and Vaisakhi come from the
-holidays package's national tables (so the two New Years differ when they really do); Easter is
-dateutil's. Dates an organiser sets each year come from a per-year table, and an unconfirmed
-one is flagged so that it is never posted as fact.
+holidays package's national tables (so the two New Years differ when they really do); Western
+and Orthodox Easter are dateutil's. Dates an organiser sets each year come from a per-year table,
+and an unconfirmed one is flagged so that it is never posted as fact.
 
 A broken file stops the bot with the file, the entry and the problem: a calendar that posts a
 wrong date does harm.
@@ -24,7 +24,7 @@ from typing import Annotated, Literal
 
 import holidays
 import yaml
-from dateutil.easter import easter
+from dateutil.easter import EASTER_ORTHODOX, EASTER_WESTERN, easter
 from dateutil.rrule import rrulestr
 from hijridate import Gregorian, Hijri
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -192,9 +192,18 @@ def _holiday_table(country: str, year: int, categories: tuple[str, ...]) -> dict
 class EasterRule(_Rule):
     type: Literal["easter"]
     offset: int = 0
+    #: Western Easter (Gregorian reckoning) or Orthodox Easter (Julian reckoning, given as a
+    #: Gregorian date), both from dateutil: one faith's two calendars, treated alike.
+    church: Literal["western", "orthodox"] = "western"
+    #: Skip the years this date is also Western Easter's (2025, 2028, 2031): the Western entry
+    #: already greets everyone celebrating, and a channel should not be told twice in a day.
+    unless_western: bool = False
 
     def starts(self, year: int) -> list[date]:
-        return [easter(year) + timedelta(days=self.offset)]
+        day = easter(year, EASTER_ORTHODOX if self.church == "orthodox" else EASTER_WESTERN)
+        if self.unless_western and day == easter(year, EASTER_WESTERN):
+            return []
+        return [day + timedelta(days=self.offset)]
 
 
 class OrganiserDates(BaseModel):

@@ -71,6 +71,12 @@ def _moon(occurrence: Occurrence) -> str:
     return f" The date depends on the sighting of the moon, so some will mark it on {other}."
 
 
+def _remembrance(occurrence: Occurrence) -> str:
+    """The words after a remembrance day's name, unless the name says it already:
+    "Transgender Day of Remembrance, a day of remembrance" repeats itself."""
+    return "" if "remembrance" in occurrence.entry.name.lower() else ", a day of remembrance"
+
+
 def _opening(occurrence: Occurrence, post: str, on: date | None) -> str:
     """The first line. ``on`` is the day the post goes out: only a post on the day itself says
     "today" (or "this evening"); one moved to the working day before names the day."""
@@ -92,7 +98,7 @@ def _opening(occurrence: Occurrence, post: str, on: date | None) -> str:
         return f"{day} is {entry.called}.{_wish(occurrence)}"
     if today:
         if entry.tone == "commemorate":
-            return f"Today is {entry.called}, a day of remembrance."
+            return f"Today is {entry.called}{_remembrance(occurrence)}."
         if entry.tone == "mark":
             return f"{cap(entry.called)} begins today." if span else f"Today marks {entry.called}."
         if span:
@@ -100,7 +106,7 @@ def _opening(occurrence: Occurrence, post: str, on: date | None) -> str:
         return f"Today we celebrate {entry.called}."
     day = day_and_month(occurrence.start)
     if entry.tone == "commemorate":
-        return f"{day} is {entry.called}, a day of remembrance."
+        return f"{day} is {entry.called}{_remembrance(occurrence)}."
     if entry.tone == "mark":
         return f"{cap(entry.called)} begins {named}." if span else f"{day} marks {entry.called}."
     if span:

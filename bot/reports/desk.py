@@ -23,6 +23,18 @@ class Category(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     label: str
     description: str
+    #: The word for the form's heading where the label would not read well there (both kinds
+    #: of harassment are "harassment"); without it, the label.
+    topic: str | None = None
+
+    @property
+    def heading_word(self) -> str:
+        """``topic``, or the label as running text: "Something else" becomes "something else",
+        "LGBT+ harassment" keeps its capitals."""
+        if self.topic:
+            return self.topic
+        first = self.label.split(" ", 1)[0]
+        return self.label if first.isupper() else self.label[:1].lower() + self.label[1:]
 
 
 def load_categories(path: Path) -> list[Category]:

@@ -79,10 +79,13 @@ def timings(settings: Settings) -> str:
 
 
 def check_back(settings: Settings) -> str:
-    """The reporter is never notified (that would need to know who they are), so: when to look."""
+    """The reporter is never notified (that would need to know who they are), so: when to look,
+    up to the day feedback is due, not only the first week."""
     return (
         "You will not be notified of replies: nobody knows who you are to tell you. Check "
-        f"/report followup after a few days, and again within {settings.reports_ack_days} days."
+        f"/report followup after {settings.reports_ack_days} days to see that your report has "
+        "been acknowledged, and keep checking until you get feedback, which is due within "
+        f"{months(settings.reports_feedback_months)} of the acknowledgement."
     )
 
 
@@ -99,12 +102,22 @@ def categories_text(categories: list[Category]) -> str:
     return "\n".join(f"{c.label}: {c.description}" for c in categories)
 
 
+def heading(categories: list[Category]) -> str:
+    """The form's heading names every kind of report it offers ("Report racism, harassment,
+    bullying, discrimination or something else"), so nobody wonders whether theirs counts."""
+    words = list(dict.fromkeys(c.heading_word for c in categories))
+    if not words:
+        return "Report something that happened"
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+    return f"Report {listed}"
+
+
 def statement(turn: Turn, categories: list[Category] | None = None) -> list[Block]:
     """Safety and support first, then who reads a report, what is kept, and for how long,
     in plain words, before anything is sent."""
     settings = turn.settings
     blocks: list[Block] = [
-        TextBlock(text="Report racism or harassment", style="heading"),
+        TextBlock(text=heading(categories or []), style="heading"),
         TextBlock(text=EMERGENCY),
         TextBlock(text=settings.reports_support_text),
         TextBlock(
