@@ -15,7 +15,7 @@ messages per channel, that every leader got exactly one check-in (with --crash: 
 counted; at most one per kill, a send whose response was lost when the process died).
 
 With --crash or --replicas the drain runs in subprocesses (this script with --worker), built
-with adapters.runtime.build from DATABASE_URL and SLACK_API_URL like the bot itself.
+with app.runtime.build from DATABASE_URL and SLACK_API_URL like the bot itself.
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ from sqlalchemy import func, select, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for benchmarks.tick and tests.fake_slack
 
-from adapters.runtime import Runtime, build  # noqa: E402
 from adapters.slack.sender import SlackSender  # noqa: E402
 from adapters.slack.wiring import slack_sender  # noqa: E402
+from app.runtime import Runtime, build  # noqa: E402
 from benchmarks.tick import populate  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.config import Settings  # noqa: E402

@@ -23,6 +23,10 @@ from bot.timezones import UnknownTimeZone, parse_local_time, zone
 TEAMS_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 
+class ConfigurationError(Exception):
+    """Something an operator must fix before the bot can start; the message says what."""
+
+
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("inclusion-bot", appauthor=False))
 

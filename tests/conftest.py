@@ -15,7 +15,7 @@ from sqlalchemy import text
 import content
 from adapters.console.chat import ConsoleChat
 from adapters.platforms import register_all
-from adapters.runtime import Runtime
+from app.runtime import Runtime
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.pledge.content import Pledge, load_pledge

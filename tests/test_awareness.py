@@ -13,8 +13,8 @@ from icalendar import Calendar as ICalendar
 from sqlalchemy import select
 
 import content
-from adapters.cli import main
-from adapters.runtime import Runtime
+from app.cli import main
+from app.runtime import Runtime
 from bot.awareness.calendar import CalendarError, load_calendar, occurrences
 from bot.clock import ManualClock
 from bot.config import Settings

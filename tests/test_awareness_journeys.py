@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 import content
-from adapters.cli import main
-from adapters.runtime import Runtime
+from app.cli import main
+from app.runtime import Runtime
 from bot.awareness.calendar import load_calendar
 from bot.clock import ManualClock
 from bot.config import Settings

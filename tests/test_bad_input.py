@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from adapters.runtime import Runtime
+from app.runtime import Runtime
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import (

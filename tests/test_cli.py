@@ -24,7 +24,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from adapters.cli import main
+from app.cli import main
 from bot.config import Settings
 from bot.pledge.content import Pledge
 from bot.store import Store
@@ -52,7 +52,7 @@ class Cli:
         env.update({k: v for k, v in {**self.env, **settings}.items() if v is not None})
         env["PYTHONIOENCODING"] = "utf-8"
         done = subprocess.run(
-            [sys.executable, "-m", "adapters.cli", *args],
+            [sys.executable, "-m", "app.cli", *args],
             input="\n".join(lines) + "\n",
             capture_output=True,
             text=True,

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from adapters.runtime import Runtime
+from app.runtime import Runtime
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import Address, Message, text_message

@@ -44,7 +44,7 @@ def journey(
         env["REPORTS_KEY"] = TEST_REPORTS_KEY  # required with an external database
     # Without DATABASE_URL the run creates and migrates its own SQLite file in DATA_DIR.
     result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "run", "--as", "alice"],
+        [sys.executable, "-m", "app.cli", "run", "--as", "alice"],
         stdin=SCRIPT.open(),
         capture_output=True,
         text=True,

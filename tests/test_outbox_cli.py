@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import select
 
-from adapters.cli import _age, main
+from app.cli import _age, main
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import Address, text_message

@@ -26,8 +26,8 @@ from pydantic import ValidationError
 from sqlalchemy import func, select, text
 
 import content
-from adapters.cli import main
-from adapters.runtime import Runtime
+from app.cli import main
+from app.runtime import Runtime
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import (

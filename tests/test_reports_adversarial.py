@@ -22,15 +22,15 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from adapters.cli import main
-from adapters.runtime import ConfigurationError, Runtime, open_store, warn_unreceived
 from adapters.teams.limits import TeamsLimits
 from adapters.teams.sender import TeamsSender
 from adapters.teams.wiring import attach_teams, check_exposure
-from adapters.web import Server
+from app.cli import main
+from app.runtime import Runtime, open_store, warn_unreceived
+from app.web import Server
 from bot import metrics, redaction
 from bot.clock import ManualClock
-from bot.config import Settings, is_loopback_url
+from bot.config import ConfigurationError, Settings, is_loopback_url
 from bot.conversation import (
     ActionEvent,
     Address,
@@ -215,7 +215,7 @@ def test_2_admins_are_told_at_start_up_and_in_report_handlers(
     settings: Settings,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="adapters.runtime")
+    caplog.set_level(logging.WARNING, logger="app.runtime")
     add_handler(store, "console:bob", ["bullying"])
     warn_unreceived(store, desk, settings)
     assert "No handler or escalation contact receives reports of: racism" in caplog.text

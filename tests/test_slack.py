@@ -35,12 +35,12 @@ from aiohttp import web
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from adapters.cli import main
-from adapters.runtime import Runtime
 from adapters.slack.app import Origin, SlackAdapter
 from adapters.slack.manifest import manifest
 from adapters.slack.wiring import EVENTS_PATH, attach_slack
-from adapters.web import Server
+from app.cli import main
+from app.runtime import Runtime
+from app.web import Server
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import Address, Form, FormField, text_message
@@ -1241,7 +1241,7 @@ def test_inclusion_bot_run_serves_slack(
         {"SLACK_SIGNING_SECRET": SECRET} if mode == "http" else {"SLACK_APP_TOKEN": "xapp-1"}
     )
     bot = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "run"], env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "app.cli", "run"], env=env, stderr=subprocess.PIPE, text=True
     )
     watchdog = threading.Timer(60, bot.kill)  # a hung start fails the test, not the run
     watchdog.start()

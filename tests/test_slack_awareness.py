@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 import content
-from adapters.runtime import Runtime
+from app.runtime import Runtime
 from bot.awareness.calendar import load_calendar
 from bot.clock import ManualClock
 from bot.config import Settings

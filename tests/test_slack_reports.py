@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 import content
-from adapters.runtime import Runtime
+from app.runtime import Runtime
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import Address

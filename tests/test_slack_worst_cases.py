@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 import content
-from adapters.runtime import Runtime
 from adapters.slack.blocks import CONTINUES, QUOTE_MARK, home_view, split_text
+from app.runtime import Runtime
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import (

@@ -40,12 +40,12 @@ from click.testing import CliRunner
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from adapters.cli import main
-from adapters.runtime import Runtime, load_awareness
 from adapters.teams.limits import TeamsLimits
 from adapters.teams.sender import NOT_INSTALLED
 from adapters.teams.wiring import MESSAGES_PATH, attach_teams
-from adapters.web import Server
+from app.cli import main
+from app.runtime import Runtime, load_awareness
+from app.web import Server
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import Address, text_message
@@ -1117,7 +1117,7 @@ def test_inclusion_bot_run_serves_teams_beside_slack(
         SLACK_API_URL=f"http://127.0.0.1:{fake.port}/slack/",
     )
     bot = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "run"], env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "app.cli", "run"], env=env, stderr=subprocess.PIPE, text=True
     )
     try:
         assert bot.stderr is not None
@@ -1168,7 +1168,7 @@ def dialog_card(response: dict[str, Any]) -> Call:
 def test_a_report_is_filed_in_a_dialog_and_nothing_of_it_stays_in_the_chat(
     loop: Loop, fake: FakeConnector, runtime: Runtime
 ) -> None:
-    from adapters.runtime import load_reports
+    from app.runtime import load_reports
     from bot.reports import registry
     from bot.store.models import ReportCase
 
@@ -1320,7 +1320,7 @@ def test_a_case_with_a_long_history_reaches_its_handler_whole_in_a_dialog(
 ) -> None:
     """A 3,000-character report and 25 messages of 3,000 characters, opened by a handler: all
     of it in the dialog, none of it in the chat."""
-    from adapters.runtime import load_reports
+    from app.runtime import load_reports
     from bot.reports import registry
     from bot.store.models import ReportCase
 
@@ -1402,7 +1402,7 @@ def test_a_form_token_is_served_by_another_instance_of_the_adapter(
 ) -> None:
     """A form card and a dialog opened on one server work on another (a replica, or the same
     bot after a restart): their tokens are in the database, not in the process."""
-    from adapters.runtime import load_reports
+    from app.runtime import load_reports
     from bot.reports import registry
 
     with runtime.store.session() as session:  # someone to receive a report

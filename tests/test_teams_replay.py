@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from adapters.runtime import Runtime, load_reports
+from app.runtime import Runtime, load_reports
 from bot.conversation import Address
 from bot.reports import registry
 from bot.store.models import ConversationReference, ReportCase

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.runtime import Runtime
+from app.runtime import Runtime
 from bot.conversation import Actor, CommandEvent, FormEvent, FormValue, OpenForm
 from tests.event_loop import Loop
 from tests.fake_slack import FakeSlack
@@ -59,7 +59,7 @@ def test_a_tick_from_cron_delivers_a_slack_checkin(
         REPORTS_KEY=base64.urlsafe_b64encode(bytes(32)).decode(),
     )
     done = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "tick", "--now", "2027-03-01T09:00:00Z"],
+        [sys.executable, "-m", "app.cli", "tick", "--now", "2027-03-01T09:00:00Z"],
         env=env,
         capture_output=True,
         text=True,

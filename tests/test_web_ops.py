@@ -27,8 +27,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from adapters.runtime import Runtime
-from adapters.web import Server
+from app.runtime import Runtime
+from app.web import Server
 from bot.clock import ManualClock
 from bot.conversation import Actor, Address, CommandEvent, Message, text_message
 from bot.outbox import LEASE, Dispatcher, Outgoing, SendResult, queue
@@ -307,7 +307,7 @@ def test_a_send_stuck_past_the_shutdown_timeout_does_not_keep_the_server_up(
         assert await asyncio.to_thread(platform.sending.wait, 30)
         stop.set()
 
-    with caplog.at_level("WARNING", logger="adapters.web"):
+    with caplog.at_level("WARNING", logger="app.web"):
         serve(server, scenario, stop)
     assert "did not finish within 0 s; stopping anyway" in caplog.text
     assert "inclusion-bot stopped cleanly" in caplog.text
@@ -349,7 +349,7 @@ def test_inclusion_bot_run_stops_cleanly_and_quickly_on_sigterm_logging_json(
             DATABASE_URL=database_url, REPORTS_KEY="x8bHmaSWsAW7SZyj0aBwhgbVm1BEiFPe0G4KMvZoSls="
         )
     bot = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "run"],
+        [sys.executable, "-m", "app.cli", "run"],
         env=env,
         cwd=tmp_path,
         stderr=subprocess.PIPE,

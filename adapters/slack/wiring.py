@@ -9,10 +9,10 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.host import Host
 from adapters.slack.app import SlackAdapter
 from adapters.slack.limits import SlackLimits
 from adapters.slack.sender import SlackSender
-from adapters.web import Server
 from bot.clock import Clock
 from bot.config import Settings
 from bot.router import Bot
@@ -56,7 +56,7 @@ def slack_sender(settings: Settings, clock: Clock) -> SlackSender:
     )
 
 
-def attach_slack(server: Server, bot: Bot, settings: Settings) -> SlackAdapter:
+def attach_slack(server: Host, bot: Bot, settings: Settings) -> SlackAdapter:
     """Serve Slack over HTTP at /slack/events, or over Socket Mode with an app token."""
     adapter = SlackAdapter(bot, build_app(settings))
     assert settings.slack_bot_token is not None

@@ -26,12 +26,11 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
 )
 
-from adapters.runtime import ConfigurationError
+from adapters.host import Host
 from adapters.teams.app import TeamsBot
 from adapters.teams.limits import TeamsLimits
 from adapters.teams.sender import TeamsSender
-from adapters.web import Server
-from bot.config import Settings, is_loopback_url
+from bot.config import ConfigurationError, Settings, is_loopback_url
 from bot.router import Bot
 
 log = logging.getLogger(__name__)
@@ -94,7 +93,7 @@ def build_adapter(settings: Settings) -> CloudAdapter:
     return adapter
 
 
-def attach_teams(server: Server, bot: Bot, settings: Settings) -> TeamsBot | None:
+def attach_teams(server: Host, bot: Bot, settings: Settings) -> TeamsBot | None:
     """Serve Teams at /api/messages (or refuse it there when not configured)."""
     if not settings.teams_enabled:
         server.web.router.add_post(MESSAGES_PATH, _refuse)

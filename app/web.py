@@ -21,21 +21,21 @@ import gc
 import logging
 import signal
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
 from aiohttp import web
 
-from adapters import health
-from adapters.runtime import Runtime
+from adapters.host import Hook
+from app import health
+from app.runtime import Runtime
 from bot.outbox import DrainReport, Sender
 from scheduler.aio import start_async_ticking
 from scheduler.tick import TickReport
 
 log = logging.getLogger(__name__)
 
-Hook = Callable[[], Awaitable[None]]
 T = TypeVar("T")
 
 #: How long a stopping server waits for the tick in flight (Kubernetes gives 30 s by default).

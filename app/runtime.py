@@ -20,7 +20,7 @@ from bot import logs
 from bot.awareness.calendar import Calendar, CalendarError, load_calendar
 from bot.awareness.due import recheck_all
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import ConfigurationError, Settings
 from bot.deadletters import alert_admins
 from bot.form_tokens import FormTokens
 from bot.outbox import Dispatcher, DrainReport, Sender
@@ -33,10 +33,6 @@ from bot.store import SchemaOutOfDate, Store, StoreUnreachable
 from scheduler.tick import TickReport, tick
 
 log = logging.getLogger(__name__)
-
-
-class ConfigurationError(Exception):
-    """Something an operator must fix before the bot can start; the message says what."""
 
 
 def load_settings() -> Settings:

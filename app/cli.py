@@ -21,8 +21,7 @@ import content
 from adapters.console.chat import ConsoleChat, parse_when
 from adapters.console.jsonl import JsonLinesChat
 from adapters.platforms import register_all
-from adapters.runtime import (
-    ConfigurationError,
+from app.runtime import (
     Runtime,
     build,
     load_awareness,
@@ -39,6 +38,7 @@ from bot.awareness.calendar import (
     occurrences,
 )
 from bot.clock import ManualClock, OffsetClock, SystemClock
+from bot.config import ConfigurationError
 from bot.conversation import Address
 from bot.people import add_admin, list_admins, remove_admin
 from bot.pledge.reports import EXPORT_COLUMNS, export_rows
@@ -50,7 +50,7 @@ from bot.reports.storage import rekey
 from bot.text import clean
 
 if TYPE_CHECKING:
-    from adapters.web import Server
+    from app.web import Server
 
 
 @contextmanager
@@ -155,7 +155,7 @@ def _server(runtime: Runtime) -> Server:
     """The web server with every configured platform attached: `run` serves it, `tick`
     drains through its senders, so a tick from cron reaches people as the server would."""
     from adapters.teams.wiring import attach_teams
-    from adapters.web import Server
+    from app.web import Server
 
     server = Server(runtime)
     if runtime.settings.slack_enabled:
@@ -606,7 +606,7 @@ def awareness_ics(
     region: str | None, start: datetime | None, end: datetime | None, out: BinaryIO
 ) -> None:
     """Write the calendar as iCalendar (.ics) for Outlook or Google Calendar to import."""
-    from adapters.ics import to_ics
+    from bot.awareness.ics import to_ics
 
     first, last = _span(start, end)
     found = occurrences(_calendar(), first, last, region)
