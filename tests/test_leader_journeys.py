@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 
 from adapters.console.jsonl import JsonLinesChat
 from bot.store.models import Checkin, Leader, Step, StepUpdate
-from tests.conftest import Harness, sign_up
+from tests.conftest import SIGN_UP, Harness, sign_up
 
 
 def say(harness: Harness, *lines: str) -> str:
@@ -250,3 +251,39 @@ def test_the_readmes_json_lines_example_runs_as_written(harness: Harness) -> Non
     assert "Thank you for signing" in replies[0]
     assert [o["id"] for o in out if "id" in o] == ["q1"]
     assert '"type": "update"' in replies[-1] and "Your answer: Done" in replies[-1]
+
+
+# --- review leftover 7: /pledge skip before the check-in -----------------------------------------
+
+
+def test_skip_before_the_checkin_skips_the_coming_one(harness: Harness) -> None:
+    harness.clock.set(datetime(2027, 3, 1, 12, 20, tzinfo=UTC))  # Monday 12:20 London
+    answers = list(SIGN_UP)
+    answers[-3] = "16:00"  # check-ins on Mondays at 16:00
+    printed = say(harness, "/as alice", "/pledge", *answers)
+    assert "Your first check-in arrives on Monday 1 March 2027 at 16:00" in printed
+    printed = say(harness, "/pledge skip")
+    assert (
+        "Skipped: there will be no check-in on Monday 1 March 2027. "
+        "The next one is on Monday 8 March 2027." in printed
+    )
+    assert "next on Monday 8 March 2027" in say(harness, "/pledge progress")
+    again = say(harness, "/pledge skip")  # the one after: skipping is one week at a time
+    assert "no check-in on Monday 8 March 2027. The next one is on Monday 15 March" in again
+    printed = say(harness, "/clock 2027-03-01T16:00Z", "/clock 2027-03-08T16:00Z")
+    assert "Your pledge check-in" not in printed  # neither week's check-in is sent
+    printed = say(harness, "/clock 2027-03-15T16:00Z")
+    assert "Your pledge check-in for the week of Monday 15 March 2027" in printed
+    with harness.runtime.store.session() as session:
+        statuses = session.execute(select(Checkin.week_of, Checkin.status)).all()
+    assert sorted((w.isoformat(), s) for w, s in statuses) == [
+        ("2027-03-01", "skipped"),
+        ("2027-03-08", "skipped"),
+        ("2027-03-15", "open"),
+    ]
+
+
+def test_skip_while_paused_says_there_is_none_to_skip(harness: Harness) -> None:
+    sign_up(harness)
+    printed = say(harness, "/pledge pause", "/pledge skip")
+    assert "Your check-ins are paused, so there is none to skip." in printed

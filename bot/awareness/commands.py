@@ -226,9 +226,7 @@ def _settings(turn: Turn, subscription: AwarenessSubscription, rest: str) -> lis
         except ValueError as exc:  # UnknownTimeZone is one
             problem = str(exc).rstrip(".")
             return [
-                turn.say(
-                    text_message(f"“{part}”: {problem}. Nothing was changed.", SETTINGS_USAGE)
-                )
+                turn.say(text_message(f"“{part}”: {problem}. Nothing was changed.", SETTINGS_USAGE))
             ]
         changes[column] = setting
     for column, setting in changes.items():

@@ -37,7 +37,7 @@ HELP = (
     "/pledge: sign the Senior Leaders' Pledge, or see where you are with it\n"
     "/pledge progress: your steps, their latest status, history and streak\n"
     "/pledge edit: change your steps or your check-in day, time and time zone\n"
-    "/pledge skip: skip this week's check-in\n"
+    "/pledge skip: skip this week's check-in, or the coming one if it has not come yet\n"
     "/pledge away 2027-04-14: no check-ins or reminders until that day; /pledge back to undo\n"
     "/pledge pause, /pledge resume: stop and restart check-ins\n"
     "/pledge leave: stop every message (your history is kept)\n"
@@ -88,7 +88,7 @@ def _status_card(turn: Turn, leader: Leader) -> Message:
     else:
         state = f"I check in with you on {schedule(leader)}."
         away = leaders.away_until(leader, turn.now)
-        resumes = leaders.next_checkin_day(leader)
+        resumes = leaders.next_checkin_day(turn.session, leader)
         if away and resumes:
             state = (
                 f"You are away until {long_date(away)}: check-ins resume on "
@@ -282,10 +282,20 @@ def _leave(turn: Turn, leader: Leader, _: str) -> list[Reply]:
 
 
 def _skip(turn: Turn, leader: Leader, _: str) -> list[Reply]:
+    """Skip the open check-in or, with none open, the coming one (before it is sent)."""
     checkin = _open_checkin(turn, leader)
-    if checkin is None:
-        return [turn.say(text_message("There is no open check-in to skip."))]
-    return _skip_checkin(turn, checkin)
+    if checkin is not None:
+        return _skip_checkin(turn, checkin)
+    skipped = leaders.skip_coming(turn.session, leader)
+    if skipped is None:
+        return [turn.say(text_message("Your check-ins are paused, so there is none to skip."))]
+    day, after = skipped
+    following = f" The next one is on {long_date(after)}." if after else ""
+    return [
+        turn.say(
+            text_message(f"Skipped: there will be no check-in on {long_date(day)}.{following}")
+        )
+    ]
 
 
 def _away_command(turn: Turn, leader: Leader, rest: str) -> list[Reply]:
