@@ -287,3 +287,91 @@ def test_skip_while_paused_says_there_is_none_to_skip(harness: Harness) -> None:
     sign_up(harness)
     printed = say(harness, "/pledge pause", "/pledge skip")
     assert "Your check-ins are paused, so there is none to skip." in printed
+
+
+# --- review leftover 6: the sign-up form says its rules first and re-asks with the own step -----
+
+
+def test_signing_says_the_rules_first_and_re_asks_a_missing_step_with_the_own_step(
+    harness: Harness,
+) -> None:
+    answers = list(SIGN_UP)
+    answers[4], answers[5] = "", ""  # commitment 3: no suggested step and no own step
+    opened = say(harness, "/as alice", "/pledge")
+    before_first = opened.split("1. Providing visible and proactive leadership")[0]
+    assert "needs one or two practical steps" in before_first
+    assert "your own step counts toward the two" in before_first
+    printed = harness.say(*answers)
+    assert "Thank you for signing" not in printed
+    again = printed.split("a few answers need another look:")[1]
+    title = harness.runtime.pledge.commitment(3).title
+    problem = f"{title}: Choose a step, or write your own below."
+    assert " ".join(again.split()).count(problem) == 1  # one problem on two fields: said once
+    lines = again.splitlines()
+    asked = [line.strip() for line in lines if line.startswith("  ") and line[2] != " "]
+    assert asked[-1] == f"3. {title}"  # the question asked again: the one that was wrong
+    printed = say(harness, "")
+    assert "Your own step for commitment 3 (optional)" in printed  # ... with its own step
+    assert "Check-in day" not in printed  # and nothing else
+    printed = say(harness, "Hosting a monthly D&I lunch")
+    assert "Thank you for signing" in printed
+    with harness.runtime.store.session() as session:
+        own = session.scalars(select(Step.commitment).where(Step.suggestion_id.is_(None))).all()
+    assert own == [3]
+
+
+def test_too_many_steps_names_the_commitment_and_counts_the_own_step(harness: Harness) -> None:
+    answers = list(SIGN_UP)
+    answers[4] = "1,2"  # commitment 3: two suggestions and the own step
+    printed = say(harness, "/as alice", "/pledge", *answers)
+    title = harness.runtime.pledge.commitment(3).title
+    assert f"{title}: That is 3 steps; choose at most 2, your own step included." in printed
+    printed = say(harness, "1", "")  # one suggestion, and Enter keeps the own step
+    assert "Thank you for signing" in printed
+
+
+# --- friction: form errors name the field, and for notes the step ------------------------------
+
+
+def test_jsonl_form_errors_name_the_field_and_a_notes_step(harness: Harness) -> None:
+    sign_up(harness)
+    say(harness, "/clock 2027-03-01T09:00Z")
+    with harness.runtime.store.session() as session:
+        checkin = session.scalar(select(Checkin.id))
+        step = session.scalar(select(Step.id).where(Step.text == "Hosting a monthly D&I lunch"))
+    answer = {"type": "form", "actor": ALICE, "form_id": "pledge.answer", "context": str(checkin)}
+    out = _jsonl(
+        harness,
+        json.dumps({**answer, "values": {f"note_{step}": "x" * 501}}),
+        json.dumps({**answer, "values": {f"note_{step}": "Booked the room"}}),
+        json.dumps({**answer, "form_id": "pledge.away", "context": "", "values": {}}),
+    )
+    errors = [o["reply"]["errors"] for o in out]  # type: ignore[index]
+    assert errors[0] == {
+        f"note_{step}": "Note on “Hosting a monthly D&I lunch”: That is 501 characters; "
+        "the limit is 500. Please shorten it."
+    }
+    assert errors[1] == {
+        f"status_{step}": "3. Hosting a monthly D&I lunch: Give a status with your note."
+    }
+    assert errors[2] == {"until": "Away until (the last day you are away): This is required."}
+
+
+# --- friction: JSON lines numbers weekdays as the console does -----------------------------------
+
+
+def test_jsonl_and_the_console_number_the_weekdays_alike(harness: Harness) -> None:
+    answers = list(SIGN_UP)
+    answers[-4] = "3"  # the console's third day
+    printed = say(harness, "/as alice", "/pledge", *answers)
+    assert "1) Monday" in printed and "3) Wednesday" in printed
+    assert "Your first check-in arrives on Wednesday 3 March 2027" in printed
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## JSON lines", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    sign = json.loads(section.strip().splitlines()[1])
+    sign["actor"] = {"platform": "console", "user_id": "bob"}
+    sign["values"]["weekday"] = "3"
+    [out] = _jsonl(harness, json.dumps(sign))
+    assert "Your first check-in arrives on Wednesday 3 March 2027" in json.dumps(out)
+    with harness.runtime.store.session() as session:
+        assert session.scalars(select(Leader.weekday)).all() == [2, 2]  # stored from 0, Monday

@@ -493,7 +493,10 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
                     return [
                         FormErrors(
                             form_id=form.form_id,
-                            errors={f"status_{step.id}": "Give a status with your note."},
+                            errors={
+                                f"status_{step.id}": f"{step.commitment}. {step.text}: "
+                                "Give a status with your note."
+                            },
                         )
                     ]
             if status and Answer(status, note) != previous.get(step.id):
