@@ -202,3 +202,17 @@ def test_several_settings_at_once_and_a_bad_part_changes_nothing(aware: Harness)
         "the day." in printed
     )
     assert _settings_of(aware) == (3, "10:30", "Europe/Paris", False)
+
+
+def test_dont_send_pressed_twice_says_so_and_changes_nothing(aware: Harness) -> None:
+    aware.say("/clock 2027-03-04T08:00Z")
+    preview = say(aware, "/clock 2027-03-05T09:00Z")
+    stop = _button(preview, "Don't send")
+    printed = say(aware, "/as dina", stop)
+    restore = _button(printed, "Send after all")
+    printed = say(aware, stop)
+    assert "(only you can see this): That post is already stopped; nothing changed." in printed
+    assert "updated the message" not in printed
+    say(aware, restore)
+    printed = say(aware, restore)
+    assert "That post is already going out; nothing changed." in printed

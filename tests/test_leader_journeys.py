@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from adapters.console.jsonl import JsonLinesChat
+from bot.conversation import ActionEvent
 from bot.store.models import Checkin, Leader, Step, StepUpdate
 from tests.conftest import SIGN_UP, Harness, sign_up
 
@@ -375,3 +376,70 @@ def test_jsonl_and_the_console_number_the_weekdays_alike(harness: Harness) -> No
     assert "Your first check-in arrives on Wednesday 3 March 2027" in json.dumps(out)
     with harness.runtime.store.session() as session:
         assert session.scalars(select(Leader.weekday)).all() == [2, 2]  # stored from 0, Monday
+
+
+# --- review leftover 4: a button from an answered or replaced message does nothing --------------
+
+
+def _number(printed: str, label: str) -> str:
+    """The number of the last button shown with ``label``."""
+    return printed.split(f"] {label}")[-2].rsplit("[", 1)[1]
+
+
+def test_yes_leave_after_cancel_does_nothing_and_says_so(harness: Harness) -> None:
+    sign_up(harness)
+    question = say(harness, "/pledge leave")
+    yes, cancel = _number(question, "Yes, leave"), _number(question, "Cancel")
+    assert "You are still in the pledge; nothing changed." in say(harness, cancel)
+    for press in (yes, cancel):
+        printed = say(harness, press)
+        assert "(only you can see this): You already answered that question" in printed
+        assert "You have left the pledge" not in printed
+    with harness.runtime.store.session() as session:
+        assert session.scalar(select(Leader.status)) == "active"
+    question = say(harness, "/pledge leave")  # a new question is answered afresh
+    assert "You have left the pledge." in say(harness, _number(question, "Yes, leave"))
+    assert "You already answered that question" in say(harness, _number(question, "Cancel"))
+
+
+def test_a_forged_or_expired_leave_button_does_nothing(harness: Harness) -> None:
+    sign_up(harness)
+    alice = harness.chat.speaker
+    for value in ("", "not-a-token", "99999999999999999999.ab", "1700000000.abcd"):
+        event = ActionEvent(actor=alice, action_id="pledge.leave.confirm", value=value)
+        [reply] = harness.runtime.bot.handle(event)
+        assert reply.message.plain_text().startswith("That question has expired")  # type: ignore[union-attr]
+    question = say(harness, "/pledge leave")
+    say(harness, "/clock +8d")  # a week later the question has expired
+    printed = say(harness, _number(question, "Yes, leave"))
+    assert "That question has expired, so I left everything as it is." in printed
+    with harness.runtime.store.session() as session:
+        assert session.scalar(select(Leader.status)) == "active"
+
+
+def test_repeated_checkin_presses_change_nothing_and_say_so_privately(harness: Harness) -> None:
+    sign_up(harness)
+    checkin = say(harness, "/clock 2027-03-01T09:00Z")
+    done = checkin.split("] Done")[0].rsplit("[", 1)[1]  # the first step's Done
+    say(harness, done)
+    printed = say(harness, done)
+    assert "bot (only you can see this): You already answered Done for that step." in printed
+    assert "updated the message" not in printed
+    skip = _number(checkin, "Skip this week")
+    say(harness, skip)
+    printed = say(harness, skip)
+    assert "You've already answered this check-in; nothing to skip." in printed
+    assert _updates(harness) == [("2027-03-01", "done")]
+
+
+def test_a_status_button_from_before_a_skip_does_nothing(harness: Harness) -> None:
+    sign_up(harness)
+    checkin = say(harness, "/clock 2027-03-01T09:00Z")
+    skip = _number(checkin, "Skip this week")
+    assert "You skipped this week" in say(harness, skip)
+    printed = say(harness, skip)
+    assert "(only you can see this): You already skipped this check-in; nothing changed." in printed
+    done = checkin.split("] Done")[0].rsplit("[", 1)[1]
+    printed = say(harness, done)
+    assert "(only you can see this): You skipped this check-in, so I left it as it is." in printed
+    assert _updates(harness) == []

@@ -23,6 +23,7 @@ from bot.conversation import (
     Message,
     OpenForm,
     Reply,
+    Say,
     TextBlock,
     Update,
     text_message,
@@ -368,6 +369,15 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
         return [turn.say(text_message("That button has expired."))]
     if action.action_id in ("awareness.suppress", "awareness.restore"):
         stop = action.action_id == "awareness.suppress"
+        current = _override(turn, decision)
+        if stop == bool(current and current.suppressed):  # pressed twice, or an old preview's
+            already = "stopped" if stop else "going out"
+            return [
+                Say(
+                    message=text_message(f"That post is already {already}; nothing changed."),
+                    ephemeral=True,
+                )
+            ]
         decided = _decide(turn, decision, suppressed=stop)
         return [Update(message=_preview(turn, decision, decided))]
     if action.action_id == "awareness.edit":
