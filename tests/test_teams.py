@@ -325,7 +325,7 @@ def test_pledge_opens_the_sign_up_form_with_the_teams_time_zone(teams: Teams) ->
         "type": "Input.Time",
         "value": "09:00",
     }
-    assert inputs["weekday"]["type"] == "Input.ChoiceSet" and inputs["weekday"]["value"] == "0"
+    assert inputs["weekday"]["type"] == "Input.ChoiceSet" and inputs["weekday"]["value"] == "1"
     # A new leader's time zone defaults to the one Teams sent (the activity's localTimezone).
     assert inputs["timezone"]["value"] == "Europe/Paris"
     submit = form.submit()
