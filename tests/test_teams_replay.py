@@ -30,7 +30,7 @@ from sqlalchemy import select
 from adapters.runtime import Runtime, load_reports
 from bot.conversation import Address
 from bot.reports import registry
-from bot.store.models import ConversationReference, ReportCase
+from bot.store.models import ConversationReference, Person, ReportCase
 from tests.event_loop import Loop
 from tests.fake_connector import Call, FakeConnector
 from tests.test_teams import (  # noqa: F401 (pytest fixtures)
@@ -235,13 +235,79 @@ def test_a_message_from_the_bots_app_id_is_not_answered(
     bot = TeamsBot(runtime.bot, None, app_id, None)  # type: ignore[arg-type]
     from botbuilder.schema import Activity
 
-    own = Activity().deserialize(
-        {"type": "message", "from": {"id": f"28:{app_id}"}, "recipient": {"id": "28:other"}}
-    )
-    other = Activity().deserialize(
-        {"type": "message", "from": {"id": ALICE}, "recipient": {"id": f"28:{app_id}"}}
-    )
-    assert bot._from_self(own) and not bot._from_self(other)
+    def sent(sender: str) -> Activity:
+        return Activity().deserialize(
+            {"type": "message", "from": {"id": sender}, "recipient": {"id": f"28:{app_id}"}}
+        )
+
+    assert bot._from_a_bot(sent(f"28:{app_id}")) and bot._from_a_bot(sent(f"28:{app_id.upper()}"))
+    assert bot._from_a_bot(sent(app_id.upper()))  # the bare app id, in another case
+    assert not bot._from_a_bot(sent(ALICE))
+
+
+#: Bots as Teams' activities name them: no recipient to compare with, the bot's own id in
+#: another case, another bot altogether.
+BOTS = {
+    "own id, no recipient": (BOT["id"], False),
+    "own id upper-cased": ("28:INCLUSION-BOT", True),
+    "another bot": ("28:f00dfeed-0000-4000-8000-000000000001", True),
+}
+
+
+@pytest.mark.parametrize("shape", BOTS)
+@pytest.mark.parametrize("where", ["personal", "channel, no conversationType"])
+def test_no_bot_is_ever_answered_or_stored(teams: Teams, shape: str, where: str) -> None:
+    sender, with_recipient = BOTS[shape]
+    activity = teams.activity(text="pledge help", textFormat="plain", user=sender, user_name="b")
+    activity["conversation"]["id"] = f"a:chat-{sender}"
+    if where != "personal":
+        activity.update(SHARED[where])
+    if not with_recipient:
+        del activity["recipient"]
+    assert post(teams, activity) == []
+    press = {**activity, "value": {"action_id": "pledge.progress", "value": ""}}
+    assert post(teams, press) == []
+    fetch = teams.activity("invoke", name="task/fetch", value={"data": press["value"]}, user=sender)
+    answer = teams.post(fetch)
+    assert answer.status == 400 and "from a bot" in answer.json()["value"]["message"]
+    assert stored(teams) == [] and count(teams, Person) == 0
+
+
+# --- issue 18 (break-it, 2): a person's private chat is only ever a 1:1 chat ---------------------
+
+
+#: Conversations that say "personal" but whose id is not a 1:1 chat's (a:…).
+NOT_ONE_TO_ONE = {
+    "group chat id URL-encoded": "19%3Ag2%40thread.v2",
+    "meeting chat": "19:meeting_abc@thread.v2",
+    "opaque id": "conv-xyz",
+    "a user's id": "29:bob",
+    "an org id": "8:orgid:1234",
+    "1:1 form with a thread in it": "a:x;messageid=1",
+}
+
+
+@pytest.mark.parametrize("shape", NOT_ONE_TO_ONE)
+def test_a_stored_private_chat_is_never_replaced_by_a_conversation_of_another_form(
+    teams: Teams, shape: str
+) -> None:
+    post(teams, teams.activity(text="pledge help", textFormat="plain"))
+    assert stored(teams) == [("user", ALICE, ALICE_CHAT)]
+    place = NOT_ONE_TO_ONE[shape]
+    activity = teams.activity(text="pledge progress", textFormat="plain")
+    activity["conversation"] = {"id": place, "conversationType": "personal", "tenantId": TENANT}
+    calls = post(teams, activity)
+    assert [s for s in stored(teams) if s[0] == "user"] == [("user", ALICE, ALICE_CHAT)]
+    [answer] = [c for c in calls if c.conversation == ALICE_CHAT]  # the answer: privately
+    assert "You haven't signed the pledge yet" in answer.words()
+    assert [c.words() for c in calls if c.conversation == place] == [
+        "I've answered you in our private chat."
+    ]
+    # The same from a 1:1 chat Teams gave anew (the app reinstalled) does replace it.
+    activity["conversation"]["id"] = "a:1new-chat-xyz"
+    [answer] = post(teams, activity)
+    assert answer.conversation == "a:1new-chat-xyz"
+    assert ("user", ALICE, "a:1new-chat-xyz") in stored(teams)
 
 
 def test_universal_actions_get_a_message_not_null(teams: Teams) -> None:

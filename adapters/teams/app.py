@@ -116,7 +116,7 @@ KEPT_OUT = (
     "Done. What this shows is kept out of the chat: open the case again from its button to see it."
 )
 NO_SENDER = "This activity names no sender (from), so it cannot be answered."
-FROM_SELF = "This activity comes from the bot itself; it is not answered."
+FROM_A_BOT = "This activity comes from a bot; bots are not answered."
 NOT_OURS = "That is not one of this bot's buttons, or it has expired. Type the command again."
 #: Universal Actions' invoke response types (Bot Framework: "Universal Actions for Adaptive
 #: Cards", the adaptiveCard/action invoke's response).
@@ -159,9 +159,9 @@ class TeamsBot:
             if kind == ActivityTypes.invoke:
                 await _answer_invoke(context, HTTPStatus.BAD_REQUEST, _error(NO_SENDER))
             return
-        if self._from_self(activity):  # never answer ourselves (an echo, a loop)
+        if self._from_a_bot(activity):  # never answer a bot, ourselves least (an echo, a loop)
             if kind == ActivityTypes.invoke:
-                await _answer_invoke(context, HTTPStatus.BAD_REQUEST, _error(FROM_SELF))
+                await _answer_invoke(context, HTTPStatus.BAD_REQUEST, _error(FROM_A_BOT))
             return
         try:
             if kind == ActivityTypes.message:
@@ -177,14 +177,15 @@ class TeamsBot:
         except ClientRequestError as exc:
             log.warning("could not reach Teams to reply: %s", type(exc).__name__)
 
-    def _from_self(self, activity: Activity) -> bool:
-        """The activity's sender is this bot: its id in this conversation (``recipient``), or
-        its app id as Teams writes a bot's id (``28:APP_ID``)."""
-        sender = activity.from_property.id
-        own = {activity.recipient.id if activity.recipient else None}
-        if self.app_id:
-            own |= {self.app_id, f"28:{self.app_id}"}
-        return sender in own
+    def _from_a_bot(self, activity: Activity) -> bool:
+        """The activity's sender is a bot: any ``28:`` id (Teams writes every bot's id so,
+        this one's as ``28:APP_ID``), or this bot's own id in the conversation (``recipient``)
+        or app id. Ids are compared without case: Teams does not promise one, and
+        ``28:INCLUSION-BOT`` is the same bot. Nothing from a bot is answered or stored, so
+        two bots never talk in a loop and no bot is kept as a person."""
+        sender = str(activity.from_property.id).strip().lower()
+        own = {activity.recipient.id if activity.recipient else None, self.app_id or None}
+        return sender.startswith("28:") or sender in {str(i).lower() for i in own if i}
 
     # --- activities ----------------------------------------------------------------------------
 
