@@ -654,6 +654,88 @@ def test_a_form_asked_for_in_a_channel_is_sent_privately(teams: Teams) -> None:
     assert not [c for c in calls if c.conversation.startswith(GENERAL) and c.inputs()]
 
 
+#: Conversations others read, as a press or a form may claim to come from one: a team channel,
+#: a group chat.
+GROUP_CHAT = "19:group-7c1e5d@thread.v2"
+ANSWERED_PRIVATELY = "I've answered you in our private chat."
+
+
+def from_shared(teams: Teams, where: str, **fields: Any) -> dict[str, Any]:
+    """An activity from Alice in a team channel or a group chat."""
+    if where == "channel":
+        return teams.activity(channel=GENERAL, **fields)
+    activity = teams.activity(**fields)
+    activity["conversation"] = {
+        "id": GROUP_CHAT,
+        "conversationType": "groupChat",
+        "isGroup": True,
+        "tenantId": TENANT,
+    }
+    return activity
+
+
+def only_a_note_there(calls: list[Call]) -> list[Call]:
+    """What the bot sent for an activity from a shared conversation: there, the short note
+    alone (no card of it updated, nothing of the answer); the answer, in Alice's 1:1 chat."""
+    shared = [c for c in calls if c.conversation.split(";")[0] in (GENERAL, GROUP_CHAT)]
+    assert [(c.kind, c.words()) for c in shared] == [("reply", ANSWERED_PRIVATELY)]
+    private = [c for c in calls if c not in shared]
+    assert {(c.kind, c.conversation) for c in private} == {("send", f"a:chat-{ALICE}")}
+    return private
+
+
+@pytest.mark.parametrize("where", ["channel", "group chat"])
+def test_a_check_in_pressed_from_a_shared_conversation_is_answered_privately(
+    teams: Teams, where: str
+) -> None:
+    """A press of Alice's own check-in button that comes from a channel thread (a card
+    forwarded there, or an activity that says so): her check-in is never written there."""
+    sign_up(teams)
+    checkin = deliver_checkin(teams)
+    done = checkin.button("pledge.status", ":done")["data"]
+    calls = teams._exchange(from_shared(teams, where, value=done, replyToId="channelpost1"))
+    [updated] = only_a_note_there(calls)
+    assert "Your pledge check-in for the week of" in updated.words()
+    assert count(teams, StepUpdate) == 1
+    # The check-in sent privately works like the first: its buttons update it in place.
+    last = [a for a in updated.actions() if a["data"].get("action_id") == "pledge.status"][-1]
+    [again] = teams.press(last, updated)
+    assert (again.kind, again.activity_id) == ("update", updated.answer["id"])
+    [leave] = teams.say("pledge leave")
+    confirm = leave.button("pledge.leave.confirm")["data"]
+    calls = teams._exchange(from_shared(teams, where, value=confirm, replyToId="channelpost2"))
+    [left] = only_a_note_there(calls)
+    assert "You have left the pledge." in left.words()
+
+
+@pytest.mark.parametrize("where", ["channel", "group chat"])
+def test_a_form_sent_from_a_shared_conversation_is_answered_privately(
+    teams: Teams, where: str
+) -> None:
+    form = open_sign_form(teams)
+    values = {name: element.get("value", "") for name, element in form.inputs().items()}
+    answers = {**sign_up_answers(form, own_step="MY PRIVATE OWN STEP"), "timezone": "Not/AZone"}
+    answers = {k: ",".join(v) if isinstance(v, list) else v for k, v in answers.items()}
+    data = {**form.submit(), **values, **answers}
+    calls = teams._exchange(from_shared(teams, where, value=data, replyToId="chanmsg9"))
+    [redrawn] = only_a_note_there(calls)  # the form again, with its errors, privately
+    assert redrawn.inputs()["own_3"]["value"] == "MY PRIVATE OWN STEP"
+    assert "Some answers need another look" in redrawn.words()
+    assert redrawn.submit()["origin"] == ""  # it replaces no card of the channel's
+    # Sent again from the 1:1 chat, it signs Alice up and that card closes.
+    *_, closed = teams.submit(redrawn, {"timezone": "Europe/London"})
+    assert (closed.kind, closed.activity_id) == ("update", redrawn.answer["id"])
+    assert leader_of(teams, ALICE) is not None
+    # A form accepted from a shared conversation: confirmed privately, no card there closed.
+    [edit] = teams.say("pledge edit")
+    data = {**edit.submit(), **{n: e.get("value", "") for n, e in edit.inputs().items()}}
+    calls = teams._exchange(from_shared(teams, where, value=data, replyToId="chanmsg10"))
+    assert only_a_note_there(calls)
+    for call in teams.fake.calls:
+        if call.conversation.split(";")[0] in (GENERAL, GROUP_CHAT):
+            assert "MY PRIVATE OWN STEP" not in json.dumps(call.body) and call.kind != "update"
+
+
 # --- the outbox through Teams: limits, failures, people the bot cannot reach ---------------------
 
 

@@ -258,15 +258,15 @@ class TeamsBot:
     # --- replies -------------------------------------------------------------------------------
 
     async def _deliver(self, turn: Incoming, replies: list[Reply]) -> None:
+        if turn.where.in_channel:
+            await self._deliver_shared(turn, replies)
+            return
         updated: set[str] = set()
         for reply in replies:
             if isinstance(reply, Say | Update) and reply.message.confidential:
                 await self._keep_out(turn)
             elif isinstance(reply, Say):
-                if reply.ephemeral and turn.where.in_channel:
-                    await self._private(turn, message_activities(reply.message))
-                else:
-                    await self._send(turn, reply.message)
+                await self._send(turn, reply.message)
             elif isinstance(reply, Update):
                 target = self._update_target(turn)
                 if target:
@@ -278,21 +278,56 @@ class TeamsBot:
                 await self._open_form(turn, reply.form)
             else:
                 await self._form_errors(turn, reply)
-        accepted = not any(isinstance(r, FormErrors | OpenForm) for r in replies)
-        if isinstance(turn.event, FormEvent) and accepted and turn.card_id not in (None, *updated):
+        if _accepted(turn, replies) and turn.card_id not in (None, *updated):
             got = await asyncio.to_thread(self.forms.take, str(turn.data.get("card", "")))
             await self._update(turn, str(turn.card_id), done_card(got[0] if got else None))
+
+    async def _deliver_shared(self, turn: Incoming, replies: list[Reply]) -> None:
+        """Replies to something done in a channel, a group chat or a conversation of unknown
+        kind, where everyone reads whatever is posted or updated.
+
+        Only what the core meant for the conversation (a Say neither ephemeral nor
+        confidential) is posted there. Everything else (check-in updates, forms and their
+        errors, confirmations, a case's launcher) goes to the person's 1:1 chat as new
+        messages, with one short note in the thread. No card in a shared conversation is ever
+        updated, whatever the activity's ``replyToId`` names: this bot sends no personal card
+        there, so a press or a form arriving from one was forwarded, shared or forged.
+        """
+        private: list[Activity] = []
+        for reply in replies:
+            if isinstance(reply, Say) and not reply.ephemeral and not reply.message.confidential:
+                await self._send(turn, reply.message)
+            elif isinstance(reply, Say | Update) and reply.message.confidential:
+                private.append(self._launcher(turn))
+            elif isinstance(reply, Say | Update):
+                private += message_activities(reply.message)
+            elif isinstance(reply, OpenForm):
+                if reply.form.anonymous:  # nothing opened or kept for the asker
+                    await self._send(turn, text_message(REPORT_PRIVATELY))
+                else:
+                    private.append(await self._form_activity(turn, reply.form, origin=False))
+            else:
+                private += await self._errors_activities(turn, reply)
+        if private:
+            await self._private(turn, private)
+        if _accepted(turn, replies):  # sent: it cannot be sent twice
+            await asyncio.to_thread(self.forms.take, str(turn.data.get("card", "")))
 
     async def _keep_out(self, turn: Incoming) -> None:
         """A confidential message (a case's words) asked for from the chat, by a button that
         does not open a dialog (a card sent before buttons did): never posted, a button that
         shows it in a dialog instead."""
+        await self._post(turn, self._launcher(turn))
+
+    def _launcher(self, turn: Incoming) -> Activity:
+        """What stands for a confidential message in a chat: for a button, one that opens what
+        it shows in a dialog; otherwise a note that it is kept out."""
         event = turn.event
         if isinstance(event, ActionEvent):
             data = {"action_id": event.action_id, "value": event.value}
-            await self._post(turn, card_activity(window_launcher(IN_A_WINDOW, data), IN_A_WINDOW))
-        else:
-            await self._send(turn, text_message(KEPT_OUT))
+            return card_activity(window_launcher(IN_A_WINDOW, data), IN_A_WINDOW)
+        [note] = message_activities(text_message(KEPT_OUT))
+        return note
 
     def _update_target(self, turn: Incoming) -> str | None:
         """The card an Update replaces: the one pressed, or the one a form was opened from."""
@@ -365,26 +400,23 @@ class TeamsBot:
             await self._post(turn, note, fallback=False)
 
     async def _open_form(self, turn: Incoming, form: Form) -> None:
-        if form.anonymous and turn.where.in_channel:  # nothing opened or kept for the asker
-            await self._send(turn, text_message(REPORT_PRIVATELY))
-            return
+        await self._post(turn, await self._form_activity(turn, form, origin=True))
+
+    async def _form_activity(self, turn: Incoming, form: Form, *, origin: bool) -> Activity:
+        """The card of a form: anonymous, a launcher of its dialog. ``origin``: the card it
+        was opened from is in the same conversation, and an Update from it replaces that."""
         token = await asyncio.to_thread(self.forms.put, form)
         if form.anonymous:
-            activity = card_activity(dialog_launcher(form, token), form.title)
-        else:
-            origin = turn.card_id if isinstance(turn.event, ActionEvent) else None
-            part = turn.data.get("part") if isinstance(turn.event, ActionEvent) else None
-            if isinstance(turn.event, FormEvent):
-                origin = str(turn.data.get("origin") or "") or None
-                part = turn.data.get("origin_part")
-            extra: dict[str, Any] = {"card": token, "origin": origin or ""}
-            if isinstance(part, int):  # the card it came from is one part of several
-                extra["origin_part"] = part
-            activity = card_activity(form_card(form, extra=extra), form.title)
-        if turn.where.in_channel:  # forms are personal: never in front of the whole channel
-            await self._private(turn, [activity])
-        else:
-            await self._post(turn, activity)
+            return card_activity(dialog_launcher(form, token), form.title)
+        came_from = turn.card_id if isinstance(turn.event, ActionEvent) else None
+        part = turn.data.get("part") if isinstance(turn.event, ActionEvent) else None
+        if isinstance(turn.event, FormEvent):
+            came_from = str(turn.data.get("origin") or "") or None
+            part = turn.data.get("origin_part")
+        extra: dict[str, Any] = {"card": token, "origin": (came_from or "") if origin else ""}
+        if origin and isinstance(part, int):  # the card it came from is one part of several
+            extra["origin_part"] = part
+        return card_activity(form_card(form, extra=extra), form.title)
 
     async def _form_errors(self, turn: Incoming, reply: FormErrors) -> None:
         got = await asyncio.to_thread(self.forms.get, str(turn.data.get("card", "")))
@@ -401,6 +433,21 @@ class TeamsBot:
             await self._send(turn, errors_message(reply.errors))
             return
         await self._update(turn, turn.card_id, redrawn)
+
+    async def _errors_activities(self, turn: Incoming, reply: FormErrors) -> list[Activity]:
+        """A form sent from a shared conversation and refused: drawn again, with its errors and
+        the answers kept, as a new card for the 1:1 chat (where its card no longer is, so it
+        replaces nothing when sent again); or the errors alone, when it cannot be."""
+        got = await asyncio.to_thread(self.forms.get, str(turn.data.get("card", "")))
+        form = got[0] if got else None
+        if form is not None and form.form_id == reply.form_id:
+            extra = {"card": turn.data["card"], "origin": ""}
+            values = form_values(turn.data)
+            redrawn = form_card(form, values=values, errors=reply.errors, extra=extra)
+            activity = card_activity(redrawn, form.title)
+            if oversize(activity) is None:
+                return [activity]
+        return message_activities(errors_message(reply.errors))
 
     # --- private replies to something said in a channel ---------------------------------------
 
@@ -550,6 +597,13 @@ class InvokeAnswer(Model):  # type: ignore[misc]
         self.status_code = status_code
         self.type = type
         self.value = value
+
+
+def _accepted(turn: Incoming, replies: list[Reply]) -> bool:
+    """A form card's answers were taken (nothing asked again): the card is done with."""
+    return isinstance(turn.event, FormEvent) and not any(
+        isinstance(r, FormErrors | OpenForm) for r in replies
+    )
 
 
 def _error(message: str) -> InvokeAnswer:
