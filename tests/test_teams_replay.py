@@ -20,6 +20,7 @@ dialog).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -30,9 +31,10 @@ from sqlalchemy import select
 from adapters.runtime import Runtime, load_reports
 from bot.conversation import Address
 from bot.reports import registry
-from bot.store.models import ConversationReference, Person, ReportCase
+from bot.store.models import CaseMessage, ConversationReference, Person, ReportCase
 from tests.event_loop import Loop
 from tests.fake_connector import Call, FakeConnector
+from tests.platform_rules import teams_invoke_problems
 from tests.test_teams import (  # noqa: F401 (pytest fixtures)
     ALICE,
     BOT,
@@ -41,6 +43,7 @@ from tests.test_teams import (  # noqa: F401 (pytest fixtures)
     Teams,
     count,
     dialog_card,
+    dialog_pages,
     fake,
     invoke,
     meet,
@@ -149,6 +152,8 @@ def reporting(loop: Loop, fake: FakeConnector, runtime: Runtime) -> Iterator[Tea
     yield served
     for hook in served.server.on_stop:
         loop.run(hook())
+    for answer in fake.invokes:  # every dialog shown, as Teams would show it
+        assert not answer.answer.get("problems"), answer.answer
 
 
 # --- 18.1: the kind of conversation, from every signal ------------------------------------------
@@ -413,6 +418,13 @@ def test_a_case_opens_in_a_dialog_and_its_words_never_reach_a_chat(reporting: Te
     [offer] = post(reporting, reporting.activity(value=old, replyToId="alert1", user=DINA))
     assert offer.conversation == f"a:chat-{DINA}" and words not in offer.words()
     assert offer.actions()[0]["data"]["msteams"] == {"type": "task/fetch"}
+    # The same press from a channel (the alert forwarded there): the offer goes privately.
+    pressed = {**reporting.activity(value=old, replyToId="post1", user=DINA), **SHARED["channel"]}
+    launcher, note = post(reporting, pressed)
+    assert (launcher.conversation, launcher.kind) == (f"a:chat-{DINA}", "send")
+    assert launcher.actions()[0]["data"] == {**old, "msteams": {"type": "task/fetch"}}
+    assert (note.conversation.split(";")[0], note.kind) == (CHANNEL, "reply")
+    assert note.words() == "I've answered you in our private chat."
     for call in reporting.fake.calls:
         assert words not in call.words() and "A private note." not in call.words()
 
@@ -441,3 +453,78 @@ def test_a_replayed_dialog_submission_files_one_case_and_says_so(reporting: Team
     assert "received once" in str(again.json())  # not "expired": the reporter is not misled
     assert count(reporting, ReportCase) == 1
     assert never_to_itself(reporting.fake.calls)
+
+
+# --- break-it review 4 and 6: a dialog is held to Teams' budget, and paged -----------------------
+
+
+def test_the_fake_refuses_a_dialog_teams_would_not_show() -> None:
+    card = {"type": "AdaptiveCard", "version": "1.4", "body": []}
+    attachment = {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
+    fits = {"task": {"type": "continue", "value": {"title": "Case", "card": attachment}}}
+    assert teams_invoke_problems("task/fetch", json.dumps(fits)) == []
+    card["body"] = [
+        {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": "😀" * 5000}]}
+    ]
+    [too_big] = teams_invoke_problems("task/fetch", json.dumps(fits))
+    assert too_big.startswith("MessageSizeTooBig")
+    empty = {"task": {"type": "message", "value": ""}}
+    assert teams_invoke_problems("task/submit", json.dumps(empty)) != []
+    card.update(version="1.6", body=[])
+    assert teams_invoke_problems("task/fetch", json.dumps(fits)) != []
+
+
+def whole(words: str) -> str:
+    """Words with the cuts of a line too long for one text run joined again: a line cut inside
+    a word ends in " …" and goes on in the next, which starts with "… " (cards._pieces)."""
+    return words.replace(" …\n… ", "")
+
+
+def test_a_case_too_big_for_one_dialog_is_shown_in_pages_that_each_fit(reporting: Teams) -> None:
+    """The worst case: a report of 2,999 emoji and 25 notes of 2,999 "𝒜" (each a surrogate
+    pair the SDK sends as two six-character escapes). Every dialog answer fits Teams' budget,
+    the pages hold all of it, and paging repeats nothing that was done."""
+    report = "😀" * 2999
+    invoke(reporting, "task/submit", file_report(reporting, report))
+    meet(reporting, DINA)
+    reporting.clock.set(reporting.clock.now() + timedelta(minutes=31))
+    reporting.run_due()
+    [alert] = [c for c in reporting.fake.calls if c.conversation == f"a:chat-{DINA}"]
+    opener = alert.button("report.open")["data"]
+    view = dialog_card(invoke(reporting, "task/fetch", opener, user=DINA))
+    notes = [f"note-{n:02d}-" + "𝒜" * 2990 for n in range(25)]
+    for note in notes:
+        press = view.button("report.note")["data"]
+        form = dialog_card(invoke(reporting, "task/submit", press, user=DINA))
+        view = dialog_card(
+            invoke(reporting, "task/submit", {**form.submit(), "text": note}, user=DINA)
+        )
+        assert note in whole(view.words())  # the page that shows what was just added: the last
+    assert "Part 1 of" not in view.words() and not view.button("report.note")["data"].get(
+        "dialog_page"
+    )
+    # From the last page back to the first, and on again: all of the case, nothing twice.
+    while earlier := [a for a in view.actions() if a["title"] == "Earlier"]:
+        assert earlier[0]["data"]["action_id"] == "report.open"  # it re-opens; adds nothing
+        view = dialog_card(invoke(reporting, "task/submit", earlier[0]["data"], user=DINA))
+    assert view.words().startswith("Part 1 of")
+    pages = dialog_pages(reporting, view, DINA)
+    assert len(pages) > 2
+    words = whole("\n".join(page.words() for page in pages))
+    assert report in words and all(words.count(note) == 1 for note in notes)
+    assert count(reporting, CaseMessage) == 25
+    assert [c for c in reporting.fake.calls if report in json.dumps(c.body)] == []
+
+
+def test_the_report_form_redrawn_with_its_longest_answers_fits_a_dialog(reporting: Teams) -> None:
+    [launcher] = post(reporting, reporting.activity(text="report", textFormat="plain"))
+    form = dialog_card(invoke(reporting, "task/fetch", launcher.actions()[0]["data"]))
+    answers = {
+        name: "😀" * int(element.get("maxLength") or 0)
+        for name, element in form.inputs().items()
+        if element["type"] == "Input.Text"
+    }
+    assert answers["what"] and len(answers) > 1
+    redrawn = dialog_card(invoke(reporting, "task/submit", {**form.submit(), **answers}))
+    assert "Some answers need another look" in redrawn.words()
+    assert redrawn.inputs()["what"]["value"] == answers["what"]  # nothing typed is lost

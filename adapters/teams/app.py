@@ -47,11 +47,9 @@ from adapters.teams.activities import Where, event_of, reference_of, where
 from adapters.teams.cards import (
     CONTENT_TYPE,
     Card,
-    card,
     form_card,
     form_values,
     is_form,
-    message_card,
     message_cards,
     summary,
 )
@@ -64,6 +62,7 @@ from adapters.teams.connector import (
     proactive,
     refused_note,
 )
+from adapters.teams.dialogs import page_of, paged, view_of, with_view
 from adapters.teams.forms import (
     dialog,
     dialog_launcher,
@@ -137,6 +136,17 @@ class Incoming:
     def card_id(self) -> str | None:
         """The card whose button was pressed or form submitted."""
         return self.context.activity.reply_to_id or None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a dialog is showing: its form (and the form's token), its view (the press that
+    shows it again, for its page buttons) and the page asked for."""
+
+    form: Form | None
+    token: str
+    view: dict[str, str] | None
+    page: int
 
 
 class TeamsBot:
@@ -548,29 +558,32 @@ class TeamsBot:
             return _say(EXPIRED)
         replies = await asyncio.to_thread(self.bot.handle, event)
         values = event.values if isinstance(event, FormEvent) else {}
-        return await self._in_dialog(replies, form, token, values)
+        shown = Shown(form, token, view_of(data, event), page_of(data, event))
+        return await self._in_dialog(replies, shown, values)
 
     async def _in_dialog(
-        self, replies: list[Reply], form: Form | None, token: str, values: dict[str, FormValue]
+        self, replies: list[Reply], shown: Shown, values: dict[str, FormValue]
     ) -> TaskModuleResponse:
         """The core's answer, shown in the dialog: the form again with its errors, the next
-        form, or what it said."""
+        form, or what it said (a page of it, when it is long)."""
+        form, token, view = shown.form, shown.token, shown.view
         errors = next((r for r in replies if isinstance(r, FormErrors)), None)
         if errors is not None and form is not None:
-            return _show(form.title, dialog(form, token=token, values=values, errors=errors.errors))
+            redrawn = dialog(form, token=token, values=values, errors=errors.errors)
+            return _show(form.title, with_view(redrawn, view))
         following = next((r for r in replies if isinstance(r, OpenForm)), None)
         if following is not None:
             if not (token and await asyncio.to_thread(self.forms.replace, token, following.form)):
                 token = await asyncio.to_thread(self.forms.put, following.form)
-            return _show(following.form.title, dialog(following.form, token=token))
+            return _show(following.form.title, with_view(dialog(following.form, token=token), view))
         if form is not None and not form.anonymous:
             await asyncio.to_thread(self.forms.take, token)  # sent: it cannot be sent twice
         # An anonymous form's token is kept until it expires: sent again (a replay, a retry),
         # it reaches the core as the same instance and is told it was received once.
         messages = [r.message for r in replies if isinstance(r, Say | Update)]
-        items = [item for message in messages for item in message_card(message)["body"]]
+        said = Message(blocks=[b for m in messages for b in m.blocks]) if messages else SENT
         title = form.title if form is not None else _title(messages)
-        return _show(title, card(items) if items else message_card(SENT))
+        return _show(title, paged(said, shown.page, view))
 
 
 async def _answer_invoke(context: TurnContext, status: HTTPStatus, body: object) -> None:
