@@ -12,7 +12,9 @@ installations, dialogs, Universal Actions and strays. Each test says where the a
 They run through the real server, CloudAdapter and botbuilder client, against the fake Bot
 Connector of tests/fake_connector.py, as tests/test_teams.py does.
 
-Every test failed before issues 11 and 18 were fixed, except these controls, kept so the fix
+The tests of the break-it review (bots in any case, chats that only say they are personal,
+dialogs over Teams' budget) failed before it was fixed, as did every other test before issues
+11 and 18 were fixed, except these controls, kept so the fix
 cannot over-correct: a channel and a group chat that state their ``conversationType``, a 1:1
 chat without one, someone else joining a channel, and the reporter's follow-up (already in a
 dialog).
