@@ -59,15 +59,25 @@ def _check(field: FormField, raw: FormValue | None) -> FormValue:
     return value
 
 
+def subject(field: FormField) -> str:
+    """How an error names its field: the label without "(optional)"."""
+    return field.label.removesuffix(" (optional)")
+
+
 def validate(
     form: Form, values: dict[str, FormValue]
 ) -> tuple[dict[str, FormValue], dict[str, str]]:
-    """Return (cleaned values, errors by field name). Unknown fields are ignored."""
+    """Return (cleaned values, errors by field name). Unknown fields are ignored.
+
+    Each error names its field ("Check-in time: This is required."): a surface that cannot
+    show errors in place (a JSON-lines script, Slack past its 3 seconds, a Teams card that
+    cannot be redrawn) lists the messages alone, and they must still say which answer is wrong.
+    """
     cleaned: dict[str, FormValue] = {}
     errors: dict[str, str] = {}
     for field in form.fields:
         try:
             cleaned[field.name] = _check(field, values.get(field.name))
         except ValueError as exc:
-            errors[field.name] = str(exc)
+            errors[field.name] = f"{subject(field)}: {exc}"
     return cleaned, errors

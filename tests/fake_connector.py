@@ -11,6 +11,10 @@ The bot's real botbuilder client then calls this server over HTTP, as it would c
 Every activity is held to Teams' documented rules (tests/platform_rules.py): one over Teams'
 message size gets 413 with the MessageSizeTooBig error, a card Teams cannot render gets 400,
 as Teams answers them; the refused call is recorded with its status and problems.
+An invoke (a dialog opened or submitted, a Universal Action) is answered in the HTTP response
+to Teams' own POST, not through the connector, so the tests hand each answer to ``answered``:
+it is held to the same rules (``teams_invoke_problems``: size, shape, card) and recorded in
+``invokes``, refused as Teams would refuse it.
 ``fail_next`` makes the next calls answer with an error status (and Retry-After), as Teams
 does when throttling. ``wait_for`` waits on a condition
 variable with a deadline, never by sleeping.
@@ -27,12 +31,13 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.platform_rules import teams_activity_problems, teams_too_big
+from tests.platform_rules import teams_activity_problems, teams_invoke_problems, teams_too_big
 
 
 @dataclass(frozen=True)
 class Call:
-    """One request the bot made. ``kind``: "send", "reply", "update" or "create"."""
+    """One request the bot made. ``kind``: "send", "reply", "update" or "create"; or
+    "invoke", the bot's answer to an invoke (``FakeConnector.answered``)."""
 
     kind: str
     conversation: str
@@ -112,6 +117,8 @@ class FakeConnector:
     """The fake. Start and stop it on a running event loop; read and wait from any thread."""
 
     calls: list[Call] = field(default_factory=list)
+    #: The bot's answers to invokes, in order (``answered``).
+    invokes: list[Call] = field(default_factory=list)
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -193,6 +200,20 @@ class FakeConnector:
     def clear(self) -> None:
         with self._condition:
             self.calls.clear()
+
+    def answered(self, invoke: dict[str, Any], body: bytes) -> Call:
+        """Record the bot's answer (the HTTP body) to ``invoke``, held to Teams' rules: one
+        Teams would not show is recorded refused, with its problems."""
+        text = body.decode()
+        problems = teams_invoke_problems(str(invoke.get("name") or ""), text)
+        answer: dict[str, Any] = {}
+        if problems:
+            answer = {"status": 413 if teams_too_big(problems) else 400, "problems": problems}
+        conversation = str((invoke.get("conversation") or {}).get("id") or "")
+        call = Call("invoke", conversation, None, json.loads(text) if text else {}, None, answer)
+        with self._condition:
+            self.invokes.append(call)
+        return call
 
     # --- the fake itself -----------------------------------------------------------------------
 

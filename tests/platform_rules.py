@@ -28,6 +28,17 @@ from typing import Any
 # [schema] The Adaptive Cards 1.5 schema, adaptivecards.io/explorer and learn.microsoft.com/
 #         adaptive-cards/schema-explorer/: the element and action types, each with the version
 #         that introduced it (a card may only use what its own "version" has).
+# [dialogs] "Use dialogs in bots" (task modules), learn.microsoft.com/microsoftteams/platform/
+#         task-modules-and-cards/task-modules/task-modules-bots: a task/fetch or task/submit
+#         invoke is answered with {"task": {"type": "continue", "value": TaskInfo}} (TaskInfo's
+#         "card" an Adaptive Card attachment) or {"task": {"type": "message", "value": text}}.
+#         No size limit of its own is documented for this answer; the fake holds it to the
+#         message's 100 KB as UTF-16 [size], the budget the bot keeps to everywhere.
+# [actions] "Universal Actions for Adaptive Cards", learn.microsoft.com/microsoftteams/
+#         platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/
+#         overview: an adaptiveCard/action invoke is answered with {statusCode, type, value},
+#         type application/vnd.microsoft.activity.message (value: text) or
+#         application/vnd.microsoft.card.adaptive (value: a card), or the error type.
 
 #: [size] 100 KB, counted on the message encoded as UTF-16 (two bytes a code unit).
 TEAMS_MESSAGE_BYTES = 100 * 1024
@@ -146,6 +157,45 @@ def teams_activity_problems(activity_json: str) -> list[str]:
 
 def teams_too_big(problems: list[str]) -> bool:
     return bool(problems) and problems[0].startswith("MessageSizeTooBig")
+
+
+#: [actions] The invoke answer types of Universal Actions.
+TEAMS_ACTION_ANSWERS = {
+    "application/vnd.microsoft.activity.message",
+    "application/vnd.microsoft.card.adaptive",
+    "application/vnd.microsoft.error",
+}
+
+
+def teams_invoke_problems(name: str, body_json: str) -> list[str]:
+    """Why Teams would not show the answer ``body_json`` to an invoke named ``name``: size
+    first [dialogs] [size], then its shape [dialogs] [actions], then the dialog's card."""
+    if not body_json:
+        return []
+    problems = []
+    size = teams_size(body_json)
+    if size > TEAMS_MESSAGE_BYTES:
+        problems.append(f"MessageSizeTooBig: {size} bytes as UTF-16, over {TEAMS_MESSAGE_BYTES}")
+    body = json.loads(body_json)
+    if name in ("task/fetch", "task/submit") and isinstance(body, dict) and "task" in body:
+        task = body["task"] if isinstance(body["task"], dict) else {}
+        value = task.get("value")
+        if task.get("type") == "message":
+            if not isinstance(value, str) or not value:
+                problems.append("task: a message answer needs its text in value")
+        elif task.get("type") == "continue" and isinstance(value, dict):
+            card = value.get("card") if isinstance(value.get("card"), dict) else {}
+            if card.get("contentType") != ADAPTIVE_CARD:
+                problems.append("task.value.card: not an Adaptive Card attachment")
+            else:
+                found = teams_card_problems(card.get("content"))
+                problems.extend(f"task.value.card: {p}" for p in found)
+        else:
+            problems.append(f"task: {task.get('type')!r} is neither continue nor message")
+    elif isinstance(body, dict) and body.get("statusCode"):
+        kind = body.get("type")
+        problems += [] if kind in TEAMS_ACTION_ANSWERS else [f"{kind!r}: not an invoke answer type"]
+    return problems
 
 
 # =================================================================================================

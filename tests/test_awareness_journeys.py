@@ -165,3 +165,54 @@ def test_cli_list_beyond_the_calendars_is_one_line(first: str) -> None:
         f"Error: {first} is outside the range the awareness calendars cover (2001 to 2035); "
         "give a date inside it.\n"
     )
+
+
+# --- review leftover 8: several settings at once --------------------------------------------------
+
+
+def _settings_of(aware: Harness) -> tuple[int, str, str, bool]:
+    with aware.runtime.store.session() as session:
+        row = session.scalars(
+            select(AwarenessSubscription).where(AwarenessSubscription.channel_id == "#uk-office")
+        ).one()
+        return row.heads_up_days, row.post_time, row.timezone, row.weekend_shift
+
+
+def test_several_settings_at_once_and_a_bad_part_changes_nothing(aware: Harness) -> None:
+    aware.say("/as dina", "/in #uk-office", "/awareness subscribe uk")
+    before = _settings_of(aware)
+    for command, part in [
+        ("heads-up 3 time 25:00", "“time 25:00”"),
+        ("heads-up 3 colour blue", "“colour blue”: I don't know the setting “colour”"),
+        ("heads-up 3 time", "“time”: it needs a value"),
+        ("time 10:30 heads-up 99", "“heads-up 99”: give a number of days from 0 to 60"),
+        ("heads-up 3 heads-up 4", "“heads-up 4”: it is given twice"),
+        ("timezone Mars/Base", "“timezone Mars/Base”: 'Mars/Base' is not a time zone I know"),
+    ]:
+        printed = say(aware, f"/awareness settings {command}")
+        assert part in printed and "Nothing was changed." in printed, printed
+        assert "Saved." not in printed
+        assert _settings_of(aware) == before
+    printed = say(
+        aware, "/awareness settings heads-up 3 time 10:30 timezone Europe/Paris weekends keep"
+    )
+    assert "Saved." in printed
+    assert (
+        "Heads-up 3 day(s) before; posts at 10:30 (Europe/Paris); weekend dates announced on "
+        "the day." in printed
+    )
+    assert _settings_of(aware) == (3, "10:30", "Europe/Paris", False)
+
+
+def test_dont_send_pressed_twice_says_so_and_changes_nothing(aware: Harness) -> None:
+    aware.say("/clock 2027-03-04T08:00Z")
+    preview = say(aware, "/clock 2027-03-05T09:00Z")
+    stop = _button(preview, "Don't send")
+    printed = say(aware, "/as dina", stop)
+    restore = _button(printed, "Send after all")
+    printed = say(aware, stop)
+    assert "(only you can see this): That post is already stopped; nothing changed." in printed
+    assert "updated the message" not in printed
+    say(aware, restore)
+    printed = say(aware, restore)
+    assert "That post is already going out; nothing changed." in printed

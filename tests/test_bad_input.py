@@ -223,7 +223,7 @@ def test_a_button_on_someone_elses_checkin_is_refused(harness: Harness, bob_sign
 def test_a_note_over_500_characters_is_refused_and_nothing_saved(harness: Harness) -> None:
     first_checkin(harness)
     printed = harness.say(str(ANSWER_WITH_NOTES), "1")  # "Done" for the first step
-    assert "Note (optional)" in printed
+    assert "Note on “Being personally involved in, and contributing to, D&I…” (optional)" in printed
     assert "up to 500 characters" in printed
     printed = harness.say("n" * 501, *[""] * (FIELDS_PER_CHECKIN_FORM - 2))
     assert "That is 501 characters; the limit is 500. Please shorten it." in printed
@@ -260,7 +260,8 @@ def test_a_note_sent_straight_to_the_core_is_checked_too(harness: Harness) -> No
     replies = harness.runtime.bot.handle(event)
     assert [r.type for r in replies] == ["form_errors"]
     assert replies[0].errors == {  # type: ignore[union-attr]
-        f"note_{steps[0].id}": "That is 5000 characters; the limit is 500. Please shorten it."
+        f"note_{steps[0].id}": "Note on “Being personally involved in, and contributing to, "
+        "D&I…”: That is 5000 characters; the limit is 500. Please shorten it."
     }
     assert count(harness.runtime.store, StepUpdate) == 0
 

@@ -395,7 +395,7 @@ def _event(kind: str, **fields: Any) -> str:
 def test_jsonl_answers_events_reports_bad_lines_and_carries_on(cli: Cli, pledge: Pledge) -> None:
     signing: Mapping[str, str | list[str]] = {
         **{f"steps_{c.number}": [c.steps[0].id] for c in pledge.commitments},
-        "weekday": "0",
+        "weekday": "1",
         "time": "09:00",
         "timezone": "Europe/London",
         "announce": "no",

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 
 from adapters.console.jsonl import JsonLinesChat
+from bot.conversation import ActionEvent
 from bot.store.models import Checkin, Leader, Step, StepUpdate
-from tests.conftest import Harness, sign_up
+from tests.conftest import SIGN_UP, Harness, sign_up
 
 
 def say(harness: Harness, *lines: str) -> str:
@@ -250,3 +252,194 @@ def test_the_readmes_json_lines_example_runs_as_written(harness: Harness) -> Non
     assert "Thank you for signing" in replies[0]
     assert [o["id"] for o in out if "id" in o] == ["q1"]
     assert '"type": "update"' in replies[-1] and "Your answer: Done" in replies[-1]
+
+
+# --- review leftover 7: /pledge skip before the check-in -----------------------------------------
+
+
+def test_skip_before_the_checkin_skips_the_coming_one(harness: Harness) -> None:
+    harness.clock.set(datetime(2027, 3, 1, 12, 20, tzinfo=UTC))  # Monday 12:20 London
+    answers = list(SIGN_UP)
+    answers[-3] = "16:00"  # check-ins on Mondays at 16:00
+    printed = say(harness, "/as alice", "/pledge", *answers)
+    assert "Your first check-in arrives on Monday 1 March 2027 at 16:00" in printed
+    printed = say(harness, "/pledge skip")
+    assert (
+        "Skipped: there will be no check-in on Monday 1 March 2027. "
+        "The next one is on Monday 8 March 2027." in printed
+    )
+    assert "next on Monday 8 March 2027" in say(harness, "/pledge progress")
+    again = say(harness, "/pledge skip")  # the one after: skipping is one week at a time
+    assert "no check-in on Monday 8 March 2027. The next one is on Monday 15 March" in again
+    printed = say(harness, "/clock 2027-03-01T16:00Z", "/clock 2027-03-08T16:00Z")
+    assert "Your pledge check-in" not in printed  # neither week's check-in is sent
+    printed = say(harness, "/clock 2027-03-15T16:00Z")
+    assert "Your pledge check-in for the week of Monday 15 March 2027" in printed
+    with harness.runtime.store.session() as session:
+        statuses = session.execute(select(Checkin.week_of, Checkin.status)).all()
+    assert sorted((w.isoformat(), s) for w, s in statuses) == [
+        ("2027-03-01", "skipped"),
+        ("2027-03-08", "skipped"),
+        ("2027-03-15", "open"),
+    ]
+
+
+def test_skip_while_paused_says_there_is_none_to_skip(harness: Harness) -> None:
+    sign_up(harness)
+    printed = say(harness, "/pledge pause", "/pledge skip")
+    assert "Your check-ins are paused, so there is none to skip." in printed
+
+
+# --- review leftover 6: the sign-up form says its rules first and re-asks with the own step -----
+
+
+def test_signing_says_the_rules_first_and_re_asks_a_missing_step_with_the_own_step(
+    harness: Harness,
+) -> None:
+    answers = list(SIGN_UP)
+    answers[4], answers[5] = "", ""  # commitment 3: no suggested step and no own step
+    opened = say(harness, "/as alice", "/pledge")
+    before_first = opened.split("1. Providing visible and proactive leadership")[0]
+    assert "needs one or two practical steps" in before_first
+    assert "your own step counts toward the two" in before_first
+    printed = harness.say(*answers)
+    assert "Thank you for signing" not in printed
+    again = printed.split("a few answers need another look:")[1]
+    title = harness.runtime.pledge.commitment(3).title
+    problem = f"{title}: Choose a step, or write your own below."
+    assert " ".join(again.split()).count(problem) == 1  # one problem on two fields: said once
+    lines = again.splitlines()
+    asked = [line.strip() for line in lines if line.startswith("  ") and line[2] != " "]
+    assert asked[-1] == f"3. {title}"  # the question asked again: the one that was wrong
+    printed = say(harness, "")
+    assert "Your own step for commitment 3 (optional)" in printed  # ... with its own step
+    assert "Check-in day" not in printed  # and nothing else
+    printed = say(harness, "Hosting a monthly D&I lunch")
+    assert "Thank you for signing" in printed
+    with harness.runtime.store.session() as session:
+        own = session.scalars(select(Step.commitment).where(Step.suggestion_id.is_(None))).all()
+    assert own == [3]
+
+
+def test_too_many_steps_names_the_commitment_and_counts_the_own_step(harness: Harness) -> None:
+    answers = list(SIGN_UP)
+    answers[4] = "1,2"  # commitment 3: two suggestions and the own step
+    printed = say(harness, "/as alice", "/pledge", *answers)
+    title = harness.runtime.pledge.commitment(3).title
+    assert f"{title}: That is 3 steps; choose at most 2, your own step included." in printed
+    printed = say(harness, "1", "")  # one suggestion, and Enter keeps the own step
+    assert "Thank you for signing" in printed
+
+
+# --- friction: form errors name the field, and for notes the step ------------------------------
+
+
+def test_jsonl_form_errors_name_the_field_and_a_notes_step(harness: Harness) -> None:
+    sign_up(harness)
+    say(harness, "/clock 2027-03-01T09:00Z")
+    with harness.runtime.store.session() as session:
+        checkin = session.scalar(select(Checkin.id))
+        step = session.scalar(select(Step.id).where(Step.text == "Hosting a monthly D&I lunch"))
+    answer = {"type": "form", "actor": ALICE, "form_id": "pledge.answer", "context": str(checkin)}
+    out = _jsonl(
+        harness,
+        json.dumps({**answer, "values": {f"note_{step}": "x" * 501}}),
+        json.dumps({**answer, "values": {f"note_{step}": "Booked the room"}}),
+        json.dumps({**answer, "form_id": "pledge.away", "context": "", "values": {}}),
+    )
+    errors = [o["reply"]["errors"] for o in out]  # type: ignore[index]
+    assert errors[0] == {
+        f"note_{step}": "Note on “Hosting a monthly D&I lunch”: That is 501 characters; "
+        "the limit is 500. Please shorten it."
+    }
+    assert errors[1] == {
+        f"status_{step}": "3. Hosting a monthly D&I lunch: Give a status with your note."
+    }
+    assert errors[2] == {"until": "Away until (the last day you are away): This is required."}
+
+
+# --- friction: JSON lines numbers weekdays as the console does -----------------------------------
+
+
+def test_jsonl_and_the_console_number_the_weekdays_alike(harness: Harness) -> None:
+    answers = list(SIGN_UP)
+    answers[-4] = "3"  # the console's third day
+    printed = say(harness, "/as alice", "/pledge", *answers)
+    assert "1) Monday" in printed and "3) Wednesday" in printed
+    assert "Your first check-in arrives on Wednesday 3 March 2027" in printed
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## JSON lines", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    sign = json.loads(section.strip().splitlines()[1])
+    sign["actor"] = {"platform": "console", "user_id": "bob"}
+    sign["values"]["weekday"] = "3"
+    [out] = _jsonl(harness, json.dumps(sign))
+    assert "Your first check-in arrives on Wednesday 3 March 2027" in json.dumps(out)
+    with harness.runtime.store.session() as session:
+        assert session.scalars(select(Leader.weekday)).all() == [2, 2]  # stored from 0, Monday
+
+
+# --- review leftover 4: a button from an answered or replaced message does nothing --------------
+
+
+def _number(printed: str, label: str) -> str:
+    """The number of the last button shown with ``label``."""
+    return printed.split(f"] {label}")[-2].rsplit("[", 1)[1]
+
+
+def test_yes_leave_after_cancel_does_nothing_and_says_so(harness: Harness) -> None:
+    sign_up(harness)
+    question = say(harness, "/pledge leave")
+    yes, cancel = _number(question, "Yes, leave"), _number(question, "Cancel")
+    assert "You are still in the pledge; nothing changed." in say(harness, cancel)
+    for press in (yes, cancel):
+        printed = say(harness, press)
+        assert "(only you can see this): You already answered that question" in printed
+        assert "You have left the pledge" not in printed
+    with harness.runtime.store.session() as session:
+        assert session.scalar(select(Leader.status)) == "active"
+    question = say(harness, "/pledge leave")  # a new question is answered afresh
+    assert "You have left the pledge." in say(harness, _number(question, "Yes, leave"))
+    assert "You already answered that question" in say(harness, _number(question, "Cancel"))
+
+
+def test_a_forged_or_expired_leave_button_does_nothing(harness: Harness) -> None:
+    sign_up(harness)
+    alice = harness.chat.speaker
+    for value in ("", "not-a-token", "99999999999999999999.ab", "1700000000.abcd"):
+        event = ActionEvent(actor=alice, action_id="pledge.leave.confirm", value=value)
+        [reply] = harness.runtime.bot.handle(event)
+        assert reply.message.plain_text().startswith("That question has expired")  # type: ignore[union-attr]
+    question = say(harness, "/pledge leave")
+    say(harness, "/clock +8d")  # a week later the question has expired
+    printed = say(harness, _number(question, "Yes, leave"))
+    assert "That question has expired, so I left everything as it is." in printed
+    with harness.runtime.store.session() as session:
+        assert session.scalar(select(Leader.status)) == "active"
+
+
+def test_repeated_checkin_presses_change_nothing_and_say_so_privately(harness: Harness) -> None:
+    sign_up(harness)
+    checkin = say(harness, "/clock 2027-03-01T09:00Z")
+    done = checkin.split("] Done")[0].rsplit("[", 1)[1]  # the first step's Done
+    say(harness, done)
+    printed = say(harness, done)
+    assert "bot (only you can see this): You already answered Done for that step." in printed
+    assert "updated the message" not in printed
+    skip = _number(checkin, "Skip this week")
+    say(harness, skip)
+    printed = say(harness, skip)
+    assert "You've already answered this check-in; nothing to skip." in printed
+    assert _updates(harness) == [("2027-03-01", "done")]
+
+
+def test_a_status_button_from_before_a_skip_does_nothing(harness: Harness) -> None:
+    sign_up(harness)
+    checkin = say(harness, "/clock 2027-03-01T09:00Z")
+    skip = _number(checkin, "Skip this week")
+    assert "You skipped this week" in say(harness, skip)
+    printed = say(harness, skip)
+    assert "(only you can see this): You already skipped this check-in; nothing changed." in printed
+    done = checkin.split("] Done")[0].rsplit("[", 1)[1]
+    printed = say(harness, done)
+    assert "(only you can see this): You skipped this check-in, so I left it as it is." in printed
+    assert _updates(harness) == []

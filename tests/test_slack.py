@@ -431,7 +431,7 @@ def sign_up_answers(
     """The first suggestion for every commitment but the third, which gets ``own_step``."""
     answers: dict[str, Any] = {
         "own_3": own_step,
-        "weekday": "0",
+        "weekday": "1",
         "time": "09:00",
         "timezone": "Europe/London",
         "announce": announce,
@@ -701,7 +701,8 @@ def test_answer_with_notes_opens_a_modal_that_saves_and_refuses_a_long_note(
     body = too_long.json()
     assert body["response_action"] == "errors"
     assert body["errors"] == {
-        note_1: "That is 501 characters; the limit is 500. Please shorten it."
+        note_1: "Note on “Being personally involved in, and contributing to, D&I…”: "
+        "That is 501 characters; the limit is 500. Please shorten it."
     }
     slack.idle()
     assert count(slack, StepUpdate) == 0

@@ -124,7 +124,7 @@ def test_a_home_tab_past_100_blocks_pages_with_every_block_and_button_reachable(
 
 def sixteen_step_answers(view: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     answers: dict[str, Any] = {
-        "weekday": "0",
+        "weekday": "1",
         "time": "09:00",
         "timezone": "Europe/London",
         "announce": "no",
@@ -288,7 +288,7 @@ def test_a_case_with_a_long_report_and_25_long_messages_opens_whole(slack: Slack
 def test_the_summary_for_500_leaders_reaches_the_admin_whole(slack: Slack) -> None:  # noqa: F811
     runtime = slack.runtime
     values: dict[str, Any] = {
-        "weekday": "0",
+        "weekday": "1",
         "time": "09:00",
         "timezone": "Europe/London",
         "announce": "no",

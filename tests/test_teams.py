@@ -111,9 +111,12 @@ class Teams:
                 headers={"Content-Type": "application/json", **(headers or {})},
             )
             response = connection.getresponse()
-            return Answer(response.status, response.read())
+            answer = Answer(response.status, response.read())
         finally:
             connection.close()
+        if activity.get("type") == "invoke":  # the answer is Teams' to show: held to its rules
+            self.fake.answered(activity, answer.body)
+        return answer
 
     def activity(
         self,
@@ -231,6 +234,8 @@ def teams(loop: Loop, fake: FakeConnector, runtime: Runtime) -> Iterator[Teams]:
         assert not call.answer.get("problems"), call.answer
         if call.ok and call.kind != "create":
             check_card(call)
+    for answer in fake.invokes:  # and every dialog shown
+        assert not answer.answer.get("problems"), answer.answer
 
 
 def check_card(call: Call) -> None:
@@ -325,7 +330,7 @@ def test_pledge_opens_the_sign_up_form_with_the_teams_time_zone(teams: Teams) ->
         "type": "Input.Time",
         "value": "09:00",
     }
-    assert inputs["weekday"]["type"] == "Input.ChoiceSet" and inputs["weekday"]["value"] == "0"
+    assert inputs["weekday"]["type"] == "Input.ChoiceSet" and inputs["weekday"]["value"] == "1"
     # A new leader's time zone defaults to the one Teams sent (the activity's localTimezone).
     assert inputs["timezone"]["value"] == "Europe/Paris"
     submit = form.submit()
@@ -652,6 +657,88 @@ def test_a_form_asked_for_in_a_channel_is_sent_privately(teams: Teams) -> None:
     assert form.submit()["form_id"] == "pledge.sign"
     assert note.words() == "I've answered you in our private chat."
     assert not [c for c in calls if c.conversation.startswith(GENERAL) and c.inputs()]
+
+
+#: Conversations others read, as a press or a form may claim to come from one: a team channel,
+#: a group chat.
+GROUP_CHAT = "19:group-7c1e5d@thread.v2"
+ANSWERED_PRIVATELY = "I've answered you in our private chat."
+
+
+def from_shared(teams: Teams, where: str, **fields: Any) -> dict[str, Any]:
+    """An activity from Alice in a team channel or a group chat."""
+    if where == "channel":
+        return teams.activity(channel=GENERAL, **fields)
+    activity = teams.activity(**fields)
+    activity["conversation"] = {
+        "id": GROUP_CHAT,
+        "conversationType": "groupChat",
+        "isGroup": True,
+        "tenantId": TENANT,
+    }
+    return activity
+
+
+def only_a_note_there(calls: list[Call]) -> list[Call]:
+    """What the bot sent for an activity from a shared conversation: there, the short note
+    alone (no card of it updated, nothing of the answer); the answer, in Alice's 1:1 chat."""
+    shared = [c for c in calls if c.conversation.split(";")[0] in (GENERAL, GROUP_CHAT)]
+    assert [(c.kind, c.words()) for c in shared] == [("reply", ANSWERED_PRIVATELY)]
+    private = [c for c in calls if c not in shared]
+    assert {(c.kind, c.conversation) for c in private} == {("send", f"a:chat-{ALICE}")}
+    return private
+
+
+@pytest.mark.parametrize("where", ["channel", "group chat"])
+def test_a_check_in_pressed_from_a_shared_conversation_is_answered_privately(
+    teams: Teams, where: str
+) -> None:
+    """A press of Alice's own check-in button that comes from a channel thread (a card
+    forwarded there, or an activity that says so): her check-in is never written there."""
+    sign_up(teams)
+    checkin = deliver_checkin(teams)
+    done = checkin.button("pledge.status", ":done")["data"]
+    calls = teams._exchange(from_shared(teams, where, value=done, replyToId="channelpost1"))
+    [updated] = only_a_note_there(calls)
+    assert "Your pledge check-in for the week of" in updated.words()
+    assert count(teams, StepUpdate) == 1
+    # The check-in sent privately works like the first: its buttons update it in place.
+    last = [a for a in updated.actions() if a["data"].get("action_id") == "pledge.status"][-1]
+    [again] = teams.press(last, updated)
+    assert (again.kind, again.activity_id) == ("update", updated.answer["id"])
+    [leave] = teams.say("pledge leave")
+    confirm = leave.button("pledge.leave.confirm")["data"]
+    calls = teams._exchange(from_shared(teams, where, value=confirm, replyToId="channelpost2"))
+    [left] = only_a_note_there(calls)
+    assert "You have left the pledge." in left.words()
+
+
+@pytest.mark.parametrize("where", ["channel", "group chat"])
+def test_a_form_sent_from_a_shared_conversation_is_answered_privately(
+    teams: Teams, where: str
+) -> None:
+    form = open_sign_form(teams)
+    values = {name: element.get("value", "") for name, element in form.inputs().items()}
+    answers = {**sign_up_answers(form, own_step="MY PRIVATE OWN STEP"), "timezone": "Not/AZone"}
+    answers = {k: ",".join(v) if isinstance(v, list) else v for k, v in answers.items()}
+    data = {**form.submit(), **values, **answers}
+    calls = teams._exchange(from_shared(teams, where, value=data, replyToId="chanmsg9"))
+    [redrawn] = only_a_note_there(calls)  # the form again, with its errors, privately
+    assert redrawn.inputs()["own_3"]["value"] == "MY PRIVATE OWN STEP"
+    assert "Some answers need another look" in redrawn.words()
+    assert redrawn.submit()["origin"] == ""  # it replaces no card of the channel's
+    # Sent again from the 1:1 chat, it signs Alice up and that card closes.
+    *_, closed = teams.submit(redrawn, {"timezone": "Europe/London"})
+    assert (closed.kind, closed.activity_id) == ("update", redrawn.answer["id"])
+    assert leader_of(teams, ALICE) is not None
+    # A form accepted from a shared conversation: confirmed privately, no card there closed.
+    [edit] = teams.say("pledge edit")
+    data = {**edit.submit(), **{n: e.get("value", "") for n, e in edit.inputs().items()}}
+    calls = teams._exchange(from_shared(teams, where, value=data, replyToId="chanmsg10"))
+    assert only_a_note_there(calls)
+    for call in teams.fake.calls:
+        if call.conversation.split(";")[0] in (GENERAL, GROUP_CHAT):
+            assert "MY PRIVATE OWN STEP" not in json.dumps(call.body) and call.kind != "update"
 
 
 # --- the outbox through Teams: limits, failures, people the bot cannot reach ---------------------
@@ -1156,6 +1243,7 @@ def invoke(teams: Teams, name: str, data: dict[str, Any], **kwargs: Any) -> Any:
     activity = teams.activity("invoke", name=name, value={"data": data}, **kwargs)
     answer = teams.post(activity)
     assert answer.status == 200, answer
+    assert teams.fake.invokes[-1].ok, teams.fake.invokes[-1].answer  # Teams would show it
     return answer.json()
 
 
@@ -1315,6 +1403,16 @@ def test_the_summary_for_500_leaders_is_sent_in_parts_that_each_fit(teams: Teams
         assert "More in the next message" in call.texts()[-1]
 
 
+def dialog_pages(teams: Teams, first: Call, user: str) -> list[Call]:
+    """Every page of a dialog from ``first`` on, by its Later buttons; each page Teams would
+    show (``invoke`` checks), each saying where it is."""
+    pages = [first]
+    while later := [a for a in pages[-1].actions() if a["title"] == "Later"]:
+        pages.append(dialog_card(invoke(teams, "task/submit", later[0]["data"], user=user)))
+        assert f"Part {len(pages)} of" in pages[-1].words() and len(pages) < 30
+    return pages
+
+
 def test_a_case_with_a_long_history_reaches_its_handler_whole_in_a_dialog(
     loop: Loop, fake: FakeConnector, runtime: Runtime
 ) -> None:
@@ -1343,17 +1441,19 @@ def test_a_case_with_a_long_history_reaches_its_handler_whole_in_a_dialog(
         opener = {"msteams": {"type": "task/fetch"}, "action_id": "report.open", "value": case_id}
         for number in range(25):
             opened = dialog_card(invoke(teams, "task/fetch", opener, user=DINA))
-            press = opened.button("report.message")["data"]
+            press = dialog_pages(teams, opened, DINA)[-1].button("report.message")["data"]
             text_form = dialog_card(invoke(teams, "task/submit", press, user=DINA))
             answer = {**text_form.submit(), "text": typed(3000, f"message-{number}")}
             saved = dialog_card(invoke(teams, "task/submit", answer, user=DINA))
             assert f"message-{number}" in saved.words()
         view = dialog_card(invoke(teams, "task/fetch", opener, user=DINA))
-        assert teams_card_problems(view.card()) == []
-        assert report in view.words()
+        pages = dialog_pages(teams, view, DINA)
+        assert len(pages) > 1 and "Part 1 of" in view.words()
+        words = "\n".join(page.words() for page in pages)
+        assert report in words
         for number in range(25):
-            assert typed(3000, f"message-{number}") in view.words()
-        labels = [a["title"] for a in view.actions()]
+            assert typed(3000, f"message-{number}") in words
+        labels = [a["title"] for page in pages for a in page.actions()]
         for label in ("Assign to me", "Message the reporter", "Add a private note", "Set status"):
             assert label in labels
         assert fake.calls == []  # nothing of the case reached the chat

@@ -12,7 +12,9 @@ installations, dialogs, Universal Actions and strays. Each test says where the a
 They run through the real server, CloudAdapter and botbuilder client, against the fake Bot
 Connector of tests/fake_connector.py, as tests/test_teams.py does.
 
-Every test failed before issues 11 and 18 were fixed, except these controls, kept so the fix
+The tests of the break-it review (bots in any case, chats that only say they are personal,
+dialogs over Teams' budget) failed before it was fixed, as did every other test before issues
+11 and 18 were fixed, except these controls, kept so the fix
 cannot over-correct: a channel and a group chat that state their ``conversationType``, a 1:1
 chat without one, someone else joining a channel, and the reporter's follow-up (already in a
 dialog).
@@ -20,6 +22,7 @@ dialog).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -30,9 +33,10 @@ from sqlalchemy import select
 from app.runtime import Runtime, load_reports
 from bot.conversation import Address
 from bot.reports import registry
-from bot.store.models import ConversationReference, ReportCase
+from bot.store.models import CaseMessage, ConversationReference, Person, ReportCase
 from tests.event_loop import Loop
 from tests.fake_connector import Call, FakeConnector
+from tests.platform_rules import teams_invoke_problems
 from tests.test_teams import (  # noqa: F401 (pytest fixtures)
     ALICE,
     BOT,
@@ -41,6 +45,7 @@ from tests.test_teams import (  # noqa: F401 (pytest fixtures)
     Teams,
     count,
     dialog_card,
+    dialog_pages,
     fake,
     invoke,
     meet,
@@ -149,6 +154,8 @@ def reporting(loop: Loop, fake: FakeConnector, runtime: Runtime) -> Iterator[Tea
     yield served
     for hook in served.server.on_stop:
         loop.run(hook())
+    for answer in fake.invokes:  # every dialog shown, as Teams would show it
+        assert not answer.answer.get("problems"), answer.answer
 
 
 # --- 18.1: the kind of conversation, from every signal ------------------------------------------
@@ -235,13 +242,79 @@ def test_a_message_from_the_bots_app_id_is_not_answered(
     bot = TeamsBot(runtime.bot, None, app_id, None)  # type: ignore[arg-type]
     from botbuilder.schema import Activity
 
-    own = Activity().deserialize(
-        {"type": "message", "from": {"id": f"28:{app_id}"}, "recipient": {"id": "28:other"}}
-    )
-    other = Activity().deserialize(
-        {"type": "message", "from": {"id": ALICE}, "recipient": {"id": f"28:{app_id}"}}
-    )
-    assert bot._from_self(own) and not bot._from_self(other)
+    def sent(sender: str) -> Activity:
+        return Activity().deserialize(
+            {"type": "message", "from": {"id": sender}, "recipient": {"id": f"28:{app_id}"}}
+        )
+
+    assert bot._from_a_bot(sent(f"28:{app_id}")) and bot._from_a_bot(sent(f"28:{app_id.upper()}"))
+    assert bot._from_a_bot(sent(app_id.upper()))  # the bare app id, in another case
+    assert not bot._from_a_bot(sent(ALICE))
+
+
+#: Bots as Teams' activities name them: no recipient to compare with, the bot's own id in
+#: another case, another bot altogether.
+BOTS = {
+    "own id, no recipient": (BOT["id"], False),
+    "own id upper-cased": ("28:INCLUSION-BOT", True),
+    "another bot": ("28:f00dfeed-0000-4000-8000-000000000001", True),
+}
+
+
+@pytest.mark.parametrize("shape", BOTS)
+@pytest.mark.parametrize("where", ["personal", "channel, no conversationType"])
+def test_no_bot_is_ever_answered_or_stored(teams: Teams, shape: str, where: str) -> None:
+    sender, with_recipient = BOTS[shape]
+    activity = teams.activity(text="pledge help", textFormat="plain", user=sender, user_name="b")
+    activity["conversation"]["id"] = f"a:chat-{sender}"
+    if where != "personal":
+        activity.update(SHARED[where])
+    if not with_recipient:
+        del activity["recipient"]
+    assert post(teams, activity) == []
+    press = {**activity, "value": {"action_id": "pledge.progress", "value": ""}}
+    assert post(teams, press) == []
+    fetch = teams.activity("invoke", name="task/fetch", value={"data": press["value"]}, user=sender)
+    answer = teams.post(fetch)
+    assert answer.status == 400 and "from a bot" in answer.json()["value"]["message"]
+    assert stored(teams) == [] and count(teams, Person) == 0
+
+
+# --- issue 18 (break-it, 2): a person's private chat is only ever a 1:1 chat ---------------------
+
+
+#: Conversations that say "personal" but whose id is not a 1:1 chat's (a:…).
+NOT_ONE_TO_ONE = {
+    "group chat id URL-encoded": "19%3Ag2%40thread.v2",
+    "meeting chat": "19:meeting_abc@thread.v2",
+    "opaque id": "conv-xyz",
+    "a user's id": "29:bob",
+    "an org id": "8:orgid:1234",
+    "1:1 form with a thread in it": "a:x;messageid=1",
+}
+
+
+@pytest.mark.parametrize("shape", NOT_ONE_TO_ONE)
+def test_a_stored_private_chat_is_never_replaced_by_a_conversation_of_another_form(
+    teams: Teams, shape: str
+) -> None:
+    post(teams, teams.activity(text="pledge help", textFormat="plain"))
+    assert stored(teams) == [("user", ALICE, ALICE_CHAT)]
+    place = NOT_ONE_TO_ONE[shape]
+    activity = teams.activity(text="pledge progress", textFormat="plain")
+    activity["conversation"] = {"id": place, "conversationType": "personal", "tenantId": TENANT}
+    calls = post(teams, activity)
+    assert [s for s in stored(teams) if s[0] == "user"] == [("user", ALICE, ALICE_CHAT)]
+    [answer] = [c for c in calls if c.conversation == ALICE_CHAT]  # the answer: privately
+    assert "You haven't signed the pledge yet" in answer.words()
+    assert [c.words() for c in calls if c.conversation == place] == [
+        "I've answered you in our private chat."
+    ]
+    # The same from a 1:1 chat Teams gave anew (the app reinstalled) does replace it.
+    activity["conversation"]["id"] = "a:1new-chat-xyz"
+    [answer] = post(teams, activity)
+    assert answer.conversation == "a:1new-chat-xyz"
+    assert ("user", ALICE, "a:1new-chat-xyz") in stored(teams)
 
 
 def test_universal_actions_get_a_message_not_null(teams: Teams) -> None:
@@ -347,6 +420,13 @@ def test_a_case_opens_in_a_dialog_and_its_words_never_reach_a_chat(reporting: Te
     [offer] = post(reporting, reporting.activity(value=old, replyToId="alert1", user=DINA))
     assert offer.conversation == f"a:chat-{DINA}" and words not in offer.words()
     assert offer.actions()[0]["data"]["msteams"] == {"type": "task/fetch"}
+    # The same press from a channel (the alert forwarded there): the offer goes privately.
+    pressed = {**reporting.activity(value=old, replyToId="post1", user=DINA), **SHARED["channel"]}
+    launcher, note = post(reporting, pressed)
+    assert (launcher.conversation, launcher.kind) == (f"a:chat-{DINA}", "send")
+    assert launcher.actions()[0]["data"] == {**old, "msteams": {"type": "task/fetch"}}
+    assert (note.conversation.split(";")[0], note.kind) == (CHANNEL, "reply")
+    assert note.words() == "I've answered you in our private chat."
     for call in reporting.fake.calls:
         assert words not in call.words() and "A private note." not in call.words()
 
@@ -375,3 +455,78 @@ def test_a_replayed_dialog_submission_files_one_case_and_says_so(reporting: Team
     assert "received once" in str(again.json())  # not "expired": the reporter is not misled
     assert count(reporting, ReportCase) == 1
     assert never_to_itself(reporting.fake.calls)
+
+
+# --- break-it review 4 and 6: a dialog is held to Teams' budget, and paged -----------------------
+
+
+def test_the_fake_refuses_a_dialog_teams_would_not_show() -> None:
+    card = {"type": "AdaptiveCard", "version": "1.4", "body": []}
+    attachment = {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
+    fits = {"task": {"type": "continue", "value": {"title": "Case", "card": attachment}}}
+    assert teams_invoke_problems("task/fetch", json.dumps(fits)) == []
+    card["body"] = [
+        {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": "😀" * 5000}]}
+    ]
+    [too_big] = teams_invoke_problems("task/fetch", json.dumps(fits))
+    assert too_big.startswith("MessageSizeTooBig")
+    empty = {"task": {"type": "message", "value": ""}}
+    assert teams_invoke_problems("task/submit", json.dumps(empty)) != []
+    card.update(version="1.6", body=[])
+    assert teams_invoke_problems("task/fetch", json.dumps(fits)) != []
+
+
+def whole(words: str) -> str:
+    """Words with the cuts of a line too long for one text run joined again: a line cut inside
+    a word ends in " …" and goes on in the next, which starts with "… " (cards._pieces)."""
+    return words.replace(" …\n… ", "")
+
+
+def test_a_case_too_big_for_one_dialog_is_shown_in_pages_that_each_fit(reporting: Teams) -> None:
+    """The worst case: a report of 2,999 emoji and 25 notes of 2,999 "𝒜" (each a surrogate
+    pair the SDK sends as two six-character escapes). Every dialog answer fits Teams' budget,
+    the pages hold all of it, and paging repeats nothing that was done."""
+    report = "😀" * 2999
+    invoke(reporting, "task/submit", file_report(reporting, report))
+    meet(reporting, DINA)
+    reporting.clock.set(reporting.clock.now() + timedelta(minutes=31))
+    reporting.run_due()
+    [alert] = [c for c in reporting.fake.calls if c.conversation == f"a:chat-{DINA}"]
+    opener = alert.button("report.open")["data"]
+    view = dialog_card(invoke(reporting, "task/fetch", opener, user=DINA))
+    notes = [f"note-{n:02d}-" + "𝒜" * 2990 for n in range(25)]
+    for note in notes:
+        press = view.button("report.note")["data"]
+        form = dialog_card(invoke(reporting, "task/submit", press, user=DINA))
+        view = dialog_card(
+            invoke(reporting, "task/submit", {**form.submit(), "text": note}, user=DINA)
+        )
+        assert note in whole(view.words())  # the page that shows what was just added: the last
+    assert "Part 1 of" not in view.words() and not view.button("report.note")["data"].get(
+        "dialog_page"
+    )
+    # From the last page back to the first, and on again: all of the case, nothing twice.
+    while earlier := [a for a in view.actions() if a["title"] == "Earlier"]:
+        assert earlier[0]["data"]["action_id"] == "report.open"  # it re-opens; adds nothing
+        view = dialog_card(invoke(reporting, "task/submit", earlier[0]["data"], user=DINA))
+    assert view.words().startswith("Part 1 of")
+    pages = dialog_pages(reporting, view, DINA)
+    assert len(pages) > 2
+    words = whole("\n".join(page.words() for page in pages))
+    assert report in words and all(words.count(note) == 1 for note in notes)
+    assert count(reporting, CaseMessage) == 25
+    assert [c for c in reporting.fake.calls if report in json.dumps(c.body)] == []
+
+
+def test_the_report_form_redrawn_with_its_longest_answers_fits_a_dialog(reporting: Teams) -> None:
+    [launcher] = post(reporting, reporting.activity(text="report", textFormat="plain"))
+    form = dialog_card(invoke(reporting, "task/fetch", launcher.actions()[0]["data"]))
+    answers = {
+        name: "😀" * int(element.get("maxLength") or 0)
+        for name, element in form.inputs().items()
+        if element["type"] == "Input.Text"
+    }
+    assert answers["what"] and len(answers) > 1
+    redrawn = dialog_card(invoke(reporting, "task/submit", {**form.submit(), **answers}))
+    assert "Some answers need another look" in redrawn.words()
+    assert redrawn.inputs()["what"]["value"] == answers["what"]  # nothing typed is lost

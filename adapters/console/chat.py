@@ -38,6 +38,7 @@ from bot.conversation import (
     Say,
     Update,
 )
+from bot.forms import subject
 from bot.outbox import SendResult
 from bot.text import clean
 
@@ -316,9 +317,15 @@ class ConsoleChat:
             self._print("bot: that form was not accepted; please start again.")
             return
         self._print("bot: a few answers need another look:")
+        shown: set[str] = set()
         for item in pending.form.fields:
-            if item.name in errors.errors:
-                self._print(f"  {item.label}: {errors.errors[item.name]}")
+            message = errors.errors.get(item.name)
+            if message is None or message in shown:
+                continue  # one problem on two fields (a commitment's steps) is said once
+            shown.add(message)
+            # The core's errors name their field; an older one that does not gets the label.
+            named = message.startswith(f"{subject(item)}:")
+            self._print(f"  {message}" if named else f"  {item.label}: {message}")
         pending.queue = [f for f in pending.form.fields if f.name in errors.errors]
         if not pending.queue:
             self._print(*(f"  {message}" for message in errors.errors.values()))

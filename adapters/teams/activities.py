@@ -19,7 +19,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from adapters.teams.cards import form_values, is_button, is_form
-from adapters.teams.references import PLATFORM, THREAD_ID
+from adapters.teams.references import PERSONAL_ID, PLATFORM, THREAD_ID
 from bot.conversation import (
     ActionEvent,
     Actor,
@@ -81,10 +81,6 @@ def channel_id(activity: Activity) -> str:
     return str(channel or conversation.split(";", 1)[0])
 
 
-#: A 1:1 chat's id: "a:1…" (Teams), or "8:orgid:…" / "29:…" (a user's own id, some clients).
-_PERSONAL_ID = re.compile(r"^(a:|8:orgid:|29:)")
-
-
 def conversation_kind(activity: Activity) -> str:
     """ "personal", "channel" or "groupChat", from every signal Teams gives; "unknown" when
     they say nothing or disagree about being personal.
@@ -93,21 +89,24 @@ def conversation_kind(activity: Activity) -> str:
     message that has ``isGroup: true``), so it is one signal among: ``isGroup``, the id's form,
     and ``channelData.team`` / ``channelData.channel``. A conversation is personal only when
     something says so and nothing says it is shared: a private answer must never land where
-    others read it, so doubt never falls to "personal".
+    others read it, so doubt never falls to "personal". Nor is ``conversationType`` believed
+    alone: a 1:1 chat's id has one form (``a:…``), and an activity whose id has not (a thread
+    id URL-encoded, an opaque id) is of unknown kind whatever it says, so it can never take
+    the place of a person's stored private chat.
     """
     conversation = activity.conversation
     if conversation is None or not conversation.id:
         return "unknown"
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    stated = str(getattr(conversation, "conversation_type", None) or "")
+    stated = str(getattr(conversation, "conversation_type", None) or "").lower()
     ident = str(conversation.id)
     in_team = bool(data.get("team") or data.get("channel"))
     if stated == "channel" or in_team or ident.lower().split(";", 1)[0].endswith("@thread.tacv2"):
         return "channel"
-    shared = stated == "groupChat" or bool(conversation.is_group) or bool(THREAD_ID.search(ident))
+    shared = stated == "groupchat" or bool(conversation.is_group) or bool(THREAD_ID.search(ident))
     if shared:
         return "groupChat"
-    if stated == "personal" or (not stated and _PERSONAL_ID.match(ident)):
+    if stated in ("personal", "") and PERSONAL_ID.match(ident):
         return "personal"
     return "unknown"
 

@@ -47,11 +47,9 @@ from adapters.teams.activities import Where, event_of, reference_of, where
 from adapters.teams.cards import (
     CONTENT_TYPE,
     Card,
-    card,
     form_card,
     form_values,
     is_form,
-    message_card,
     message_cards,
     summary,
 )
@@ -64,6 +62,7 @@ from adapters.teams.connector import (
     proactive,
     refused_note,
 )
+from adapters.teams.dialogs import page_of, paged, view_of, with_view
 from adapters.teams.forms import (
     dialog,
     dialog_launcher,
@@ -116,7 +115,7 @@ KEPT_OUT = (
     "Done. What this shows is kept out of the chat: open the case again from its button to see it."
 )
 NO_SENDER = "This activity names no sender (from), so it cannot be answered."
-FROM_SELF = "This activity comes from the bot itself; it is not answered."
+FROM_A_BOT = "This activity comes from a bot; bots are not answered."
 NOT_OURS = "That is not one of this bot's buttons, or it has expired. Type the command again."
 #: Universal Actions' invoke response types (Bot Framework: "Universal Actions for Adaptive
 #: Cards", the adaptiveCard/action invoke's response).
@@ -139,6 +138,17 @@ class Incoming:
         return self.context.activity.reply_to_id or None
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What a dialog is showing: its form (and the form's token), its view (the press that
+    shows it again, for its page buttons) and the page asked for."""
+
+    form: Form | None
+    token: str
+    view: dict[str, str] | None
+    page: int
+
+
 class TeamsBot:
     """The ``bot`` that botbuilder's CloudAdapter runs for every activity on /api/messages."""
 
@@ -159,9 +169,9 @@ class TeamsBot:
             if kind == ActivityTypes.invoke:
                 await _answer_invoke(context, HTTPStatus.BAD_REQUEST, _error(NO_SENDER))
             return
-        if self._from_self(activity):  # never answer ourselves (an echo, a loop)
+        if self._from_a_bot(activity):  # never answer a bot, ourselves least (an echo, a loop)
             if kind == ActivityTypes.invoke:
-                await _answer_invoke(context, HTTPStatus.BAD_REQUEST, _error(FROM_SELF))
+                await _answer_invoke(context, HTTPStatus.BAD_REQUEST, _error(FROM_A_BOT))
             return
         try:
             if kind == ActivityTypes.message:
@@ -177,14 +187,15 @@ class TeamsBot:
         except ClientRequestError as exc:
             log.warning("could not reach Teams to reply: %s", type(exc).__name__)
 
-    def _from_self(self, activity: Activity) -> bool:
-        """The activity's sender is this bot: its id in this conversation (``recipient``), or
-        its app id as Teams writes a bot's id (``28:APP_ID``)."""
-        sender = activity.from_property.id
-        own = {activity.recipient.id if activity.recipient else None}
-        if self.app_id:
-            own |= {self.app_id, f"28:{self.app_id}"}
-        return sender in own
+    def _from_a_bot(self, activity: Activity) -> bool:
+        """The activity's sender is a bot: any ``28:`` id (Teams writes every bot's id so,
+        this one's as ``28:APP_ID``), or this bot's own id in the conversation (``recipient``)
+        or app id. Ids are compared without case: Teams does not promise one, and
+        ``28:INCLUSION-BOT`` is the same bot. Nothing from a bot is answered or stored, so
+        two bots never talk in a loop and no bot is kept as a person."""
+        sender = str(activity.from_property.id).strip().lower()
+        own = {activity.recipient.id if activity.recipient else None, self.app_id or None}
+        return sender.startswith("28:") or sender in {str(i).lower() for i in own if i}
 
     # --- activities ----------------------------------------------------------------------------
 
@@ -257,15 +268,15 @@ class TeamsBot:
     # --- replies -------------------------------------------------------------------------------
 
     async def _deliver(self, turn: Incoming, replies: list[Reply]) -> None:
+        if turn.where.in_channel:
+            await self._deliver_shared(turn, replies)
+            return
         updated: set[str] = set()
         for reply in replies:
             if isinstance(reply, Say | Update) and reply.message.confidential:
                 await self._keep_out(turn)
             elif isinstance(reply, Say):
-                if reply.ephemeral and turn.where.in_channel:
-                    await self._private(turn, message_activities(reply.message))
-                else:
-                    await self._send(turn, reply.message)
+                await self._send(turn, reply.message)
             elif isinstance(reply, Update):
                 target = self._update_target(turn)
                 if target:
@@ -277,21 +288,56 @@ class TeamsBot:
                 await self._open_form(turn, reply.form)
             else:
                 await self._form_errors(turn, reply)
-        accepted = not any(isinstance(r, FormErrors | OpenForm) for r in replies)
-        if isinstance(turn.event, FormEvent) and accepted and turn.card_id not in (None, *updated):
+        if _accepted(turn, replies) and turn.card_id not in (None, *updated):
             got = await asyncio.to_thread(self.forms.take, str(turn.data.get("card", "")))
             await self._update(turn, str(turn.card_id), done_card(got[0] if got else None))
+
+    async def _deliver_shared(self, turn: Incoming, replies: list[Reply]) -> None:
+        """Replies to something done in a channel, a group chat or a conversation of unknown
+        kind, where everyone reads whatever is posted or updated.
+
+        Only what the core meant for the conversation (a Say neither ephemeral nor
+        confidential) is posted there. Everything else (check-in updates, forms and their
+        errors, confirmations, a case's launcher) goes to the person's 1:1 chat as new
+        messages, with one short note in the thread. No card in a shared conversation is ever
+        updated, whatever the activity's ``replyToId`` names: this bot sends no personal card
+        there, so a press or a form arriving from one was forwarded, shared or forged.
+        """
+        private: list[Activity] = []
+        for reply in replies:
+            if isinstance(reply, Say) and not reply.ephemeral and not reply.message.confidential:
+                await self._send(turn, reply.message)
+            elif isinstance(reply, Say | Update) and reply.message.confidential:
+                private.append(self._launcher(turn))
+            elif isinstance(reply, Say | Update):
+                private += message_activities(reply.message)
+            elif isinstance(reply, OpenForm):
+                if reply.form.anonymous:  # nothing opened or kept for the asker
+                    await self._send(turn, text_message(REPORT_PRIVATELY))
+                else:
+                    private.append(await self._form_activity(turn, reply.form, origin=False))
+            else:
+                private += await self._errors_activities(turn, reply)
+        if private:
+            await self._private(turn, private)
+        if _accepted(turn, replies):  # sent: it cannot be sent twice
+            await asyncio.to_thread(self.forms.take, str(turn.data.get("card", "")))
 
     async def _keep_out(self, turn: Incoming) -> None:
         """A confidential message (a case's words) asked for from the chat, by a button that
         does not open a dialog (a card sent before buttons did): never posted, a button that
         shows it in a dialog instead."""
+        await self._post(turn, self._launcher(turn))
+
+    def _launcher(self, turn: Incoming) -> Activity:
+        """What stands for a confidential message in a chat: for a button, one that opens what
+        it shows in a dialog; otherwise a note that it is kept out."""
         event = turn.event
         if isinstance(event, ActionEvent):
             data = {"action_id": event.action_id, "value": event.value}
-            await self._post(turn, card_activity(window_launcher(IN_A_WINDOW, data), IN_A_WINDOW))
-        else:
-            await self._send(turn, text_message(KEPT_OUT))
+            return card_activity(window_launcher(IN_A_WINDOW, data), IN_A_WINDOW)
+        [note] = message_activities(text_message(KEPT_OUT))
+        return note
 
     def _update_target(self, turn: Incoming) -> str | None:
         """The card an Update replaces: the one pressed, or the one a form was opened from."""
@@ -364,26 +410,23 @@ class TeamsBot:
             await self._post(turn, note, fallback=False)
 
     async def _open_form(self, turn: Incoming, form: Form) -> None:
-        if form.anonymous and turn.where.in_channel:  # nothing opened or kept for the asker
-            await self._send(turn, text_message(REPORT_PRIVATELY))
-            return
+        await self._post(turn, await self._form_activity(turn, form, origin=True))
+
+    async def _form_activity(self, turn: Incoming, form: Form, *, origin: bool) -> Activity:
+        """The card of a form: anonymous, a launcher of its dialog. ``origin``: the card it
+        was opened from is in the same conversation, and an Update from it replaces that."""
         token = await asyncio.to_thread(self.forms.put, form)
         if form.anonymous:
-            activity = card_activity(dialog_launcher(form, token), form.title)
-        else:
-            origin = turn.card_id if isinstance(turn.event, ActionEvent) else None
-            part = turn.data.get("part") if isinstance(turn.event, ActionEvent) else None
-            if isinstance(turn.event, FormEvent):
-                origin = str(turn.data.get("origin") or "") or None
-                part = turn.data.get("origin_part")
-            extra: dict[str, Any] = {"card": token, "origin": origin or ""}
-            if isinstance(part, int):  # the card it came from is one part of several
-                extra["origin_part"] = part
-            activity = card_activity(form_card(form, extra=extra), form.title)
-        if turn.where.in_channel:  # forms are personal: never in front of the whole channel
-            await self._private(turn, [activity])
-        else:
-            await self._post(turn, activity)
+            return card_activity(dialog_launcher(form, token), form.title)
+        came_from = turn.card_id if isinstance(turn.event, ActionEvent) else None
+        part = turn.data.get("part") if isinstance(turn.event, ActionEvent) else None
+        if isinstance(turn.event, FormEvent):
+            came_from = str(turn.data.get("origin") or "") or None
+            part = turn.data.get("origin_part")
+        extra: dict[str, Any] = {"card": token, "origin": (came_from or "") if origin else ""}
+        if origin and isinstance(part, int):  # the card it came from is one part of several
+            extra["origin_part"] = part
+        return card_activity(form_card(form, extra=extra), form.title)
 
     async def _form_errors(self, turn: Incoming, reply: FormErrors) -> None:
         got = await asyncio.to_thread(self.forms.get, str(turn.data.get("card", "")))
@@ -400,6 +443,21 @@ class TeamsBot:
             await self._send(turn, errors_message(reply.errors))
             return
         await self._update(turn, turn.card_id, redrawn)
+
+    async def _errors_activities(self, turn: Incoming, reply: FormErrors) -> list[Activity]:
+        """A form sent from a shared conversation and refused: drawn again, with its errors and
+        the answers kept, as a new card for the 1:1 chat (where its card no longer is, so it
+        replaces nothing when sent again); or the errors alone, when it cannot be."""
+        got = await asyncio.to_thread(self.forms.get, str(turn.data.get("card", "")))
+        form = got[0] if got else None
+        if form is not None and form.form_id == reply.form_id:
+            extra = {"card": turn.data["card"], "origin": ""}
+            values = form_values(turn.data)
+            redrawn = form_card(form, values=values, errors=reply.errors, extra=extra)
+            activity = card_activity(redrawn, form.title)
+            if oversize(activity) is None:
+                return [activity]
+        return message_activities(errors_message(reply.errors))
 
     # --- private replies to something said in a channel ---------------------------------------
 
@@ -500,16 +558,19 @@ class TeamsBot:
             return _say(EXPIRED)
         replies = await asyncio.to_thread(self.bot.handle, event)
         values = event.values if isinstance(event, FormEvent) else {}
-        return await self._in_dialog(replies, form, token, values)
+        shown = Shown(form, token, view_of(data, event), page_of(data, event))
+        return await self._in_dialog(replies, shown, values)
 
     async def _in_dialog(
-        self, replies: list[Reply], form: Form | None, token: str, values: dict[str, FormValue]
+        self, replies: list[Reply], shown: Shown, values: dict[str, FormValue]
     ) -> TaskModuleResponse:
         """The core's answer, shown in the dialog: the form again with its errors, the next
-        form, or what it said."""
+        form, or what it said (a page of it, when it is long)."""
+        form, token, view = shown.form, shown.token, shown.view
         errors = next((r for r in replies if isinstance(r, FormErrors)), None)
         if errors is not None and form is not None:
-            return _show(form.title, dialog(form, token=token, values=values, errors=errors.errors))
+            redrawn = dialog(form, token=token, values=values, errors=errors.errors)
+            return _show(form.title, with_view(redrawn, view))
         following = next((r for r in replies if isinstance(r, OpenForm)), None)
         if following is not None:
             replaced = False
@@ -517,15 +578,15 @@ class TeamsBot:
                 replaced = await asyncio.to_thread(self.forms.replace, token, following.form)
             if not replaced:
                 token = await asyncio.to_thread(self.forms.put, following.form)
-            return _show(following.form.title, dialog(following.form, token=token))
+            return _show(following.form.title, with_view(dialog(following.form, token=token), view))
         if form is not None and not form.anonymous:
             await asyncio.to_thread(self.forms.take, token)  # sent: it cannot be sent twice
         # An anonymous form's token is kept until it expires: sent again (a replay, a retry),
         # it reaches the core as the same instance and is told it was received once.
         messages = [r.message for r in replies if isinstance(r, Say | Update)]
-        items = [item for message in messages for item in message_card(message)["body"]]
+        said = Message(blocks=[b for m in messages for b in m.blocks]) if messages else SENT
         title = form.title if form is not None else _title(messages)
-        return _show(title, card(items) if items else message_card(SENT))
+        return _show(title, paged(said, shown.page, view))
 
 
 async def _answer_invoke(context: TurnContext, status: HTTPStatus, body: object) -> None:
@@ -553,6 +614,13 @@ class InvokeAnswer(Model):
         self.status_code = status_code
         self.type = type
         self.value = value
+
+
+def _accepted(turn: Incoming, replies: list[Reply]) -> bool:
+    """A form card's answers were taken (nothing asked again): the card is done with."""
+    return isinstance(turn.event, FormEvent) and not any(
+        isinstance(r, FormErrors | OpenForm) for r in replies
+    )
 
 
 def _error(message: str) -> InvokeAnswer:

@@ -40,7 +40,7 @@ ACTIONS_PER_SET = 5
 #: A choice list longer than this is a drop-down; shorter ones are radio buttons / checkboxes.
 EXPANDED_CHOICES = 8
 #: Keys of a form's submit data that are ours, not field values.
-FORM_KEYS = ("form_id", "context", "lists", "origin", "card", "part")
+FORM_KEYS = ("form_id", "context", "lists", "origin", "card", "part", "view")
 #: Where a long line is cut, the marker at the cut (never inside a word).
 CONTINUES = " …"
 CONTINUED = "… "
@@ -183,11 +183,6 @@ def card(items: list[Card], *, full_width: bool = False) -> Card:
     return content
 
 
-def message_card(message: Message) -> Card:
-    """``message`` as one card, when it is known to be small (a dialog's few lines)."""
-    return card(body(message.blocks))
-
-
 def message_cards(message: Message) -> list[Card]:
     """``message`` as cards that each fit in a Teams message: usually one.
 
@@ -197,28 +192,18 @@ def message_cards(message: Message) -> list[Card]:
     but the last ends by saying more follows, and a heading is never left at the foot of a
     part. Nothing is dropped and every button is kept, in its part. (Pages behind a "More"
     button would have to keep the rest of the message on the server: a case's history is
-    kept encrypted, and copies of it in the clear are not made for a button's sake.)
+    kept encrypted, and copies of it in the clear are not made for a button's sake. A dialog
+    pages differently, asking the core again for each page: ``dialogs.py``.)
 
     Each part's Action.Submit buttons carry ``"part"``, so a button's Update knows it is
     replacing one part of several.
     """
-    pages: list[list[list[Card]]] = [[]]
-    empty = _sent_size(card([]))
-    size = empty
-    for group in _groups(message.blocks):
-        extra = sum(_sent_size(item) + 4 for item in group)  # 4: json.dumps' ", " in UTF-16
-        if pages[-1] and size + extra > CARD_BYTES:
-            carried = [pages[-1].pop()] if len(pages[-1]) > 1 and _is_heading(pages[-1][-1]) else []
-            pages.append(carried)
-            size = empty + sum(_sent_size(item) + 4 for g in carried for item in g)
-        pages[-1].append(group)
-        size += extra
+    pages = pages_of(message.blocks)
     if len(pages) == 1:
         return [card(body(message.blocks))]
     count = len(pages)
     cards = []
-    for number, page in enumerate(pages, 1):
-        items = [item for group in page for item in group]
+    for number, items in enumerate(pages, 1):
         for element in items:
             for action in element.get("actions", []):
                 if "action_id" in action.get("data", {}):
@@ -230,6 +215,29 @@ def message_cards(message: Message) -> list[Card]:
             items.append(_run_block(more, **SMALL_PRINT))
         cards.append(card(items))
     return cards
+
+
+def pages_of(blocks: Sequence[Block], budget: int = CARD_BYTES) -> list[list[Card]]:
+    """Card body elements for ``blocks`` in pages of at most ``budget`` bytes of card each
+    (as Teams counts them), cut between lines, quotes and rows of buttons, never inside one,
+    and never leaving a heading at the foot of a page. Usually one page."""
+    pages: list[list[list[Card]]] = [[]]
+    empty = _sent_size(card([]))
+    size = empty
+    for group in _groups(blocks):
+        extra = sum(_sent_size(item) + 4 for item in group)  # 4: json.dumps' ", " in UTF-16
+        if pages[-1] and size + extra > budget:
+            carried = [pages[-1].pop()] if len(pages[-1]) > 1 and _is_heading(pages[-1][-1]) else []
+            pages.append(carried)
+            size = empty + sum(_sent_size(item) + 4 for g in carried for item in g)
+        pages[-1].append(group)
+        size += extra
+    return [[item for group in page for item in group] for page in pages]
+
+
+def marker(text: str) -> Card:
+    """A page's small print saying where it is among the pages."""
+    return _run_block(text, **SMALL_PRINT)
 
 
 def _is_heading(group: list[Card]) -> bool:

@@ -26,15 +26,19 @@ PLATFORM = "teams"
 THREAD_ID = re.compile(r"^19:|@thread\.", re.IGNORECASE)
 
 
+#: A 1:1 chat's id as Teams writes it ("a:1Xb…"): the only form a person's chat is kept in.
+PERSONAL_ID = re.compile(r"^a:[^\s;@%]+$")
+
+
 def is_private(reference: dict[str, Any]) -> bool:
-    """Whether ``reference`` points at a 1:1 chat: nothing in it says the conversation is
-    shared (a group chat or a channel, by its type, ``isGroup`` or its id)."""
+    """Whether ``reference`` points at a 1:1 chat: its id has a 1:1 chat's form, and nothing
+    in it says the conversation is shared (a group chat or a channel, by its type or
+    ``isGroup``)."""
     conversation = reference.get("conversation") or {}
     return (
         conversation.get("conversationType") in (None, "personal")
         and not conversation.get("isGroup")
-        and bool(conversation.get("id"))
-        and not THREAD_ID.search(str(conversation["id"]))
+        and bool(PERSONAL_ID.match(str(conversation.get("id") or "")))
     )
 
 

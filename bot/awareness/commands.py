@@ -23,6 +23,7 @@ from bot.conversation import (
     Message,
     OpenForm,
     Reply,
+    Say,
     TextBlock,
     Update,
     text_message,
@@ -30,7 +31,7 @@ from bot.conversation import (
 from bot.forms import validate
 from bot.store.models import AwarenessOverride, AwarenessSubscription
 from bot.store.upsert import insert_new
-from bot.timezones import UnknownTimeZone, parse_local_time, zone
+from bot.timezones import parse_local_time, zone
 from bot.turn import Turn
 
 HELP = (
@@ -40,8 +41,8 @@ HELP = (
     "    /awareness subscribe us lgbt gender: only these categories for us (all: every one)\n"
     "    categories: " + ", ".join(CATEGORIES) + "\n"
     "/awareness unsubscribe us, us lgbt, or all: stop some or all of them (admins)\n"
-    "/awareness settings: this channel's settings (admins); change them with\n"
-    "    /awareness settings heads-up 7 | time 09:00 | timezone Europe/London | weekends shift|keep"
+    "/awareness settings: this channel's settings (admins); change one or several with\n"
+    "    /awareness settings heads-up 7 time 09:00 timezone Europe/London weekends shift|keep"
 )
 EDIT_FORM = "awareness.edit"
 UPCOMING_DAYS = 60
@@ -182,31 +183,55 @@ def _subscribe(
     return [turn.say(text_message("Saved.", _describe(subscription)))]
 
 
+SETTINGS_USAGE = (
+    "Use heads-up 0–60, time HH:MM, timezone Europe/London or weekends shift|keep, "
+    "one or several at once: /awareness settings heads-up 3 time 10:30"
+)
+
+
+def _read_setting(key: str, value: str) -> tuple[str, object]:
+    """One ``key value`` part as (column, value); ValueError says what is wrong with it."""
+    if key == "heads-up":
+        if not (value.isascii() and value.isdigit() and int(value) <= 60):
+            raise ValueError("give a number of days from 0 to 60, e.g. heads-up 7")
+        return "heads_up_days", int(value)
+    if key == "time":
+        return "post_time", parse_local_time(value).strftime("%H:%M")
+    if key == "timezone":
+        return "timezone", zone(value).key
+    if key == "weekends":
+        if value not in ("shift", "keep"):
+            raise ValueError("give shift (the working day before) or keep (on the day)")
+        return "weekend_shift", value == "shift"
+    raise ValueError(f"I don't know the setting “{key}”")
+
+
 def _settings(turn: Turn, subscription: AwarenessSubscription, rest: str) -> list[Reply]:
-    key, _, value = rest.strip().partition(" ")
-    key, value = key.lower(), value.strip()
-    try:
-        if not key:
-            return [turn.say(text_message(_describe(subscription)))]
-        if key == "heads-up" and value.isdigit() and int(value) <= 60:
-            subscription.heads_up_days = int(value)
-        elif key == "time":
-            subscription.post_time = parse_local_time(value).strftime("%H:%M")
-        elif key == "timezone":
-            subscription.timezone = zone(value).key
-        elif key == "weekends" and value in ("shift", "keep"):
-            subscription.weekend_shift = value == "shift"
-        else:
+    """Show the settings, or change one or several (``heads-up 3 time 10:30``) at once.
+
+    Every part is read before anything is saved, so one bad part changes nothing."""
+    words = rest.split()
+    if not words:
+        return [turn.say(text_message(_describe(subscription)))]
+    changes: dict[str, object] = {}
+    for index in range(0, len(words), 2):
+        key = words[index].lower()
+        value = words[index + 1] if index + 1 < len(words) else ""
+        part = f"{key} {value}".strip()
+        try:
+            if not value:
+                raise ValueError("it needs a value")
+            column, setting = _read_setting(key, value)
+            if column in changes:
+                raise ValueError("it is given twice; give each setting once")
+        except ValueError as exc:  # UnknownTimeZone is one
+            problem = str(exc).rstrip(".")
             return [
-                turn.say(
-                    text_message(
-                        "Use heads-up 0–60, time HH:MM, timezone Europe/London "
-                        "or weekends shift|keep."
-                    )
-                )
+                turn.say(text_message(f"“{part}”: {problem}. Nothing was changed.", SETTINGS_USAGE))
             ]
-    except (ValueError, UnknownTimeZone) as exc:
-        return [turn.say(text_message(str(exc)))]
+        changes[column] = setting
+    for column, setting in changes.items():
+        setattr(subscription, column, setting)
     subscription.next_check_at = turn.now
     return [turn.say(text_message("Saved.", _describe(subscription)))]
 
@@ -344,6 +369,15 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
         return [turn.say(text_message("That button has expired."))]
     if action.action_id in ("awareness.suppress", "awareness.restore"):
         stop = action.action_id == "awareness.suppress"
+        current = _override(turn, decision)
+        if stop == bool(current and current.suppressed):  # pressed twice, or an old preview's
+            already = "stopped" if stop else "going out"
+            return [
+                Say(
+                    message=text_message(f"That post is already {already}; nothing changed."),
+                    ephemeral=True,
+                )
+            ]
         decided = _decide(turn, decision, suppressed=stop)
         return [Update(message=_preview(turn, decision, decided))]
     if action.action_id == "awareness.edit":

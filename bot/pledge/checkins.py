@@ -7,6 +7,7 @@ marks the check-in answered and stops its reminder ladder.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +44,7 @@ LAST_NUDGE = (
 OPEN_LABEL = "Open check-in"
 SAME_LABEL = "No change since last week"
 AWAY_FORM = "pledge.away"
+NOTE_LABEL_WIDTH = 60
 
 
 @dataclass(frozen=True)
@@ -260,6 +262,12 @@ def record(session: Session, checkin: Checkin, step_id: int, answer: Answer, now
     checkin.next_reminder_at = None
 
 
+def note_label(step_text: str) -> str:
+    """A step as a note's label and errors name it: short, since its status field above
+    already shows it whole."""
+    return textwrap.shorten(step_text, NOTE_LABEL_WIDTH, placeholder="…")
+
+
 def answer_form(session: Session, pledge: Pledge, checkin: Checkin) -> Form:
     """All steps at once, with a status and an optional note each, prefilled with answers so far."""
     answers = latest_answers(session, checkin.id)
@@ -280,7 +288,7 @@ def answer_form(session: Session, pledge: Pledge, checkin: Checkin) -> Form:
         fields.append(
             FormField(
                 name=f"note_{step.id}",
-                label="Note (optional)",
+                label=f"Note on “{note_label(step.text)}” (optional)",
                 kind="long_text",
                 required=False,
                 max_length=NOTE_LIMIT,

@@ -25,7 +25,7 @@ from bot.conversation import (
     text_message,
 )
 from bot.forms import validate
-from bot.pledge import checkins, leaders, reports
+from bot.pledge import checkins, leaders, questions, reports
 from bot.pledge.checkins import ANSWER_FORM, AWAY_FORM, Answer
 from bot.pledge.signup import SIGN_FORM, missed_notice, read_choices, sign_form
 from bot.pledge.wording import STATUSES, long_date, schedule
@@ -37,7 +37,7 @@ HELP = (
     "/pledge: sign the Senior Leaders' Pledge, or see where you are with it\n"
     "/pledge progress: your steps, their latest status, history and streak\n"
     "/pledge edit: change your steps or your check-in day, time and time zone\n"
-    "/pledge skip: skip this week's check-in\n"
+    "/pledge skip: skip this week's check-in, or the coming one if it has not come yet\n"
     "/pledge away 2027-04-14: no check-ins or reminders until that day; /pledge back to undo\n"
     "/pledge pause, /pledge resume: stop and restart check-ins\n"
     "/pledge leave: stop every message (your history is kept)\n"
@@ -45,6 +45,7 @@ HELP = (
 )
 ELSEWHERE = "Awareness dates: /awareness help. Anonymous reports: /report. Everything: /help."
 NOT_SIGNED = "You haven't signed the pledge yet. Type /pledge to sign it."
+SKIPPED = "You skipped this check-in, so I left it as it is."
 MAX_AWAY = timedelta(days=366)
 MAX_ID = 2**31 - 1  # the largest id a database integer column holds
 
@@ -88,7 +89,7 @@ def _status_card(turn: Turn, leader: Leader) -> Message:
     else:
         state = f"I check in with you on {schedule(leader)}."
         away = leaders.away_until(leader, turn.now)
-        resumes = leaders.next_checkin_day(leader)
+        resumes = leaders.next_checkin_day(turn.session, leader)
         if away and resumes:
             state = (
                 f"You are away until {long_date(away)}: check-ins resume on "
@@ -259,6 +260,7 @@ def _resume(turn: Turn, leader: Leader, _: str) -> list[Reply]:
 
 
 def _leave(turn: Turn, leader: Leader, _: str) -> list[Reply]:
+    question = questions.new_token(turn.now)  # answered once, by either button
     return [
         turn.say(
             Message(
@@ -270,9 +272,12 @@ def _leave(turn: Turn, leader: Leader, _: str) -> list[Reply]:
                     ActionsBlock(
                         buttons=[
                             Button(
-                                action_id="pledge.leave.confirm", label="Yes, leave", style="danger"
+                                action_id="pledge.leave.confirm",
+                                value=question,
+                                label="Yes, leave",
+                                style="danger",
                             ),
-                            Button(action_id="pledge.leave.cancel", label="Cancel"),
+                            Button(action_id="pledge.leave.cancel", value=question, label="Cancel"),
                         ]
                     ),
                 ]
@@ -282,10 +287,20 @@ def _leave(turn: Turn, leader: Leader, _: str) -> list[Reply]:
 
 
 def _skip(turn: Turn, leader: Leader, _: str) -> list[Reply]:
+    """Skip the open check-in or, with none open, the coming one (before it is sent)."""
     checkin = _open_checkin(turn, leader)
-    if checkin is None:
-        return [turn.say(text_message("There is no open check-in to skip."))]
-    return _skip_checkin(turn, checkin)
+    if checkin is not None:
+        return _skip_checkin(turn, checkin)
+    skipped = leaders.skip_coming(turn.session, leader)
+    if skipped is None:
+        return [turn.say(text_message("Your check-ins are paused, so there is none to skip."))]
+    day, after = skipped
+    following = f" The next one is on {long_date(after)}." if after else ""
+    return [
+        turn.say(
+            text_message(f"Skipped: there will be no check-in on {long_date(day)}.{following}")
+        )
+    ]
 
 
 def _away_command(turn: Turn, leader: Leader, rest: str) -> list[Reply]:
@@ -328,9 +343,16 @@ _LEADER_COMMANDS: dict[str, Callable[[Turn, Leader, str], list[Reply]]] = {
 def _skip_checkin(turn: Turn, checkin: Checkin) -> list[Reply]:
     if checkin.status == "answered":
         return [turn.say(text_message("You've already answered this check-in; nothing to skip."))]
+    if checkin.status == "skipped":
+        return [_no_op("You already skipped this check-in; nothing changed.")]
     checkin.status = "skipped"
     checkin.next_reminder_at = None
     return [Update(message=checkins.render(turn.session, turn.pledge, checkin))]
+
+
+def _no_op(text: str) -> Say:
+    """The answer to a repeated or stale press: it changed nothing, and only the presser sees."""
+    return Say(message=text_message(text), ephemeral=True)
 
 
 def _checkin_for(turn: Turn, raw_id: str) -> Checkin | Reply:
@@ -398,6 +420,12 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
     leader = _mine(turn)
     if name == "pledge.sign":
         return on_command(turn, "")
+    signed_once = leader is not None or leaders.leader_of(turn.session, turn.actor) is not None
+    if name in ("pledge.leave.confirm", "pledge.leave.cancel") and signed_once:
+        # First: after "Yes, leave" its Cancel must say the question was answered, not act.
+        stale = questions.answer(turn.session, action.value, turn.now)
+        if stale:
+            return [_no_op(f"{stale} Type /pledge to see where you are.")]
     if leader is None:
         return [turn.say(_not_signed(turn))]
     simple = {
@@ -427,12 +455,13 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
 def _same_as_before(turn: Turn, checkin: Checkin) -> list[Reply]:
     """ "No change since last week": the earlier statuses recorded again, in one tap."""
     if checkin.status == "skipped":
-        return [turn.say(text_message("You skipped this week, so I left it as it is."))]
+        return [_no_op(SKIPPED)]
     repeated, unknown = checkins.repeat_earlier(turn.session, checkin, turn.now)
-    if repeated:
-        lead = f"Thank you: the same answers as before are recorded for {repeated} step(s)."
-    else:
-        lead = "Nothing to repeat: every step already has an answer this week."
+    if not repeated:  # a second press, or nothing earlier to repeat: nothing changed
+        if not unknown:
+            return [_no_op("Every step already has an answer this week; nothing changed.")]
+        return [_no_op("There are no earlier answers to repeat: tap a status for each step.")]
+    lead = f"Thank you: the same answers as before are recorded for {repeated} step(s)."
     if unknown:
         lead += f" {unknown} step(s) had no earlier answer: tap a status for them."
     return [Update(message=checkins.render(turn.session, turn.pledge, checkin, lead))]
@@ -452,10 +481,13 @@ def _press_status(turn: Turn, checkin: Checkin, rest: list[str]) -> list[Reply]:
                 )
             )
         ]
+    if checkin.status == "skipped":  # its message was replaced by one without buttons
+        return [_no_op(SKIPPED)]
     previous = checkins.latest_answers(turn.session, checkin.id).get(step_id)
     answer = Answer(rest[1], previous.note if previous else "")
-    if answer != previous:  # a second press of the same button records nothing more
-        checkins.record(turn.session, checkin, step_id, answer, turn.now)
+    if answer == previous:  # a second press of the same button records nothing more
+        return [_no_op(f"You already answered {STATUSES[answer.status]} for that step.")]
+    checkins.record(turn.session, checkin, step_id, answer, turn.now)
     return [Update(message=checkins.render(turn.session, turn.pledge, checkin))]
 
 
@@ -483,7 +515,10 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
                     return [
                         FormErrors(
                             form_id=form.form_id,
-                            errors={f"status_{step.id}": "Give a status with your note."},
+                            errors={
+                                f"status_{step.id}": f"{step.commitment}. {step.text}: "
+                                "Give a status with your note."
+                            },
                         )
                     ]
             if status and Answer(status, note) != previous.get(step.id):

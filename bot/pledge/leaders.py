@@ -7,6 +7,7 @@ absent leader is never nudged.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 
 from sqlalchemy import select, update
@@ -181,13 +182,56 @@ def away_until(leader: Leader, now: datetime) -> date | None:
     return leader.away_until if leader.away_until >= today else None
 
 
-def next_checkin_day(leader: Leader) -> date | None:
-    """The local date of the next check-in the leader will really get: the weeks they are away
-    get none, so those are passed over."""
+def coming_checkins(leader: Leader) -> Iterator[tuple[datetime, date]]:
+    """The leader's next check-ins by schedule, in order, as (UTC instant, local date); the
+    weeks they are away get none, so those are passed over. Endless: take what you need."""
     if leader.next_checkin_at is None:
-        return None
+        return
     tz, at = zone(leader.timezone), parse_local_time(leader.local_time)
     instant, day = leader.next_checkin_at, leader.next_checkin_at.astimezone(tz).date()
-    while leader.away_until is not None and day <= leader.away_until:
+    while True:
+        if leader.away_until is None or day > leader.away_until:
+            yield instant, day
         instant, day = next_weekly(leader.weekday, at, tz, instant)
-    return day
+
+
+def _weeks_settled_ahead(session: Session, leader: Leader) -> set[date]:
+    """The local dates, from the next check-in on, that already have a check-in row: one
+    skipped before it was due (``/pledge skip`` with none open), or one from earlier the same
+    day before the time was moved. The tick finds the row there and sends nothing."""
+    if leader.next_checkin_at is None:
+        return set()
+    first = leader.next_checkin_at.astimezone(zone(leader.timezone)).date()
+    return set(
+        session.scalars(
+            select(Checkin.week_of).where(
+                Checkin.leader_id == leader.id,
+                Checkin.week_of >= first,
+            )
+        )
+    )
+
+
+def next_checkin_day(session: Session, leader: Leader) -> date | None:
+    """The local date of the next check-in the leader will really get: weeks away and weeks
+    already settled (skipped ahead) are passed over."""
+    settled = _weeks_settled_ahead(session, leader)
+    return next((day for _, day in coming_checkins(leader) if day not in settled), None)
+
+
+def skip_coming(session: Session, leader: Leader) -> tuple[date, date | None] | None:
+    """Skip the next check-in before it is due: its row is written now, as skipped, so the tick
+    sends nothing that week. Returns (the day skipped, the check-in after it), or None when
+    check-ins are paused (there is none coming)."""
+    settled = _weeks_settled_ahead(session, leader)
+    coming = (pair for pair in coming_checkins(leader) if pair[1] not in settled)
+    first = next(coming, None)
+    if first is None:
+        return None
+    due_at, day = first
+    session.add(
+        Checkin(leader_id=leader.id, week_of=day, due_at=due_at, status="skipped", reminders_sent=0)
+    )
+    session.flush()
+    after = next(coming, None)
+    return day, after[1] if after else None

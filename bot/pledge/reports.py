@@ -53,7 +53,7 @@ def progress(session: Session, pledge: Pledge, leader: Leader, now: datetime) ->
     expected = sum(1 for c in checkins if c.status in ("answered", "missed", "open"))
     blocks: list[Block] = [TextBlock(text="Your pledge progress", style="heading")]
     state = {
-        "active": f"Check-ins on {schedule(leader)}" + _next(leader),
+        "active": f"Check-ins on {schedule(leader)}" + _next(session, leader),
         "paused": "Check-ins are paused (/pledge resume to restart them)",
         "left": "You have left the pledge; your history is kept",
     }[leader.status]
@@ -92,8 +92,8 @@ def progress(session: Session, pledge: Pledge, leader: Leader, now: datetime) ->
     return Message(blocks=blocks)
 
 
-def _next(leader: Leader) -> str:
-    day = next_checkin_day(leader)
+def _next(session: Session, leader: Leader) -> str:
+    day = next_checkin_day(session, leader)
     return "" if day is None else f"; next on {long_date(day)}"
 
 

@@ -91,8 +91,10 @@ def sign_form(
             name="weekday",
             label="Check-in day",
             kind="choice",
-            options=[Option(value=str(i), label=day) for i, day in enumerate(WEEKDAYS)],
-            default=str(leader.weekday) if leader else "0",
+            # Numbered 1 (Monday) to 7 as the console numbers them, so a JSON-lines script
+            # and a person at the console give the same number for the same day.
+            options=[Option(value=str(i), label=day) for i, day in enumerate(WEEKDAYS, start=1)],
+            default=str(leader.weekday + 1) if leader else "1",
         ),
         FormField(
             name="time",
@@ -120,7 +122,8 @@ def sign_form(
             )
         )
     intro = (
-        "Pick one or two practical steps for each of the eight commitments. "
+        "Each of the eight commitments needs one or two practical steps: choose from the "
+        "suggestions, write your own, or both (your own step counts toward the two). "
         "Each week I'll ask you privately how they are going; answer whenever you have a "
         "moment. Your organisation's D&I lead sees your answers."
     )
@@ -147,12 +150,16 @@ def read_choices(
         chosen = cast(list[str], values.get(f"steps_{commitment.number}") or [])
         own = cast(str, values.get(f"own_{commitment.number}") or "")
         count = len(chosen) + (1 if own else 0)
+        problem = None
         if count == 0:
-            errors[f"steps_{commitment.number}"] = "Choose a step, or write your own below."
+            problem = "Choose a step, or write your own below."
         elif count > MAX_STEPS:
-            errors[f"steps_{commitment.number}"] = (
-                f"That is {count} steps; choose at most {MAX_STEPS} for each commitment."
-            )
+            problem = f"That is {count} steps; choose at most {MAX_STEPS}, your own step included."
+        if problem:
+            # On both fields: either one can put it right, so both are asked again. Named
+            # as the steps field is labelled, as every form error names its field.
+            for name in (f"steps_{commitment.number}", f"own_{commitment.number}"):
+                errors[name] = f"{commitment.number}. {commitment.title}: {problem}"
         for suggestion_id in chosen:
             suggestion = pledge.suggestion(suggestion_id)
             assert suggestion is not None  # the form's options are the pledge's own
@@ -162,13 +169,13 @@ def read_choices(
     try:
         timezone = zone(cast(str, values.get("timezone", ""))).key
     except UnknownTimeZone as exc:
-        errors["timezone"] = str(exc)
+        errors["timezone"] = f"Your time zone: {exc}"
     if errors:
         return None, errors
     return (
         PledgeChoices(
             steps=steps,
-            weekday=int(cast(str, values["weekday"])),
+            weekday=int(cast(str, values["weekday"])) - 1,  # the form counts from 1
             at=parse_local_time(cast(str, values["time"])),
             timezone=timezone,
             announce=values.get("announce") == "yes",

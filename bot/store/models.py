@@ -338,3 +338,17 @@ class FormToken(Base):
     form: Mapped[dict[str, Any]] = mapped_column(JSON)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class AnsweredQuestion(Base):
+    """A one-time question whose buttons have been answered ("Leave the pledge?").
+
+    The buttons carry the question's random token. Answering records it here, once (the
+    primary key decides a race); a second press, a double click or the other button of the
+    same message finds it and does nothing. Rows are deleted once their question has expired.
+    """
+
+    __tablename__ = "answered_questions"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
