@@ -41,10 +41,10 @@ from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.config import ConfigurationError
 from bot.conversation import Address
 from bot.people import add_admin, list_admins, remove_admin
-from bot.pledge.reports import EXPORT_COLUMNS, export_rows
+from bot.pledge.progress import EXPORT_COLUMNS, export_rows
 from bot.reports import registry
 from bot.reports.commands import orphaned
-from bot.reports.desk import load_categories
+from bot.reports.resources import load_categories
 from bot.reports.secrets import new_key
 from bot.reports.storage import rekey
 from bot.text import clean

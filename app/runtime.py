@@ -26,7 +26,7 @@ from bot.form_tokens import FormTokens
 from bot.outbox import Dispatcher, DrainReport, Sender
 from bot.pledge.content import Pledge, load_pledge
 from bot.reports import registry
-from bot.reports.desk import Desk, load_categories
+from bot.reports.resources import Desk, load_categories
 from bot.reports.secrets import Vault, VaultError, new_key
 from bot.router import Bot
 from bot.store import SchemaOutOfDate, Store, StoreUnreachable

@@ -33,7 +33,7 @@ from bot.conversation import (
 from bot.features import Command, Feature, Resources
 from bot.outbox import Renderer
 from bot.pledge.content import Pledge
-from bot.reports.desk import Desk
+from bot.reports.resources import Desk
 from bot.store import Store
 from bot.text import clean
 from bot.turn import Turn

@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.conversation import Actor, Event, Message, Say
 from bot.people import is_admin
 from bot.pledge.content import Pledge
-from bot.reports.desk import Desk
+from bot.reports.resources import Desk
 
 
 @dataclass

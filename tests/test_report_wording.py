@@ -15,8 +15,8 @@ from bot.config import Settings
 from bot.conversation import Actor, Address, CommandEvent, Form, OpenForm
 from bot.pledge.content import Pledge
 from bot.reports import registry
-from bot.reports.desk import Category, Desk, load_categories
 from bot.reports.intake import check_back, heading, receipt
+from bot.reports.resources import Category, Desk, load_categories
 from bot.reports.secrets import Vault, new_key
 from bot.router import Bot
 from bot.store import Store

@@ -48,8 +48,8 @@ from bot.conversation import (
 from bot.pledge.content import Pledge
 from bot.redaction import REDACTED, redact
 from bot.reports import registry
-from bot.reports.desk import Desk, load_categories
 from bot.reports.intake import ROLES
+from bot.reports.resources import Desk, load_categories
 from bot.reports.secrets import Vault, VaultError, new_key
 from bot.router import Bot
 from bot.store import Store

@@ -43,7 +43,7 @@ from bot.conversation import (
     text_message,
 )
 from bot.pledge.content import Pledge
-from bot.reports.desk import Desk
+from bot.reports.resources import Desk
 from bot.router import Bot
 from bot.store import Store
 from bot.store.models import CaseAudit, OutboxMessage, ReportHandler

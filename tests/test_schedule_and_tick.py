@@ -20,7 +20,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import Address
 from bot.pledge.content import Pledge
-from bot.pledge.reports import export_rows
+from bot.pledge.progress import export_rows
 from bot.router import Bot
 from bot.store import Store
 from bot.store.models import Checkin, Leader, OutboxMessage, Person, StepUpdate

@@ -28,7 +28,7 @@ from bot.conversation import (
 )
 from bot.pledge.content import Pledge
 from bot.reports import registry
-from bot.reports.desk import Desk, load_categories
+from bot.reports.resources import Desk, load_categories
 from bot.reports.secrets import Vault, new_key
 from bot.router import Bot
 from bot.store import Store

@@ -17,8 +17,8 @@ from bot.awareness.calendar import Calendar
 from bot.awareness.posts import POST_RENDERER, PREVIEW_RENDERER
 from bot.config import Settings
 from bot.conversation import Address
+from bot.dates import long_date
 from bot.outbox import Outgoing, queue
-from bot.pledge.wording import long_date
 from bot.store.models import Admin, AwarenessSubscription
 from bot.store.upsert import insert_new
 

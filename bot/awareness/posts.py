@@ -23,7 +23,7 @@ from bot.conversation import (
     Message,
     TextBlock,
 )
-from bot.pledge.wording import long_date
+from bot.dates import long_date
 from bot.store.models import AwarenessOverride
 from bot.timezones import WEEKDAYS
 

@@ -26,8 +26,9 @@ from bot.conversation import (
     Option,
     TextBlock,
 )
+from bot.dates import long_date
 from bot.pledge.content import Pledge
-from bot.pledge.wording import STATUSES, long_date, statuses_for
+from bot.pledge.wording import STATUSES, statuses_for
 from bot.store.models import Checkin, Leader, Step, StepUpdate
 from bot.text import NOTE_LIMIT
 

@@ -24,11 +24,12 @@ from bot.conversation import (
     Update,
     text_message,
 )
+from bot.dates import long_date
 from bot.forms import validate
-from bot.pledge import checkins, leaders, questions, reports
+from bot.pledge import checkins, leaders, progress, questions
 from bot.pledge.checkins import ANSWER_FORM, AWAY_FORM, Answer
 from bot.pledge.signup import SIGN_FORM, missed_notice, read_choices, sign_form
-from bot.pledge.wording import STATUSES, long_date, schedule
+from bot.pledge.wording import STATUSES, schedule
 from bot.store.models import Checkin, Leader
 from bot.timezones import zone
 from bot.turn import Turn
@@ -183,7 +184,7 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
             ]
         return [
             turn.say(
-                reports.summary(
+                progress.summary(
                     turn.session, turn.pledge, turn.now, turn.settings.missed_alert_threshold
                 )
             )
@@ -227,10 +228,10 @@ def home(turn: Turn) -> Message:
     else:
         blocks = [
             *_status_card(turn, leader).blocks,
-            *reports.progress(turn.session, turn.pledge, leader, turn.now).blocks,
+            *progress.progress(turn.session, turn.pledge, leader, turn.now).blocks,
         ]
     if turn.is_admin():
-        summary = reports.summary(
+        summary = progress.summary(
             turn.session, turn.pledge, turn.now, turn.settings.missed_alert_threshold
         )
         blocks += summary.blocks
@@ -238,7 +239,7 @@ def home(turn: Turn) -> Message:
 
 
 def _progress(turn: Turn, leader: Leader, _: str) -> list[Reply]:
-    return [turn.say(reports.progress(turn.session, turn.pledge, leader, turn.now))]
+    return [turn.say(progress.progress(turn.session, turn.pledge, leader, turn.now))]
 
 
 def _edit(turn: Turn, leader: Leader, _: str) -> list[Reply]:

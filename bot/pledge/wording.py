@@ -1,8 +1,7 @@
-"""Words the pledge journey uses in more than one message: statuses, dates, schedules."""
+"""Words the pledge journey uses in more than one message: statuses and schedules (dates,
+which every feature writes, are bot/dates.py)."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from bot.store.models import Leader
 from bot.timezones import WEEKDAYS
@@ -26,15 +25,6 @@ def statuses_for(ongoing: bool | None) -> dict[str, str]:
     if ongoing is False:
         return {key: label for key, label in STATUSES.items() if key != "ongoing"}
     return STATUSES
-
-
-def long_date(day: date) -> str:
-    """``Monday 8 March 2027``: unambiguous on both sides of the Atlantic."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {day:%B %Y}"
-
-
-def short_date(day: date) -> str:
-    return f"{day.day} {day:%b}"
 
 
 def schedule(leader: Leader) -> str:

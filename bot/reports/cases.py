@@ -25,11 +25,11 @@ from bot.conversation import (
     TextBlock,
     text_message,
 )
+from bot.dates import long_date
 from bot.forms import validate
-from bot.pledge.wording import long_date
 from bot.reports import registry
-from bot.reports.desk import Desk
 from bot.reports.intake import TEXT_LIMIT
+from bot.reports.resources import Desk
 from bot.store.models import CaseAudit, CaseMessage, ReportCase, ReportHandler
 from bot.turn import Turn
 

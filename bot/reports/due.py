@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.conversation import ActionsBlock, Address, Button, Message, TextBlock
+from bot.dates import long_date
 from bot.outbox import Outgoing, queue
-from bot.pledge.wording import long_date
 from bot.reports import registry, replays
 from bot.store.models import CaseMessage, ReportCase, ReportHandler
 

@@ -24,12 +24,12 @@ from bot.conversation import (
     Say,
     TextBlock,
 )
+from bot.dates import long_date
 from bot.forms import validate
-from bot.pledge.wording import long_date
 from bot.reports import replays
 from bot.reports.cases import STATUSES
-from bot.reports.desk import Desk
 from bot.reports.intake import TEXT_LIMIT
+from bot.reports.resources import Desk
 from bot.reports.secrets import DUMMY_HASH, check_passphrase, normalise
 from bot.store.models import CaseAudit, CaseMessage, ReportCase
 from bot.turn import Turn

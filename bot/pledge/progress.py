@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.conversation import Block, Message, TextBlock
+from bot.dates import long_date, short_date
 from bot.pledge.content import Pledge
 from bot.pledge.leaders import away_until, next_checkin_day
-from bot.pledge.wording import STATUSES, long_date, schedule, short_date
+from bot.pledge.wording import STATUSES, schedule
 from bot.store.models import Checkin, Leader, Person, Step, StepUpdate
 
 HISTORY_WEEKS = 6
