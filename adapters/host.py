@@ -1,14 +1,19 @@
-"""What a platform's wiring attaches itself to: the web server's routes, the outbox senders
-and start/stop hooks (the server itself is app/web.py, which knows every platform)."""
+"""A platform's declaration (``Surface``) and what its wiring attaches itself to (``Host``):
+the web server's routes, the outbox senders and start/stop hooks (the server itself is
+app/web.py, which knows every platform)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from aiohttp import web
 
+from bot.config import Settings
 from bot.outbox import Sender
+from bot.platforms import Platform
+from bot.router import Bot
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -21,3 +26,16 @@ class Host(Protocol):
     #: Run once the server is up, and as it stops (Socket Mode's connection, for one).
     on_start: list[Hook]
     on_stop: list[Hook]
+
+
+#: Puts a platform on the host when it is configured: its routes or socket, and its sender.
+Attach = Callable[[Host, Bot, Settings], None]
+
+
+@dataclass(frozen=True)
+class Surface:
+    """One platform: what the core knows of it, and how it is served."""
+
+    core: Platform
+    #: None for a surface that is not served on the web (the console runs in the terminal).
+    attach: Attach | None = None

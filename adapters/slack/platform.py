@@ -1,8 +1,12 @@
-"""Slack as the core sees it (``bot/platforms.py``): its ids to redact and its SDK's loggers."""
+"""Slack's declaration: its ids to redact and its SDK's loggers (``bot/platforms.py``), and
+how it is served (``wiring.py``, imported only when Slack is configured)."""
 
 from __future__ import annotations
 
+from adapters.host import Host, Surface
+from bot.config import Settings
 from bot.platforms import Platform
+from bot.router import Bot
 
 SLACK = Platform(
     name="slack",
@@ -20,3 +24,14 @@ SLACK = Platform(
     loggers=("slack_sdk", "slack_bolt"),
     gauged=True,
 )
+
+
+def attach(host: Host, bot: Bot, settings: Settings) -> None:
+    """/slack/events, or Socket Mode with an app token; nothing when Slack is not configured."""
+    if settings.slack_enabled:
+        from adapters.slack.wiring import attach_slack
+
+        attach_slack(host, bot, settings)
+
+
+SURFACE = Surface(SLACK, attach)

@@ -1,9 +1,13 @@
-"""Teams as the core sees it (``bot/platforms.py``): its ids to redact, its SDK's loggers, and
-the sender's note to admins that someone cannot be reached (never itself alerted about)."""
+"""Teams' declaration: its ids to redact, its SDK's loggers, and the sender's note to admins
+that someone cannot be reached, never itself alerted about (``bot/platforms.py``); and how it is
+served (``wiring.py``)."""
 
 from __future__ import annotations
 
+from adapters.host import Host, Surface
+from bot.config import Settings
 from bot.platforms import Platform
+from bot.router import Bot
 
 #: The ``ref`` of the sender's note to the tenant's admins that someone cannot be reached.
 UNREACHABLE_REF = "teams.unreachable"
@@ -20,3 +24,14 @@ TEAMS = Platform(
     alert_refs=frozenset({UNREACHABLE_REF}),
     gauged=True,
 )
+
+
+def attach(host: Host, bot: Bot, settings: Settings) -> None:
+    """/api/messages; refusing requests there when Teams is not configured, and refusing to
+    start (ConfigurationError) if it would be exposed unauthenticated."""
+    from adapters.teams.wiring import attach_teams
+
+    attach_teams(host, bot, settings)
+
+
+SURFACE = Surface(TEAMS, attach)

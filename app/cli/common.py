@@ -1,0 +1,45 @@
+"""What the operator's commands share: a runtime opened and closed around a command, an
+address argument checked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from app.runtime import (
+    Runtime,
+    build,
+)
+from bot.clock import SystemClock
+from bot.config import ConfigurationError
+from bot.conversation import Address
+
+
+@contextmanager
+def opened(clock: Any = None, *, reports: bool = True) -> Iterator[Runtime]:
+    """The process's runtime for one command, closed after it; configuration errors as one
+    line and a non-zero exit."""
+    try:
+        runtime = build(clock or SystemClock(), reports=reports)
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        yield runtime
+    finally:
+        runtime.store.dispose()
+
+
+def parse_address(text: str) -> Address:
+    """A person's address from the command line, or click's usage error."""
+    try:
+        return Address.parse(text, kind="user")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def with_store(action: Callable[[Runtime], None]) -> None:
+    with opened(reports=False) as runtime:
+        action(runtime)
