@@ -179,6 +179,7 @@ class Slack:
         channel: str | None = "D1",
         message_ts: str = "1700000000.000001",
         in_home: bool = False,
+        in_modal: str | None = None,
     ) -> Reply:
         """Press a button the bot sent (a Block Kit button element), as block_actions."""
         response_id = self.next_id("act")
@@ -203,6 +204,10 @@ class Slack:
         if in_home:
             payload["container"] = {"type": "view", "view_id": "VHOME"}
             payload["view"] = {"id": "VHOME", "type": "home", "blocks": []}
+        elif in_modal:  # a button in a modal: no channel, no response_url
+            self.fake.known_view(in_modal)
+            payload["container"] = {"type": "view", "view_id": in_modal}
+            payload["view"] = {"id": in_modal, "type": "modal", "hash": "h0", "blocks": []}
         else:
             payload["container"] = {
                 "type": "message",
@@ -217,9 +222,18 @@ class Slack:
         reply.response_id = response_id
         return reply
 
-    def submit(self, view: dict[str, Any], answers: dict[str, Any], user: str = "U1") -> Reply:
+    def submit(
+        self,
+        view: dict[str, Any],
+        answers: dict[str, Any],
+        user: str = "U1",
+        view_id: str | None = None,
+    ) -> Reply:
         """Submit a modal the bot opened, with ``answers`` by block id, as Slack would send
-        its state: the chosen options are the view's own option objects."""
+        its state: the chosen options are the view's own option objects. Each modal has its
+        own id (``view_id``, or a new one), which Slack then shows until it closes."""
+        view_id = view_id or self.next_id("VMODAL")
+        self.fake.known_view(view_id)
         payload = {
             "type": "view_submission",
             "team": {"id": TEAM_ID, "domain": "fake"},
@@ -229,7 +243,7 @@ class Slack:
             "trigger_id": self.fake.trigger_id(self.next_id("trigger-view-")),
             "view": {
                 **view,
-                "id": "VMODAL",
+                "id": view_id,
                 "team_id": TEAM_ID,
                 "state": {"values": state_values(view, answers)},
             },
@@ -865,6 +879,7 @@ def test_a_typed_pledge_offers_a_button_that_opens_the_form(slack: Slack) -> Non
     view = opened(slack, pressed.response_id)
     assert view["callback_id"] == "pledge.sign"
     # The offer is good once: pressing it again says so instead of failing.
+    slack.idle()  # the press's work ends by using the offer up, after the modal opened
     again = slack.press(open_form, channel="D1")
     [expired] = responses(slack, again.response_id)
     assert "That form has expired" in words(expired)
