@@ -1189,7 +1189,15 @@ def test_the_manifest_has_every_command_event_and_the_request_urls() -> None:
     # Exactly what the code uses: chat.postMessage (to a user id: their DM with the bot, no
     # conversations.open, so no im:write), postEphemeral and update; posts in public channels
     # the bot was not invited to; the commands; message.im; users.info.
-    assert scopes == {"chat:write", "chat:write.public", "commands", "im:history", "users:read"}
+    # app_mentions:read for app_mention.
+    assert scopes == {
+        "app_mentions:read",
+        "chat:write",
+        "chat:write.public",
+        "commands",
+        "im:history",
+        "users:read",
+    }
     assert data["features"]["app_home"]["home_tab_enabled"] is True
 
 

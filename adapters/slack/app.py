@@ -567,6 +567,9 @@ class SlackAdapter:
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
+        if event.get("tab") == "messages":
+            await self._on_messages_tab(event, client, context)
+            return
         if event.get("tab", "home") != "home":
             return
         origin = Origin(team_id=tenant_of(context), user_id=event["user"], in_home=True)
@@ -576,6 +579,26 @@ class SlackAdapter:
             await self._publish_home(origin, client)
 
         await self._guarded(None, client, publish())  # nowhere to say sorry but the page
+
+    async def _on_messages_tab(
+        self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        """The first opening of the bot's Messages tab gets one welcome, once per person
+        (remembered in the database): Slack says nothing else to someone who opens it."""
+        if not event.get("channel") or from_a_bot(event, context):
+            return
+        origin = Origin(
+            team_id=tenant_of(context), user_id=event["user"], channel_id=event["channel"]
+        )
+
+        async def welcome() -> None:
+            await self._after_ack()
+            actor = await self._actor(client, origin.team_id, origin.user_id, lookup=False)
+            message = await self._core.call(self.bot.welcome, actor)
+            if message is not None:
+                await self._deliver([Say(message=message)], origin, client, None)
+
+        await self._guarded(None, client, welcome())
 
     async def _on_message(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
