@@ -216,8 +216,9 @@ def alert_for_handler(app: Slack) -> Call:
 
 @contextmanager
 def database_held(store: Store) -> Iterator[None]:
-    """Another process holds the database's write lock: filing waits (as under a burst of
-    follow-ups or a long migration) until the ``with`` block ends."""
+    """Another connection holds the database (SQLite's write lock; PostgreSQL's report
+    tables, reads too): the core waits, as under a burst of follow-ups hashing passphrases,
+    until the ``with`` block ends."""
     if store.dialect == "sqlite":
         assert store.engine.url.database is not None
         held = sqlite3.connect(store.engine.url.database, isolation_level=None)
@@ -229,7 +230,7 @@ def database_held(store: Store) -> Iterator[None]:
             held.close()
         return
     with store.engine.connect() as connection:
-        connection.execute(text("LOCK TABLE report_cases, case_messages IN EXCLUSIVE MODE"))
+        connection.execute(text("LOCK TABLE report_cases, case_messages IN ACCESS EXCLUSIVE MODE"))
         try:
             yield
         finally:
