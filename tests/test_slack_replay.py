@@ -34,7 +34,7 @@ from adapters.slack.app import EVENTS
 from adapters.slack.blocks import WINDOW_PAGE_ACTION, window
 from bot.conversation import Message, TextBlock
 from bot.store import Store
-from bot.store.models import CaseMessage, Leader, Person, ReportCase
+from bot.store.models import CaseMessage, Introduction, Leader, Person, ReportCase
 from tests.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, Call
 from tests.test_slack import (  # noqa: F401  (fixtures, used by name)
     Reply,
@@ -358,6 +358,8 @@ def test_report_typed_in_a_dm_is_answered_ephemerally(slack: Slack, said: str) -
     slack.idle()
     assert slack.fake.calls_to("chat.postMessage") == []
     assert slack.fake.calls_to("users.info") == []  # nobody looked up for a report
+    with slack.runtime.store.session() as session:  # nor greeted, so not dated either
+        assert session.scalar(select(func.count()).select_from(Introduction)) == 0
 
 
 # --- issue 11: a case is read in a modal, and worked on there ------------------------------
