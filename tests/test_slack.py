@@ -1016,7 +1016,7 @@ def test_app_home_shows_a_leader_their_pledge_and_progress(slack: Slack) -> None
     assert pause.status == 200
     [said] = slack.fake.wait_for("chat.postMessage")
     assert said.params["channel"] == "U1" and "Paused" in said.params["text"]
-    [fresh] = slack.fake.wait_for("views.publish")
+    _, fresh = slack.fake.wait_for("views.publish", 2)
     assert "Your check-ins are paused." in words(fresh)
     assert button(fresh.blocks(), "pledge.resume")["text"]["text"] == "Resume check-ins"
 
