@@ -427,6 +427,45 @@ def test_a_case_asked_for_too_late_to_open_a_modal_offers_a_button_not_the_words
     assert "kitchen" not in in_messages(slack)
 
 
+def test_a_long_case_pages_inside_its_modal_and_a_slow_note_shows_there(slack: Slack) -> None:
+    file_report(slack)
+    with slack.runtime.store.session() as session:
+        case = session.scalars(select(ReportCase)).one()
+        desk = slack.runtime.bot.reports
+        assert desk is not None
+        for n in range(60):  # a heading and a quote each: 120 blocks, more than a modal's 100
+            sealed = desk.vault.seal(f"Message number {n}")
+            session.add(
+                CaseMessage(
+                    case_id=case.id, kind="to_reporter", body=sealed, sent_on=case.received_on
+                )
+            )
+    open_case = button(alert_for_handler(slack).blocks(), "report.open")
+    slack.press(open_case, user=HANDLER, channel="D" + HANDLER[1:])
+    first = slack.fake.wait_for("views.open", 2)[1]
+    case_view = first.answer["view"]["id"]
+    more = next(e for e in elements(first.blocks()) if e["text"]["text"] == "More")
+    slack.press(more, user=HANDLER, in_modal=case_view)
+    [second] = slack.fake.wait_for("views.update")
+    assert second.params["view_id"] == case_view
+    seen = words(first) + words(second)
+    assert all(f"Message number {n}" in seen for n in range(60))
+    note = button(second.blocks(), "report.note")  # the case's buttons end the last page
+    slack.press(note, user=HANDLER, in_modal=case_view)
+    [pushed] = slack.fake.wait_for("views.push")
+    acked = submitted_while_held(
+        slack,
+        lambda: slack.submit(pushed.params["view"], {"text": NOTE}, user=HANDLER, view_id="VNOTE"),
+    )
+    assert acked.json()["response_action"] == "update"  # "Sending…", then the case
+    [late] = slack.fake.wait_for("views.update", match=lambda c: c.params["view_id"] == "VNOTE")
+    assert late.params["view"]["title"]["text"].startswith("Case R-")
+    assert "did not fit in this window" in words(late)  # too long: marked, buttons kept
+    assert button(late.blocks(), "report.note")
+    slack.idle()
+    assert NOTE not in in_messages(slack) and "Message number" not in in_messages(slack)
+
+
 def test_a_case_too_long_for_one_modal_has_pages_that_keep_every_word() -> None:
     paragraphs = [f"Paragraph {n}" for n in range(130)]
     case = Message(

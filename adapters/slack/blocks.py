@@ -337,8 +337,8 @@ def window(
     """A modal that shows a confidential message (a case, with its buttons), titled with its
     first line (a case's reference). Past 100 blocks it shows page ``page``, with "Earlier"
     and "More" buttons that press ``shown_by`` (the action id and value that show it) again,
-    since the words are never kept anywhere but in the case; without it, it says what did
-    not fit."""
+    since the words are never kept anywhere but in the case; without it (a case redrawn
+    after a form), it keeps the buttons and says that the rest did not fit."""
     first = next((b.text for b in message.blocks if isinstance(b, TextBlock) and b.text), "")
     blocks = message_blocks(message)
     if len(blocks) > VIEW_BLOCKS and shown_by is not None:
@@ -358,7 +358,18 @@ def window(
         view = confirmation([])
         view["blocks"] = shown
     else:
-        view = confirmation([message])
+        if len(blocks) > VIEW_BLOCKS:  # the buttons at its end stay, and the cut is marked
+            actions = [b for b in blocks if b["type"] == "actions"][-1:]
+            blocks = [
+                *blocks[: VIEW_BLOCKS - 1 - len(actions)],
+                _marker(
+                    "(Part of this did not fit in this window: open it again from its button "
+                    "to read all of it, in pages.)"
+                ),
+                *actions,
+            ]
+        view = confirmation([])
+        view["blocks"] = blocks
     view["title"] = _plain(first.split(":")[0].strip() or "Details", VIEW_TITLE)
     return view
 
