@@ -272,6 +272,22 @@ def test_a_slow_report_shows_its_receipt_in_the_modal_never_in_a_message(slack: 
     assert "kitchen" not in in_messages(slack)
 
 
+def test_a_slow_report_whose_receipt_slack_refuses_says_so_in_the_modal(slack: Slack) -> None:
+    reply = slack.command("", user=REPORTER, command="/report")
+    view = opened(slack, reply.response_id)
+    answers = {"category": "racism", "what": WORDS, "role": "target", "identify": "no"}
+    slack.fake.fail_next("views.update", status=500)
+    submitted_while_held(
+        slack, lambda: slack.submit(view, answers, user=REPORTER, view_id="VREFUSED")
+    )
+    [refused, apology] = slack.fake.wait_for("views.update", 2)
+    assert refused.answer == {"status": 500}
+    assert apology.params["view_id"] == "VREFUSED"
+    assert "Slack would not show my answer" in words(apology)
+    slack.idle()
+    assert "Passphrase" not in in_messages(slack) and slack.fake.calls_to("chat.postMessage") == []
+
+
 def test_a_slow_follow_up_shows_the_conversation_in_the_modal(slack: Slack) -> None:
     reference, passphrase, _ = file_report(slack)
     with slack.runtime.store.session() as session:
