@@ -22,6 +22,12 @@ serves the button, after a restart too.
 
 Nothing is dropped silently: every refusal by Slack is logged with its error, and the person
 gets a short plain message instead; a listener that fails says sorry rather than going quiet.
+
+What must stay out of chat history never becomes a message: an anonymous form's answer (a
+receipt, a follow-up's conversation) shows in its own modal, slow or not ("Sending…" in the
+ack, then views.update by view id); a confidential message (a case) shows only in a modal,
+opened with the press's trigger, updated in place, with the handlers' forms pushed on top.
+Mentions are answered ephemerally. People are keyed by enterprise in an Enterprise Grid.
 """
 
 from __future__ import annotations
