@@ -31,6 +31,7 @@ from bot.conversation import (
     text_message,
 )
 from bot.features import Command, Feature, Resources
+from bot.introductions import first_meeting
 from bot.outbox import Renderer
 from bot.pledge.content import Pledge
 from bot.reports.resources import Desk
@@ -60,6 +61,18 @@ GREETING = (
     "and take anonymous reports.\n"
     "Type /pledge to sign it or see your pledge, /awareness upcoming for the dates ahead, "
     "/report to report harassment anonymously, or /help for everything I can do."
+)
+#: Someone already greeted who types something the bot does not understand.
+POINTER = "I didn't catch that. Type help for everything I can do."
+#: The first time someone opens the bot's own conversation (Slack's Messages tab).
+WELCOME = (
+    "Hello! I'm inclusion-bot. I help leaders keep the IP Inclusive Senior Leaders' Pledge "
+    "with a private weekly check-in, post awareness dates in channels, and take reports of "
+    "racism or harassment.\n"
+    "Reports are private: /report opens a form in a window of its own, nothing of it is "
+    "posted in any chat, and you choose whether to say who you are. Only the people who "
+    "handle reports read it.\n"
+    "Type help for everything I can do."
 )
 SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
 
@@ -150,6 +163,20 @@ class Bot:
             log.exception("building a home page failed")
             return text_message(SORRY)
 
+    def welcome(self, actor: Actor) -> Message | None:
+        """What the bot says when someone first opens its own conversation with them; None
+        if it has introduced itself to them already (then, or in an earlier message)."""
+        try:
+            with self.store.session() as session:
+                return (
+                    text_message(WELCOME)
+                    if first_meeting(session, actor, self.clock.now().date())
+                    else None
+                )
+        except Exception:
+            log.exception("recording an introduction failed")
+            return None
+
     def _route(self, turn: Turn) -> list[Reply]:
         event = turn.event
         if isinstance(event, CommandEvent):
@@ -179,4 +206,7 @@ class Bot:
         """A DM of a command's words ("pledge progress") works like the slash command."""
         match = _COMMAND_WORD.match(event.text)
         replies = self._command(turn, match.group(1).lower(), match.group(2)) if match else None
-        return [turn.say(text_message(GREETING))] if replies is None else replies
+        if replies is not None:
+            return replies
+        first = first_meeting(turn.session, turn.actor, turn.now.date())
+        return [turn.say(text_message(GREETING if first else POINTER))]

@@ -20,7 +20,9 @@ message whose blocks break a Block Kit rule gets ``invalid_blocks`` (a response_
 creation time into them, as Slack issues them with each interaction: ``views.open`` and
 ``views.push`` answer ``expired_trigger_id`` once one is older than 3 seconds,
 ``exchanged_trigger_id`` when it was used already, and ``invalid_trigger_id`` for one the fake
-never issued.
+never issued. ``views.update`` answers ``not_found`` for a view id Slack never gave out
+(one from views.open or views.push, or one a test says Slack showed: ``known_view``).
+With ``enterprise_id`` it is an Enterprise Grid org-wide install: auth.test says so.
 """
 
 from __future__ import annotations
@@ -132,11 +134,14 @@ class FakeSlack:
     last_delivered_at: float = 0.0
     #: Seconds the fake takes to answer a method (a slow users.info), as the network might.
     delays: dict[str, float] = field(default_factory=dict)
+    #: An Enterprise Grid organisation the token was installed in, org-wide.
+    enterprise_id: str | None = None
 
     def __post_init__(self) -> None:
         self._condition = threading.Condition()
         self._failures: dict[str, list[_Failure]] = {}
         self._exchanged: set[str] = set()
+        self._views: set[str] = set()
         self._numbers = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
@@ -239,6 +244,11 @@ class FakeSlack:
         created = int((time.time() - age) * 1000)
         return f"{created}.{label}"
 
+    def known_view(self, view_id: str) -> None:
+        """A view Slack is showing (a modal a test submits or presses a button in)."""
+        with self._condition:
+            self._views.add(view_id)
+
     def refused(self) -> list[Call]:
         """Calls refused for breaking a documented rule (never the ones ``fail_next`` asked)."""
         with self._condition:
@@ -256,6 +266,12 @@ class FakeSlack:
             problems = slack_view_problems(params.get("view"))
             if problems:
                 return {"ok": False, "error": "invalid_arguments", "refused": problems}
+        if method == "views.update":
+            # https://api.slack.com/methods/views.update: view_id or external_id; an id of no
+            # view Slack shows is "not_found".
+            with self._condition:
+                if str(params.get("view_id")) not in self._views:
+                    return {"ok": False, "error": "not_found"}
         if method in TRIGGERED:
             trigger = str(params.get("trigger_id", ""))
             created, _, _ = trigger.partition(".")
@@ -343,11 +359,12 @@ class FakeSlack:
                 "ok": True,
                 "url": "https://fake.slack.test/",
                 "team": "Fake",
-                "team_id": TEAM_ID,
+                "team_id": None if self.enterprise_id else TEAM_ID,
+                "enterprise_id": self.enterprise_id,
                 "user": "inclusion-bot",
                 "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID,
-                "is_enterprise_install": False,
+                "is_enterprise_install": self.enterprise_id is not None,
             }
         if method == "users.info":
             user = params.get("user", "")
@@ -380,7 +397,9 @@ class FakeSlack:
             return {"ok": True, "message_ts": ts}
         if method in ("views.open", "views.publish", "views.update", "views.push"):
             view = dict(params.get("view") or {})
-            view.update({"id": f"V{number}", "team_id": TEAM_ID, "hash": f"h{number}"})
+            view_id = str(params["view_id"]) if method == "views.update" else f"V{number}"
+            view.update({"id": view_id, "team_id": TEAM_ID, "hash": f"h{number}"})
+            self.known_view(view_id)
             return {"ok": True, "view": view}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}

@@ -3,7 +3,8 @@
 Every test here failed on the code before the fix and passes after it. They run on SQLite and,
 with TEST_DATABASE_URL, on PostgreSQL; the clock is a ManualClock; logs are captured at DEBUG
 where what they hold is the point. The Slack and Teams listener findings (1, 6, the Slack DM
-part of 10, case views in modals and dialogs) are left to a later step and not tested here.
+part of 10, case views in modals and dialogs) are tested through the platforms' fakes, in
+tests/test_slack_replay.py and tests/test_teams_replay.py.
 """
 
 from __future__ import annotations

@@ -256,14 +256,16 @@ def test_a_case_with_a_long_report_and_25_long_messages_opens_whole(slack: Slack
     handler = "UH000"
     open_case = {"action_id": "report.open#0", "value": str(case_id), "text": {"text": "Open"}}
     pressed = slack.press(open_case, user=handler, channel="D" + handler[1:])
-    parts = every_part(slack, pressed.response_id)
+    # The case opens in a modal, never as a message: 100 blocks hold it whole, buttons too.
+    pages = [slack.fake.wait_for("views.open", 2)[1]]  # after the report's own form
+    case_view = pages[0].answer["view"]["id"]
     accepted(slack)
-    assert len(parts) > 1  # too long for one message: in parts, each marked
-    assert all(p.params["response_type"] == "ephemeral" for p in parts)
-    text = shown(parts)
+    assert slack.fake.calls_to("response") == [] and pages[0].params["view"]["type"] == "modal"
+    assert pressed.status == 200
+    text = shown(pages)
     for whole in [report, *messages]:
         assert read(whole) in text
-    labels = [e["text"]["text"] for p in parts for e in elements(p.blocks())]
+    labels = [e["text"]["text"] for p in pages for e in elements(p.blocks())]
     assert labels == [
         "Acknowledge",
         "Assign to me",
@@ -271,8 +273,10 @@ def test_a_case_with_a_long_report_and_25_long_messages_opens_whole(slack: Slack
         "Add a private note",
         "Set status",
     ]
-    message = button(parts[-1].blocks(), "report.message")
-    modal = opened(slack, slack.press(message, user=handler, channel="DH000").response_id)
+    message = button(pages[-1].blocks(), "report.message")
+    slack.press(message, user=handler, in_modal=case_view)
+    [push] = slack.fake.wait_for("views.push")
+    modal = push.params["view"]
     assert modal["callback_id"] == "report.message"
     assert all(
         b["element"]["max_length"] <= 3000

@@ -22,6 +22,12 @@ serves the button, after a restart too.
 
 Nothing is dropped silently: every refusal by Slack is logged with its error, and the person
 gets a short plain message instead; a listener that fails says sorry rather than going quiet.
+
+What must stay out of chat history never becomes a message: an anonymous form's answer (a
+receipt, a follow-up's conversation) shows in its own modal, slow or not ("Sending…" in the
+ack, then views.update by view id); a confidential message (a case) shows only in a modal,
+opened with the press's trigger, updated in place, with the handlers' forms pushed on top.
+Mentions are answered ephemerally. People are keyed by enterprise in an Enterprise Grid.
 """
 
 from __future__ import annotations
@@ -38,13 +44,14 @@ from typing import Any
 
 from aiohttp import ClientError
 from cachetools import TTLCache
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import (
     HOME_PAGE_ACTION,
+    WINDOW_PAGE_ACTION,
     Block,
     confirmation,
     fallback_text,
@@ -53,7 +60,10 @@ from adapters.slack.blocks import (
     message_pages,
     modal,
     neutral_action_id,
+    pending,
     view_metadata,
+    window,
+    with_answers,
 )
 from adapters.slack.core_thread import CoreThread
 from adapters.slack.limits import PRIVATE_METADATA
@@ -96,6 +106,31 @@ OPEN_FORM_ACTION = "slack.open_form"
 #: Trigger errors that a fresh trigger (the "Open the form" button) cures.
 TRIGGER_ERRORS = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"}
 SORRY = "Sorry, Slack would not show my answer. Please try again in a moment."
+#: What a slow form's modal shows until the answer replaces it (Slack's ack cannot wait).
+SENDING = "Sending… this window shows the answer in a moment. Please keep it open."
+#: A case's words asked for where no window can open (no trigger, or it expired).
+IN_A_WINDOW = "This opens in a window of its own, so that it stays out of the chat's history."
+#: The Events API events the bot answers (as the manifest names them), with the bot scope
+#: each needs (https://api.slack.com/events): the manifest subscribes to exactly these.
+EVENTS = {
+    "app_home_opened": None,
+    "message.im": "im:history",
+    "app_mention": "app_mentions:read",
+}
+#: Direct-message subtypes that are a person writing to the bot: a file with a comment, a
+#: thread reply also sent to the conversation, an edited message (the command it now says).
+#: Every other subtype (a deletion, a bot's message, a join) is not someone asking anything.
+TYPED_SUBTYPES = {None, "file_share", "thread_broadcast", "message_changed"}
+#: Legacy interactive payloads (message attachments, dialogs, steps from apps): this bot sends
+#: none of them, so one that arrives is acked and left alone, never handed to a listener.
+LEGACY_INTERACTIONS = (
+    "interactive_message",
+    "dialog_submission",
+    "dialog_cancellation",
+    "workflow_step_edit",
+)
+#: A mention of someone in a message's text: <@U123> or <@U123|name>.
+MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
 
 class Refused(Exception):
@@ -116,6 +151,11 @@ class Origin:
     response_url: str | None = None
     message_ts: str | None = None
     in_home: bool = False
+    #: The modal an action came from, or that a form was pushed on top of: answers show in
+    #: it (views.update), never as messages.
+    view_id: str | None = None
+    #: The thread a mention was made in: a private answer shows there.
+    thread_ts: str | None = None
 
     def metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, False)}
@@ -124,6 +164,19 @@ class Origin:
         """What rides in the modal's private_metadata. Nothing about who or where for an
         anonymous form: Slack's copy of the view must not tie the report to anyone."""
         return {"anonymous": True} if form.anonymous else self.metadata()
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """The button an action came from: pressed again for another page of a case's window,
+    or offered again when the window could not open."""
+
+    action_id: str
+    value: str
+    page: int = 0
+
+    def shown_by(self) -> tuple[str, str]:
+        return self.action_id, self.value
 
 
 @dataclass(frozen=True)
@@ -140,6 +193,26 @@ class Trigger:
 
     def usable(self) -> bool:
         return time.monotonic() < self.deadline
+
+
+def tenant_of(context: AsyncBoltContext) -> str:
+    """Whom people's ids belong to, the same whatever the payload's shape. Slack user ids are
+    unique across an Enterprise Grid organisation, and an org-wide install's payloads may
+    have ``team: null`` (interactions) or the enterprise alone, so people are keyed by the
+    enterprise id when there is one, else by the workspace id. Bolt reads both ids from every
+    payload shape (slash command, interaction, view, event) into its context."""
+    return str(context.enterprise_id or context.team_id or "")
+
+
+def from_a_bot(message: dict[str, Any], context: AsyncBoltContext) -> bool:
+    """Written by a bot (this one above all): never answered, so the bot cannot answer
+    itself or loop with another bot."""
+    return bool(
+        message.get("bot_id")
+        or message.get("bot_profile")
+        or message.get("subtype") == "bot_message"
+        or (context.bot_user_id and message.get("user") == context.bot_user_id)
+    )
 
 
 def _error(exc: Exception) -> str:
@@ -166,10 +239,13 @@ class SlackAdapter:
         self._quiet = asyncio.Event()
         self._quiet.set()
         app.command(re.compile(rf"^/({'|'.join(map(re.escape, bot.commands))})$"))(self._on_command)
-        app.action(re.compile(r".+"))(self._on_action)
-        app.view(re.compile(r".+"))(self._on_view)
+        app.action({"type": "block_actions", "action_id": re.compile(r".+")})(self._on_action)
+        for kind in LEGACY_INTERACTIONS:
+            app.action({"type": kind, "callback_id": re.compile(r".*")})(self._on_legacy)
+        app.view({"type": "view_submission", "callback_id": re.compile(r".+")})(self._on_view)
         app.event("app_home_opened")(self._on_home)
         app.event("message")(self._on_message)
+        app.event("app_mention")(self._on_mention)
 
     # --- who and where -------------------------------------------------------------------
 
@@ -243,12 +319,13 @@ class SlackAdapter:
         origin: Origin,
         client: AsyncWebClient,
         trigger: Trigger | None,
+        again: Pressed | None = None,
     ) -> None:
-        """Deliver what urgent work produced: at once if it opens a modal (the trigger's
-        deadline), else after the pending acks, as for any work."""
-        if trigger is not None and not any(isinstance(r, OpenForm) for r in replies):
+        """Deliver what urgent work produced: at once if it opens a modal (a form, or a
+        case's window: the trigger's deadline), else after the pending acks, as for any work."""
+        if trigger is not None and not any(_opens_a_modal(r) for r in replies):
             await self._after_ack()
-        await self._deliver(replies, origin, client, trigger)
+        await self._deliver(replies, origin, client, trigger, again)
 
     async def _guarded(self, origin: Origin | None, client: AsyncWebClient, work: Any) -> None:
         """Run a listener's work; if it fails, log the kind of failure (never its details,
@@ -263,12 +340,16 @@ class SlackAdapter:
     # --- listeners -----------------------------------------------------------------------
 
     async def _on_command(
-        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
     ) -> None:
         await ack()
         trigger = Trigger.of(body, time.monotonic())
         origin = Origin(
-            team_id=body.get("team_id", ""),
+            team_id=tenant_of(context),
             user_id=body["user_id"],
             channel_id=body.get("channel_id"),
             response_url=body.get("response_url"),
@@ -289,18 +370,26 @@ class SlackAdapter:
         )
         await self._then_deliver(await self._run(event, urgent=True), origin, client, trigger)
 
-    async def _on_action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def _on_action(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
         await ack()
         trigger = Trigger.of(body, time.monotonic())
         container = body.get("container") or {}
         channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+        view = body.get("view") or {}
         origin = Origin(
-            team_id=(body.get("team") or {}).get("id", ""),
+            team_id=tenant_of(context),
             user_id=body["user"]["id"],
             channel_id=channel,
             response_url=body.get("response_url"),
             message_ts=container.get("message_ts"),
-            in_home=(body.get("view") or {}).get("type") == "home",
+            in_home=view.get("type") == "home",
+            view_id=view.get("id") if view.get("type") == "modal" else None,
         )
         await self._guarded(origin, client, self._action(body, origin, client, trigger))
 
@@ -317,18 +406,35 @@ class SlackAdapter:
             page = str(action.get("value", "0"))
             await self._publish_home(origin, client, int(page) if page.isdigit() else 0)
             return
+        value = action.get("value", "") if action.get("value") != "-" else ""
+        pressed = Pressed(action_id, value)
+        if action_id == WINDOW_PAGE_ACTION and origin.view_id:  # another page of a case
+            with suppress(ValueError, TypeError):
+                page, action_id, value = json.loads(value)
+                pressed = Pressed(str(action_id), str(value), int(page))
         actor = await self._actor(client, origin.team_id, origin.user_id)
         event = ActionEvent(
             actor=actor,
             place=self._place(origin.channel_id),
-            action_id=action_id,
-            value=action.get("value", "") if action.get("value") != "-" else "",
+            action_id=pressed.action_id,
+            value=pressed.value,
         )
         replies = await self._run(event, urgent=True)
-        await self._then_deliver(replies, origin, client, trigger)
+        await self._then_deliver(replies, origin, client, trigger, pressed)
         await self._refresh_home(replies, origin, client)
 
-    async def _on_view(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def _on_legacy(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """A legacy payload this bot never asked for: acked, noted, and nothing else."""
+        await ack()
+        log.info("ignored a legacy %s payload: this bot sends none", body.get("type"))
+
+    async def _on_view(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
         view = body["view"]
         try:
             meta = json.loads(view.get("private_metadata") or "{}")
@@ -340,12 +446,13 @@ class SlackAdapter:
             stored = await self._core.call(self.tokens.get, str(meta["stored"]), urgent=True)
             meta = {**stored[1].get("metadata", {}), "context": stored[0].context} if stored else {}
         origin = Origin(
-            team_id=(body.get("team") or {}).get("id", ""),
+            team_id=tenant_of(context),
             user_id=body["user"]["id"],
             channel_id=meta.get("channel_id"),
             response_url=meta.get("response_url"),
             message_ts=meta.get("message_ts"),
             in_home=bool(meta.get("in_home")),
+            view_id=meta.get("view_id"),
         )
         anonymous = bool(meta.get("anonymous"))
         acked = False
@@ -364,8 +471,10 @@ class SlackAdapter:
                 form_id=view["callback_id"],
                 context=str(meta.get("context", "")),
                 values=form_values(view.get("state") or {}),
+                # Slack's id for this modal: a replayed submission of it files nothing twice.
+                instance=str(view.get("id") or "")[:255],
             )
-            await self._submitted(event, ack_once, origin, client, anonymous)
+            await self._submitted(event, ack_once, view, origin, client, anonymous)
 
         # A reporter gets no message (it would sit in their history): a failure shows in the
         # modal instead. Anyone else's modal closes and they are told by message.
@@ -378,6 +487,7 @@ class SlackAdapter:
         self,
         event: FormEvent,
         ack: Any,
+        view: dict[str, Any],
         origin: Origin,
         client: AsyncWebClient,
         anonymous: bool,
@@ -386,6 +496,12 @@ class SlackAdapter:
         try:
             replies = await asyncio.wait_for(asyncio.shield(work), VIEW_DEADLINE)
         except TimeoutError:
+            if anonymous or origin.view_id:
+                # Its answer (a receipt, a case) must not become a message: the modal says
+                # "Sending…" now, within Slack's 3 s, and shows the answer when it comes.
+                await ack(response_action="update", view=pending(SENDING))
+                await self._show_late(await work, view, origin, client)
+                return
             await ack()  # too slow to show errors in place: close, then answer by message
             replies = await work
             await self._after_ack()
@@ -418,19 +534,50 @@ class SlackAdapter:
         elif form is not None:
             await ack(response_action="update", view=await self._view(form.form, origin))
         else:
-            await ack()
+            await ack()  # a form pushed on a case's window closes, back to that window
         await self._after_ack()
         others: list[Reply] = [r for r in replies if not isinstance(r, FormErrors | OpenForm)]
         await self._deliver(others, origin, client, None)
         if errors is None and form is None:
             await self._refresh_home(others, origin, client)
 
-    async def _on_home(
-        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    async def _show_late(
+        self, replies: list[Reply], view: dict[str, Any], origin: Origin, client: AsyncWebClient
     ) -> None:
+        """A slow form's answer, in the modal that says "Sending…" (views.update by its id):
+        the form again with its answers and errors, the next form, or what the core said."""
+        errors = next((r for r in replies if isinstance(r, FormErrors)), None)
+        form = next((r for r in replies if isinstance(r, OpenForm)), None)
+        messages = [r.message for r in replies if isinstance(r, Say | Update)]
+        if errors is not None:
+            shown = with_answers(view, errors.errors)
+        elif form is not None:
+            shown = await self._view(form.form, origin)
+        elif len(messages) == 1 and messages[0].confidential and origin.view_id:
+            shown = window(messages[0])
+        else:
+            shown = confirmation(messages)
+        try:
+            await client.views_update(view_id=view["id"], view=shown)
+        except (SlackApiError, SlackClientError, ClientError, OSError) as exc:
+            log.warning("views.update refused a late answer: %s", _error(exc))
+            with suppress(SlackApiError, SlackClientError, ClientError, OSError):
+                await client.views_update(
+                    view_id=view["id"], view=confirmation([text_message(SORRY)])
+                )
+
+    async def _on_home(
+        self,
+        event: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        if event.get("tab") == "messages":
+            await self._on_messages_tab(event, client, context)
+            return
         if event.get("tab", "home") != "home":
             return
-        origin = Origin(team_id=body.get("team_id", ""), user_id=event["user"], in_home=True)
+        origin = Origin(team_id=tenant_of(context), user_id=event["user"], in_home=True)
 
         async def publish() -> None:
             await self._after_ack()  # Bolt acks events before their listeners run
@@ -438,24 +585,78 @@ class SlackAdapter:
 
         await self._guarded(None, client, publish())  # nowhere to say sorry but the page
 
-    async def _on_message(
-        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    async def _on_messages_tab(
+        self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
-            return  # only people's own direct messages to the bot
+        """The first opening of the bot's Messages tab gets one welcome, once per person
+        (remembered in the database): Slack says nothing else to someone who opens it."""
+        if not event.get("channel") or from_a_bot(event, context):
+            return
         origin = Origin(
-            team_id=body.get("team_id", ""), user_id=event["user"], channel_id=event["channel"]
+            team_id=tenant_of(context), user_id=event["user"], channel_id=event["channel"]
         )
 
-        async def answer() -> None:
-            await self._after_ack()  # Bolt acks events before their listeners run
-            text = event.get("text", "")[:4000]
-            reporting = self.bot.anonymous(text)
-            actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not reporting)
-            message = MessageEvent(actor=actor, place=self._place(origin.channel_id), text=text)
-            await self._deliver(await self._run(message), origin, client, None)
+        async def welcome() -> None:
+            await self._after_ack()
+            actor = await self._actor(client, origin.team_id, origin.user_id, lookup=False)
+            message = await self._core.call(self.bot.welcome, actor)
+            if message is not None:
+                await self._deliver([Say(message=message)], origin, client, None)
 
-        await self._guarded(origin, client, answer())
+        await self._guarded(None, client, welcome())
+
+    async def _on_message(
+        self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        """A direct message to the bot: typed, with a file, broadcast from a thread, or
+        edited (answered as the command it now says, unless only an unfurl changed it)."""
+        subtype = event.get("subtype")
+        if event.get("channel_type") != "im" or subtype not in TYPED_SUBTYPES:
+            return  # only people's own direct messages to the bot
+        message = event
+        if subtype == "message_changed":
+            message = event.get("message") or {}
+            before = event.get("previous_message") or {}
+            if message.get("text") == before.get("text"):
+                return  # a link unfurled or a file attached: nothing new was asked
+        if from_a_bot(event, context) or from_a_bot(message, context) or not message.get("user"):
+            return
+        origin = Origin(
+            team_id=tenant_of(context), user_id=message["user"], channel_id=event.get("channel")
+        )
+        await self._guarded(origin, client, self._typed(message.get("text") or "", origin, client))
+
+    async def _on_mention(
+        self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        """@inclusion-bot in a channel: answered to the person alone (an ephemeral message,
+        in the thread if it was said in one), since the answer may be personal."""
+        if from_a_bot(event, context) or not event.get("user") or not event.get("channel"):
+            return
+        origin = Origin(
+            team_id=tenant_of(context),
+            user_id=event["user"],
+            channel_id=event["channel"],
+            thread_ts=event.get("thread_ts"),
+        )
+        text = MENTION.sub(" ", event.get("text") or "").strip()
+        await self._guarded(origin, client, self._typed(text, origin, client, private=True))
+
+    async def _typed(
+        self, text: str, origin: Origin, client: AsyncWebClient, private: bool = False
+    ) -> None:
+        await self._after_ack()  # Bolt acks events before their listeners run
+        text = text[:4000]
+        reporting = self.bot.anonymous(text)
+        actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not reporting)
+        message = MessageEvent(actor=actor, place=self._place(origin.channel_id), text=text)
+        replies = await self._run(message)
+        if private:
+            replies = [
+                r.model_copy(update={"ephemeral": True}) if isinstance(r, Say) else r
+                for r in replies
+            ]
+        await self._deliver(replies, origin, client, None)
 
     # --- replies -------------------------------------------------------------------------
 
@@ -481,12 +682,14 @@ class SlackAdapter:
         origin: Origin,
         client: AsyncWebClient,
         trigger: Trigger | None,
+        again: Pressed | None = None,
     ) -> None:
         """Each reply; one Slack refuses is logged with Slack's error, and the person gets a
-        short plain message instead of nothing."""
+        short plain message instead of nothing. ``again`` is the button pressed, offered
+        once more if a case's window could not open with this press's trigger."""
         for reply in replies:
             try:
-                await self._deliver_one(reply, origin, client, trigger)
+                await self._deliver_one(reply, origin, client, trigger, again)
             except (SlackApiError, Refused, SlackClientError, ClientError, OSError) as exc:
                 log.warning("Slack refused a %s reply: %s", reply.type, _error(exc))
                 await self._fallback(origin, client)
@@ -498,9 +701,19 @@ class SlackAdapter:
             log.error("Slack refused even the plain apology: %s", _error(exc))
 
     async def _deliver_one(
-        self, reply: Reply, origin: Origin, client: AsyncWebClient, trigger: Trigger | None
+        self,
+        reply: Reply,
+        origin: Origin,
+        client: AsyncWebClient,
+        trigger: Trigger | None,
+        again: Pressed | None,
     ) -> None:
-        if isinstance(reply, Say):
+        if isinstance(reply, Say | Update) and reply.message.confidential:
+            await self._confidential(reply.message, origin, client, trigger, again)
+        elif isinstance(reply, Say | Update) and origin.view_id:
+            # Pressed in a modal (a case's window): the answer shows there, not in a chat.
+            await client.views_update(view_id=origin.view_id, view=window(reply.message))
+        elif isinstance(reply, Say):
             await self._say(reply.message, reply.ephemeral, origin, client)
         elif isinstance(reply, Update):
             await self._update(reply.message, origin, client)
@@ -509,14 +722,49 @@ class SlackAdapter:
         else:
             log.warning("form errors outside a modal submission for %s", reply.form_id)
 
+    async def _confidential(
+        self,
+        message: Message,
+        origin: Origin,
+        client: AsyncWebClient,
+        trigger: Trigger | None,
+        again: Pressed | None,
+    ) -> None:
+        """A case's words (``Message.confidential``) only ever show in a modal: the one the
+        button was pressed in, or a new one opened with the press's trigger. Without a
+        usable trigger, the chat gets only a button that opens it, never the words."""
+        page, shown_by = (again.page, again.shown_by()) if again else (0, None)
+        if origin.view_id:
+            await client.views_update(view_id=origin.view_id, view=window(message, page, shown_by))
+            return
+        if trigger is not None and trigger.usable():
+            try:
+                await client.views_open(trigger_id=trigger.id, view=window(message, 0, shown_by))
+                return
+            except SlackApiError as exc:
+                if _error(exc) not in TRIGGER_ERRORS:
+                    raise
+                log.warning("views.open refused: %s; offering a button", _error(exc))
+        button = (
+            Button(action_id=again.action_id, value=again.value, label="Open it") if again else None
+        )
+        buttons = [ActionsBlock(buttons=[button])] if button else []
+        offer = Message(blocks=[TextBlock(text=IN_A_WINDOW), *buttons])
+        await self._say(offer, True, origin, client, always_private=True)
+
     async def _open(
         self, form: Form, origin: Origin, client: AsyncWebClient, trigger: Trigger | None
     ) -> None:
-        """Open ``form`` with the trigger if it is still young enough; else, or if Slack
-        says it has expired, offer a button that opens it with a fresh one."""
+        """Open ``form`` with the trigger if it is still young enough (on top of the modal
+        it was asked for from, if any); else, or if Slack says it has expired, offer a button
+        that opens it with a fresh one."""
         if trigger is not None and trigger.usable():
             try:
-                await client.views_open(trigger_id=trigger.id, view=await self._view(form, origin))
+                view = await self._view(form, origin)
+                if origin.view_id:
+                    await client.views_push(trigger_id=trigger.id, view=view)
+                else:
+                    await client.views_open(trigger_id=trigger.id, view=view)
                 return
             except SlackApiError as exc:
                 if _error(exc) not in TRIGGER_ERRORS:
@@ -558,11 +806,16 @@ class SlackAdapter:
             await self._send(blocks, text, False, origin, client)
 
     async def _say(
-        self, message: Message, ephemeral: bool, origin: Origin, client: AsyncWebClient
+        self,
+        message: Message,
+        ephemeral: bool,
+        origin: Origin,
+        client: AsyncWebClient,
+        always_private: bool = False,
     ) -> None:
         text = fallback_text(message)
         for blocks in message_pages(message):
-            await self._send(blocks, text, ephemeral, origin, client)
+            await self._send(blocks, text, ephemeral, origin, client, always_private)
 
     async def _send(
         self,
@@ -571,7 +824,10 @@ class SlackAdapter:
         ephemeral: bool,
         origin: Origin,
         client: AsyncWebClient,
+        always_private: bool = False,
     ) -> None:
+        """Post to where the event came from. ``always_private`` keeps it out of history in a
+        direct message too (an ephemeral message there): what a reporter asked for."""
         if origin.response_url and not origin.in_home:
             await self._respond(
                 origin.response_url,
@@ -580,9 +836,17 @@ class SlackAdapter:
                 response_type="ephemeral" if ephemeral else "in_channel",
                 replace_original=False,
             )
-        elif ephemeral and origin.channel_id and not origin.channel_id.startswith("D"):
+        elif (
+            ephemeral
+            and origin.channel_id
+            and (always_private or not origin.channel_id.startswith("D"))
+        ):
             await client.chat_postEphemeral(
-                channel=origin.channel_id, user=origin.user_id, text=text, blocks=blocks
+                channel=origin.channel_id,
+                user=origin.user_id,
+                text=text,
+                blocks=blocks,
+                thread_ts=origin.thread_ts,  # slack_sdk leaves a None argument out
             )
         else:  # a direct message: private already
             await client.chat_postMessage(
@@ -618,7 +882,7 @@ class SlackAdapter:
                 ),
             ]
         )
-        await self._say(offer, True, origin, client)
+        await self._say(offer, True, origin, client, always_private=form.anonymous)
 
     async def _open_stored_form(
         self, token: str, origin: Origin, client: AsyncWebClient, trigger: Trigger | None
@@ -652,3 +916,10 @@ class SlackAdapter:
             return
         if not kept:
             await self._core.call(self.tokens.take, token)  # used: the button is good once
+
+
+def _opens_a_modal(reply: Reply) -> bool:
+    """The reply needs the trigger: a form, or a confidential message (its own window)."""
+    return isinstance(reply, OpenForm) or (
+        isinstance(reply, Say | Update) and reply.message.confidential
+    )

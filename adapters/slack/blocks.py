@@ -327,6 +327,109 @@ def confirmation(messages: list[Message]) -> dict[str, Any]:
     }
 
 
+#: A case window's page buttons: their value is the page and the action that shows the case.
+WINDOW_PAGE_ACTION = "slack.window_page"
+
+
+def window(
+    message: Message, page: int = 0, shown_by: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """A modal that shows a confidential message (a case, with its buttons), titled with its
+    first line (a case's reference). Past 100 blocks it shows page ``page``, with "Earlier"
+    and "More" buttons that press ``shown_by`` (the action id and value that show it) again,
+    since the words are never kept anywhere but in the case; without it (a case redrawn
+    after a form), it keeps the buttons and says that the rest did not fit."""
+    first = next((b.text for b in message.blocks if isinstance(b, TextBlock) and b.text), "")
+    blocks = message_blocks(message)
+    if len(blocks) > VIEW_BLOCKS and shown_by is not None:
+        size = VIEW_BLOCKS - 2
+        count = -(-len(blocks) // size)
+        page = min(max(page, 0), count - 1)
+        shown = blocks[page * size : (page + 1) * size]
+        action, value = shown_by
+        buttons = [
+            _button(WINDOW_PAGE_ACTION, n, label, json.dumps([to, action, value]), style)
+            for n, (label, to, style) in enumerate(
+                [("Earlier", page - 1, "default"), ("More", page + 1, "primary")]
+            )
+            if 0 <= to < count
+        ]
+        shown += [_marker(f"Page {page + 1} of {count}."), {"type": "actions", "elements": buttons}]
+        view = confirmation([])
+        view["blocks"] = shown
+    else:
+        if len(blocks) > VIEW_BLOCKS:  # the buttons at its end stay, and the cut is marked
+            actions = [b for b in blocks if b["type"] == "actions"][-1:]
+            blocks = [
+                *blocks[: VIEW_BLOCKS - 1 - len(actions)],
+                _marker(
+                    "(Part of this did not fit in this window: open it again from its button "
+                    "to read all of it, in pages.)"
+                ),
+                *actions,
+            ]
+        view = confirmation([])
+        view["blocks"] = blocks
+    view["title"] = _plain(first.split(":")[0].strip() or "Details", VIEW_TITLE)
+    return view
+
+
+def pending(text: str) -> dict[str, Any]:
+    """The modal a slow form's submission is acked with, until its answer replaces it."""
+    return {
+        "type": "modal",
+        "title": _plain("One moment", VIEW_TITLE),
+        "close": _plain("Close", VIEW_TITLE),
+        "blocks": _sections(text),
+    }
+
+
+#: What a submitted view carries that a view to be shown again may keep (Slack adds id, hash,
+#: state, team_id, app_id and more, which views.update refuses or ignores).
+VIEW_KEYS = ("type", "callback_id", "private_metadata", "title", "submit", "close", "blocks")
+
+
+def _answered(element: dict[str, Any], state: dict[str, Any]) -> None:
+    """Set ``element``'s initial value to what was submitted in it (Block Kit's initial_*)."""
+    kind = element.get("type")
+    if kind == "plain_text_input" and state.get("value"):
+        element["initial_value"] = state["value"]
+    elif kind in ("radio_buttons", "static_select") and state.get("selected_option"):
+        element["initial_option"] = state["selected_option"]
+    elif kind in ("checkboxes", "multi_static_select") and state.get("selected_options"):
+        element["initial_options"] = state["selected_options"]
+    elif kind == "datepicker" and state.get("selected_date"):
+        element["initial_date"] = state["selected_date"]
+    elif kind == "timepicker" and state.get("selected_time"):
+        element["initial_time"] = state["selected_time"]
+
+
+def with_answers(view: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """A submitted ``view`` shown again, its answers filled in and ``errors`` listed at the
+    top: for a form whose errors came too late to go with the ack (the modal then showed
+    "One moment"), so nothing typed is lost."""
+    values = (view.get("state") or {}).get("values") or {}
+    labels = {
+        b.get("block_id"): (b.get("label") or {}).get("text", "")
+        for b in view.get("blocks") or []
+        if b.get("type") == "input"
+    }
+    shown = {key: view[key] for key in VIEW_KEYS if key in view}
+    blocks: list[Block] = []
+    for block in view.get("blocks") or []:
+        block = json.loads(json.dumps(block))  # a copy: the submitted view stays as it came
+        element = block.get("element")
+        if block.get("type") == "input" and isinstance(element, dict):
+            _answered(element, values.get(block.get("block_id"), {}).get(element["action_id"], {}))
+        blocks.append(block)
+    listed = [f"{labels.get(name) or name}: {error}" for name, error in errors.items()]
+    notice = _sections("\n".join(["Some answers need another look; nothing was saved.", *listed]))
+    while len(notice) + len(blocks) > VIEW_BLOCKS:  # the inputs stay; an intro gives way
+        blocks.remove(next(b for b in reversed(blocks) if b.get("type") != "input"))
+    shown["blocks"] = notice + blocks
+    return shown
+
+
 def form_values(state: dict[str, Any]) -> dict[str, FormValue]:
     """Field values from a submitted view's ``state.values`` (block_id -> action_id -> value)."""
     values: dict[str, FormValue] = {}

@@ -55,17 +55,25 @@ class SlackSender:
         self.client = WebClient(token=token, base_url=base_url or WebClient.BASE_URL, timeout=15)
         self.limits = limits or SlackLimits()
         self.sleep = sleep
-        self._team_id: str | None = None
+        self._tenants: tuple[str, ...] | None = None
+
+    def tenants(self) -> tuple[str, ...]:
+        """Who this token serves (auth.test, asked once): its enterprise first, if it has one
+        (people in an Enterprise Grid are keyed by it, see adapters/slack/app.py), then its
+        workspace (none for an org-wide install)."""
+        if self._tenants is None:
+            answer = self.client.auth_test()
+            found = (answer.get("enterprise_id"), answer.get("team_id"))
+            self._tenants = tuple(str(t) for t in found if t)
+        return self._tenants
 
     def team_id(self) -> str:
-        """The workspace this token belongs to (auth.test, asked once)."""
-        if self._team_id is None:
-            self._team_id = str(self.client.auth_test()["team_id"])
-        return self._team_id
+        """The tenant messages to this deployment are addressed under."""
+        return self.tenants()[0] if self.tenants() else ""
 
     def send(self, destination: Address, message: Message) -> SendResult:
         try:
-            if destination.tenant and destination.tenant != self.team_id():
+            if destination.tenant and destination.tenant not in self.tenants():
                 return SendResult.failed(
                     f"the bot is not installed in Slack workspace {destination.tenant}"
                 )

@@ -352,3 +352,17 @@ class AnsweredQuestion(Base):
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Introduction(Base):
+    """Someone the bot has introduced itself to (the greeting, or the Messages tab's
+    welcome), so it does so once: the date only, nothing about what they asked."""
+
+    __tablename__ = "introductions"
+    __table_args__ = (UniqueConstraint("platform", "tenant", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    tenant: Mapped[str] = mapped_column(String(128), default="")
+    user_id: Mapped[str] = mapped_column(String(128))
+    introduced_on: Mapped[date] = mapped_column(Date())
