@@ -4,6 +4,7 @@ app/web.py, which knows every platform)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,8 +29,8 @@ class Host(Protocol):
     on_stop: list[Hook]
 
 
-#: Puts a platform on the host when it is configured: its routes or socket, and its sender.
-Attach = Callable[[Host, Bot, Settings], None]
+#: Puts a platform on the host: its routes or socket and its sender when it is configured.
+Attach = Callable[[Host, Bot, Settings], object]
 
 
 @dataclass(frozen=True)
@@ -37,5 +38,18 @@ class Surface:
     """One platform: what the core knows of it, and how it is served."""
 
     core: Platform
+    #: Its ``Attach``, as "module:function": named, not imported, so a process imports a
+    #: platform's SDK only when it serves it (the CLI and the console start without them).
     #: None for a surface that is not served on the web (the console runs in the terminal).
-    attach: Attach | None = None
+    attach: str | None = None
+    #: Whether this process serves it (Teams is always attached: it refuses requests when it
+    #: is not configured, rather than leaving /api/messages unanswered).
+    served: Callable[[Settings], bool] = lambda _: True
+
+    def attacher(self, settings: Settings) -> Attach | None:
+        """Its ``Attach`` when this process serves it, imported now."""
+        if self.attach is None or not self.served(settings):
+            return None
+        module, _, name = self.attach.partition(":")
+        found: Attach = getattr(importlib.import_module(module), name)
+        return found

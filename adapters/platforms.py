@@ -24,5 +24,6 @@ def attach_all(
 ) -> None:
     """Serve every configured platform on ``host``."""
     for surface in surfaces:
-        if surface.attach is not None:
-            surface.attach(host, bot, settings)
+        attach = surface.attacher(settings)
+        if attach is not None:
+            attach(host, bot, settings)

@@ -3,8 +3,8 @@ manifests are built from one place: a command's name is defined once, in its fea
 registration (``bot/<feature>/feature.py``), and the list of features is ``bot/catalogue.py``.
 
 A feature's process-wide parts (the pledge's content, the awareness calendar, the reports desk)
-travel as ``Resources``, looked up by type, so the generic machinery (the router's renderers,
-the scheduler's tick) names no feature.
+travel as ``Resources`` (``bot/resources.py``), looked up by type, so the generic machinery (the
+router, the turn, the renderers, the scheduler's tick) names no feature.
 """
 
 from __future__ import annotations
@@ -12,34 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.conversation import ActionEvent, FormEvent, Message, Reply
 from bot.outbox import Renderer
+from bot.resources import Resources
 from bot.turn import Turn
-
-T = TypeVar("T")
-
-
-class Resources:
-    """The process-wide objects features were loaded with, one per type."""
-
-    def __init__(self, *items: object) -> None:
-        self._items: dict[type, object] = {type(i): i for i in items if i is not None}
-
-    def get(self, kind: type[T], default: T) -> T:
-        found = self._items.get(kind, default)
-        assert isinstance(found, kind)
-        return found
-
-    def need(self, kind: type[T]) -> T:
-        found = self._items.get(kind)
-        if not isinstance(found, kind):
-            raise LookupError(f"this process was built without a {kind.__name__}")
-        return found
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,12 @@ from bot.conversation import (
     Say,
     text_message,
 )
-from bot.features import Command, Feature, Resources
+from bot.features import Command, Feature
 from bot.introductions import first_meeting
 from bot.outbox import Renderer
 from bot.pledge.content import Pledge
 from bot.reports.resources import Desk
+from bot.resources import Resources
 from bot.store import Store
 from bot.text import clean
 from bot.turn import Turn
@@ -105,15 +106,7 @@ class Bot:
         redaction.install()
 
     def _turn(self, session: Session, event: Event) -> Turn:
-        return Turn(
-            session,
-            event,
-            self.clock.now(),
-            self.settings,
-            self.pledge,
-            self.calendar,
-            self.reports,
-        )
+        return Turn(session, event, self.clock.now(), self.settings, self.resources)
 
     def renderers(self) -> dict[str, Renderer]:
         """What the outbox calls to render queued messages when their turn comes."""

@@ -1,18 +1,20 @@
-"""One event's unit of work: the event, its transaction, the instant and the configuration."""
+"""One event's unit of work: the event, its transaction, the instant, the configuration and
+what the features were loaded with."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
 from bot.config import Settings
 from bot.conversation import Actor, Event, Message, Say
 from bot.people import is_admin
-from bot.pledge.content import Pledge
-from bot.reports.resources import Desk
+from bot.resources import Resources
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -21,13 +23,15 @@ class Turn:
     event: Event
     now: datetime
     settings: Settings
-    pledge: Pledge
-    calendar: Calendar = EMPTY_CALENDAR
-    reports: Desk | None = None
+    resources: Resources = field(default_factory=Resources)
 
     @property
     def actor(self) -> Actor:
         return self.event.actor
+
+    def need(self, kind: type[T]) -> T:
+        """What a feature was loaded with (its content, calendar or keys)."""
+        return self.resources.need(kind)
 
     def is_admin(self) -> bool:
         return is_admin(self.session, self.settings, self.actor.address)

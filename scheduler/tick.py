@@ -25,7 +25,8 @@ from sqlalchemy import text
 from bot.catalogue import FEATURES
 from bot.clock import as_utc
 from bot.config import Settings
-from bot.features import Feature, Resources
+from bot.features import Feature
+from bot.resources import Resources
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -26,10 +26,11 @@ from bot.conversation import (
     Say,
     text_message,
 )
-from bot.features import Command, Feature, Resources, TickStep
+from bot.features import Command, Feature, TickStep
 from bot.outbox import Dispatcher, Outgoing, SendResult, queue
 from bot.platforms import Platform, register
 from bot.pledge.content import Pledge
+from bot.resources import Resources
 from bot.router import Bot
 from bot.store import Store
 from bot.turn import Turn

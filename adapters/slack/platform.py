@@ -1,12 +1,10 @@
 """Slack's declaration: its ids to redact and its SDK's loggers (``bot/platforms.py``), and
-how it is served (``wiring.py``, imported only when Slack is configured)."""
+how it is served (``wiring.py``)."""
 
 from __future__ import annotations
 
-from adapters.host import Host, Surface
-from bot.config import Settings
+from adapters.host import Surface
 from bot.platforms import Platform
-from bot.router import Bot
 
 SLACK = Platform(
     name="slack",
@@ -26,12 +24,8 @@ SLACK = Platform(
 )
 
 
-def attach(host: Host, bot: Bot, settings: Settings) -> None:
-    """/slack/events, or Socket Mode with an app token; nothing when Slack is not configured."""
-    if settings.slack_enabled:
-        from adapters.slack.wiring import attach_slack
-
-        attach_slack(host, bot, settings)
-
-
-SURFACE = Surface(SLACK, attach)
+SURFACE = Surface(
+    SLACK,
+    attach="adapters.slack.wiring:attach_slack",
+    served=lambda settings: settings.slack_enabled,
+)

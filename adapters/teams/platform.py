@@ -4,10 +4,8 @@ served (``wiring.py``)."""
 
 from __future__ import annotations
 
-from adapters.host import Host, Surface
-from bot.config import Settings
+from adapters.host import Surface
 from bot.platforms import Platform
-from bot.router import Bot
 
 #: The ``ref`` of the sender's note to the tenant's admins that someone cannot be reached.
 UNREACHABLE_REF = "teams.unreachable"
@@ -26,12 +24,4 @@ TEAMS = Platform(
 )
 
 
-def attach(host: Host, bot: Bot, settings: Settings) -> None:
-    """/api/messages; refusing requests there when Teams is not configured, and refusing to
-    start (ConfigurationError) if it would be exposed unauthenticated."""
-    from adapters.teams.wiring import attach_teams
-
-    attach_teams(host, bot, settings)
-
-
-SURFACE = Surface(TEAMS, attach)
+SURFACE = Surface(TEAMS, attach="adapters.teams.wiring:attach_teams")

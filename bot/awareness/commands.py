@@ -9,7 +9,7 @@ from typing import cast
 
 from sqlalchemy import select
 
-from bot.awareness.calendar import CATEGORIES, REGIONS, occurrences
+from bot.awareness.calendar import CATEGORIES, REGIONS, Calendar, occurrences
 from bot.awareness.due import default_subscription
 from bot.awareness.posts import override, preview_message, when
 from bot.awareness.schedule import wanted
@@ -253,7 +253,7 @@ def _upcoming(turn: Turn, region: str) -> list[Reply]:
     today = turn.now.date()
     found = [
         o
-        for o in occurrences(turn.calendar, today, today + timedelta(days=UPCOMING_DAYS))
+        for o in occurrences(turn.need(Calendar), today, today + timedelta(days=UPCOMING_DAYS))
         if (wanted(o, subscription) if subscription and not region else o.covers_any(regions))
     ]
     if not found:
@@ -292,7 +292,7 @@ class _Decision:
 def _decision(turn: Turn, value: str) -> _Decision | None:
     post, _, rest = value.partition("|")
     key, _, on_text = rest.partition("|")
-    if post not in ("heads-up", "day") or turn.calendar.occurrence(key) is None:
+    if post not in ("heads-up", "day") or turn.need(Calendar).occurrence(key) is None:
         return None
     try:
         on = date.fromisoformat(on_text) if on_text else None
@@ -302,7 +302,7 @@ def _decision(turn: Turn, value: str) -> _Decision | None:
 
 
 def _edit_form(turn: Turn, decision: _Decision) -> Form:
-    occurrence = turn.calendar.occurrence(decision.key)
+    occurrence = turn.need(Calendar).occurrence(decision.key)
     assert occurrence is not None
     decided = _override(turn, decision)
     return Form(
@@ -356,7 +356,7 @@ def _decide(
 
 
 def _preview(turn: Turn, decision: _Decision, decided: AwarenessOverride) -> Message:
-    occurrence = turn.calendar.occurrence(decision.key)
+    occurrence = turn.need(Calendar).occurrence(decision.key)
     assert occurrence is not None
     return preview_message(occurrence, decision.post, decided, decision.on)
 

@@ -8,7 +8,8 @@ from bot.awareness import commands
 from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
 from bot.awareness.due import queue_awareness
 from bot.awareness.posts import POST_RENDERER, PREVIEW_RENDERER, render_post, render_preview
-from bot.features import Command, Feature, Resources, TickStep
+from bot.features import Command, Feature, TickStep
+from bot.resources import Resources
 
 
 def _calendar(found: Resources) -> Calendar:

@@ -28,6 +28,7 @@ from bot.dates import long_date
 from bot.forms import validate
 from bot.pledge import checkins, leaders, progress, questions
 from bot.pledge.checkins import ANSWER_FORM, AWAY_FORM, Answer
+from bot.pledge.content import Pledge
 from bot.pledge.signup import SIGN_FORM, missed_notice, read_choices, sign_form
 from bot.pledge.wording import STATUSES, schedule
 from bot.store.models import Checkin, Leader
@@ -72,7 +73,7 @@ def _sign_form(turn: Turn, leader: Leader | None) -> OpenForm:
             default_zone = zone(turn.actor.timezone).key
     return OpenForm(
         form=sign_form(
-            turn.pledge,
+            turn.need(Pledge),
             default_timezone=default_zone,
             can_announce=channel is not None,
             leader=leader,
@@ -185,7 +186,7 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
         return [
             turn.say(
                 progress.summary(
-                    turn.session, turn.pledge, turn.now, turn.settings.missed_alert_threshold
+                    turn.session, turn.need(Pledge), turn.now, turn.settings.missed_alert_threshold
                 )
             )
         ]
@@ -216,7 +217,7 @@ def home(turn: Turn) -> Message:
     leader = _mine(turn)
     if leader is None:
         blocks: list[Block] = [
-            TextBlock(text=turn.pledge.title, style="heading"),
+            TextBlock(text=turn.need(Pledge).title, style="heading"),
             TextBlock(
                 text="Leaders who sign choose one or two practical steps for each of its eight "
                 "commitments, and I check in with them privately each week."
@@ -228,18 +229,18 @@ def home(turn: Turn) -> Message:
     else:
         blocks = [
             *_status_card(turn, leader).blocks,
-            *progress.progress(turn.session, turn.pledge, leader, turn.now).blocks,
+            *progress.progress(turn.session, turn.need(Pledge), leader, turn.now).blocks,
         ]
     if turn.is_admin():
         summary = progress.summary(
-            turn.session, turn.pledge, turn.now, turn.settings.missed_alert_threshold
+            turn.session, turn.need(Pledge), turn.now, turn.settings.missed_alert_threshold
         )
         blocks += summary.blocks
     return Message(blocks=blocks)
 
 
 def _progress(turn: Turn, leader: Leader, _: str) -> list[Reply]:
-    return [turn.say(progress.progress(turn.session, turn.pledge, leader, turn.now))]
+    return [turn.say(progress.progress(turn.session, turn.need(Pledge), leader, turn.now))]
 
 
 def _edit(turn: Turn, leader: Leader, _: str) -> list[Reply]:
@@ -348,7 +349,7 @@ def _skip_checkin(turn: Turn, checkin: Checkin) -> list[Reply]:
         return [_no_op("You already skipped this check-in; nothing changed.")]
     checkin.status = "skipped"
     checkin.next_reminder_at = None
-    return [Update(message=checkins.render(turn.session, turn.pledge, checkin))]
+    return [Update(message=checkins.render(turn.session, turn.need(Pledge), checkin))]
 
 
 def _no_op(text: str) -> Say:
@@ -408,11 +409,11 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
         if not isinstance(found, Checkin):
             return [found]
         if name == "pledge.open":
-            return [turn.say(checkins.render(turn.session, turn.pledge, found))]
+            return [turn.say(checkins.render(turn.session, turn.need(Pledge), found))]
         if name == "pledge.same":
             return _same_as_before(turn, found)
         if name == "pledge.notes":
-            return [OpenForm(form=checkins.answer_form(turn.session, turn.pledge, found))]
+            return [OpenForm(form=checkins.answer_form(turn.session, turn.need(Pledge), found))]
         if name == "pledge.skip":
             return _skip_checkin(turn, found)
         if name == "pledge.away":
@@ -465,7 +466,7 @@ def _same_as_before(turn: Turn, checkin: Checkin) -> list[Reply]:
     lead = f"Thank you: the same answers as before are recorded for {repeated} step(s)."
     if unknown:
         lead += f" {unknown} step(s) had no earlier answer: tap a status for them."
-    return [Update(message=checkins.render(turn.session, turn.pledge, checkin, lead))]
+    return [Update(message=checkins.render(turn.session, turn.need(Pledge), checkin, lead))]
 
 
 def _press_status(turn: Turn, checkin: Checkin, rest: list[str]) -> list[Reply]:
@@ -489,7 +490,7 @@ def _press_status(turn: Turn, checkin: Checkin, rest: list[str]) -> list[Reply]:
     if answer == previous:  # a second press of the same button records nothing more
         return [_no_op(f"You already answered {STATUSES[answer.status]} for that step.")]
     checkins.record(turn.session, checkin, step_id, answer, turn.now)
-    return [Update(message=checkins.render(turn.session, turn.pledge, checkin))]
+    return [Update(message=checkins.render(turn.session, turn.need(Pledge), checkin))]
 
 
 def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
@@ -501,7 +502,7 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
             found = _current(turn, found)
         if not isinstance(found, Checkin):
             return [found]
-        definition = checkins.answer_form(turn.session, turn.pledge, found)
+        definition = checkins.answer_form(turn.session, turn.need(Pledge), found)
         values, errors = validate(definition, form.values)
         if errors:
             return [FormErrors(form_id=form.form_id, errors=errors)]
@@ -532,7 +533,7 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
                     f"{long_date(found.week_of)}. Thank you."
                 )
             ),
-            Update(message=checkins.render(turn.session, turn.pledge, found)),
+            Update(message=checkins.render(turn.session, turn.need(Pledge), found)),
         ]
     if form.form_id == AWAY_FORM:
         leader = _mine(turn)
@@ -555,19 +556,21 @@ def _submit_pledge(turn: Turn, form: FormEvent) -> list[Reply]:
     values, errors = validate(definition, form.values)
     choices = None
     if not errors:
-        choices, errors = read_choices(turn.pledge, values)
+        choices, errors = read_choices(turn.need(Pledge), values)
     if errors or choices is None:
         return [FormErrors(form_id=form.form_id, errors=errors)]
     if leader is not None:
         leaders.edit(turn.session, leader, choices, turn.now)
         return [turn.say(text_message(f"Saved. I'll check in on {schedule(leader)}."))]
-    leader = leaders.sign(turn.session, turn.actor, choices, turn.now, turn.settings, turn.pledge)
+    leader = leaders.sign(
+        turn.session, turn.actor, choices, turn.now, turn.settings, turn.need(Pledge)
+    )
     assert leader.next_checkin_at is not None
     first = leader.next_checkin_at.astimezone(zone(leader.timezone)).date()
     return [
         turn.say(
             text_message(
-                f"Thank you for signing the {turn.pledge.title}.",
+                f"Thank you for signing the {turn.need(Pledge).title}.",
                 f"Your first check-in arrives on {long_date(first)} at {leader.local_time} "
                 f"({leader.timezone}). Type /pledge progress any time to see where you are.",
                 missed_notice(turn.settings.missed_alert_threshold),

@@ -56,7 +56,7 @@ def private(text: str, *more: str) -> Say:
 
 
 def on_command(turn: Turn, args: str) -> list[Reply]:
-    desk = turn.reports
+    desk = turn.resources.find(Desk)
     if desk is None:
         return [private(DISABLED)]
     word, _, rest = args.strip().partition(" ")
@@ -79,13 +79,14 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
 
 
 def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
-    if turn.reports is None:
+    desk = turn.resources.find(Desk)
+    if desk is None:
         return [private(DISABLED)]
-    return cases.on_action(turn, turn.reports, action)
+    return cases.on_action(turn, desk, action)
 
 
 def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
-    desk = turn.reports
+    desk = turn.resources.find(Desk)
     if desk is None:
         return [private(NOT_RECEIVED if form.form_id == FILE_FORM else DISABLED)]
     if form.form_id == FILE_FORM:
@@ -146,10 +147,11 @@ def _handlers(turn: Turn, rest: str) -> Say:
             for h in registry.everyone(turn.session)
         ]
         lines = ["\n".join(listed) if listed else "None yet."]
-        if turn.reports is not None:
+        desk = turn.resources.find(Desk)
+        if desk is not None:
             nobody = registry.uncovered(
                 turn.session,
-                [c.id for c in turn.reports.categories],
+                [c.id for c in desk.categories],
                 turn.settings.served_platforms,
             )
             if nobody:
@@ -172,7 +174,8 @@ def _handlers(turn: Turn, rest: str) -> Say:
         return private(f"{who} is no longer a handler.", *orphaned(registry.orphan(turn.session)))
     if action == "add":
         categories = [c for c in (args[1].split(",") if len(args) > 1 else []) if c]
-        known = {c.id for c in turn.reports.categories} if turn.reports else set()
+        desk = turn.resources.find(Desk)
+        known = {c.id for c in desk.categories} if desk else set()
         unknown = [c for c in categories if c not in known and c != "escalation"]
         if unknown:
             return private(f"Unknown category {unknown[0]}; categories: {', '.join(sorted(known))}")
