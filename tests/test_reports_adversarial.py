@@ -47,7 +47,7 @@ from bot.pledge.content import Pledge
 from bot.reports.resources import Desk
 from bot.router import Bot
 from bot.store import Store
-from bot.store.models import CaseAudit, OutboxMessage, ReportHandler
+from bot.store.models import CaseAudit, OutboxMessage, ReportCase, ReportHandler
 from bot.text import clean
 from tests.conftest import Harness
 from tests.processes import clean_environment
@@ -271,6 +271,23 @@ def test_3_cases_and_trends_show_nothing_before_the_handlers_are_alerted(
     alert_everyone(h)
     assert "racism, new" in h.say("/as hana", "/report cases")
     assert "Racism: 2027-03: fewer than 5" in h.say("/as dina", "/report trends")
+
+
+def test_3_a_case_cannot_be_opened_by_its_id_before_the_handlers_are_alerted(
+    make: Callable[..., Harness], store: Store
+) -> None:
+    """Case ids are sequential: a handler pressing "open" on the next id as it appears would
+    learn the moment of filing. Until the alert, the case is nothing, as if it did not exist."""
+    h = make()
+    add_handler(store, "console:hana", ["racism"])
+    receipt(file_report(h))
+    with store.session() as session:
+        [case_id] = session.scalars(select(ReportCase.id)).all()
+    press = ActionEvent(actor=as_user("hana"), action_id="report.open", value=str(case_id))
+    assert WORDS not in said(h.runtime.bot.handle(press))
+    assert "nothing here" in said(h.runtime.bot.handle(press)).lower()
+    alert_everyone(h)
+    assert WORDS in said(h.runtime.bot.handle(press))
 
 
 def test_3_metrics_and_health_are_not_on_the_public_port(runtime: Runtime) -> None:

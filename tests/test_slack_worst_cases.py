@@ -237,6 +237,7 @@ def test_a_case_with_a_long_report_and_25_long_messages_opens_whole(slack: Slack
     with slack.runtime.store.session() as session:
         case = session.scalars(select(ReportCase)).one()
         assert case.excluded == [f"slack:{TEAM_ID}:{HANDLERS[-1]}"]  # the 120th, left out
+        case.alerted = True  # the delayed alert has gone out: handlers may open it now
         desk = slack.runtime.bot.reports
         assert desk is not None
         messages = [evil(f"MSG{n:02d}", 3000) for n in range(25)]

@@ -54,7 +54,9 @@ def _mine(turn: Turn, raw_id: str) -> tuple[ReportCase, ReportHandler] | None:
     if handler is None or not raw_id.isascii() or not raw_id.isdigit() or len(raw_id) > 9:
         return None
     case = turn.session.get(ReportCase, int(raw_id))
-    if case is None or not registry.can_see(handler, case):
+    # Not before handlers are alerted: case ids are sequential, and a handler opening the next
+    # one as it appears would learn the moment of filing that the delayed alert hides.
+    if case is None or not case.alerted or not registry.can_see(handler, case):
         return None
     return case, handler
 

@@ -142,10 +142,12 @@ def queue_reports(session: Session, now: datetime, settings: Settings) -> int:
             text = f"The reporter of case {case.reference} has written again."
             key = f"report-reply:{case.id}:{case.alert_at.isoformat() if case.alert_at else ''}"
         else:
+            # Only that something happened: what it is about is in the case, behind the
+            # button, not in a chat history that a workspace export can reach.
             text = (
-                f"A new report ({case.category.replace('-', ' ')}) arrived on "
-                f"{long_date(case.received_on)}: case {case.reference}. Please acknowledge "
-                f"it within {settings.reports_ack_target_days} working days."
+                f"A new report arrived on {long_date(case.received_on)}: case "
+                f"{case.reference}. Please acknowledge it within "
+                f"{settings.reports_ack_target_days} working days."
             )
             key = f"report-alert:{case.id}"
         told = _send(case, handlers, settings, key, text)
