@@ -10,7 +10,6 @@ import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 
 from pydantic import ValidationError
 
@@ -21,16 +20,15 @@ from bot.awareness.calendar import Calendar, CalendarError, load_calendar
 from bot.awareness.due import recheck_all
 from bot.clock import Clock
 from bot.config import ConfigurationError, Settings
-from bot.deadletters import alert_admins
 from bot.form_tokens import FormTokens
-from bot.outbox import Dispatcher, DrainReport, Sender
+from bot.outbox import DrainReport, Sender
 from bot.pledge.content import Pledge, load_pledge
 from bot.reports import registry
 from bot.reports.resources import Desk, load_categories
 from bot.reports.secrets import Vault, VaultError, new_key
 from bot.router import Bot
 from bot.store import SchemaOutOfDate, Store, StoreUnreachable
-from scheduler.tick import TickReport, tick
+from scheduler.tick import TickReport, run_due
 
 log = logging.getLogger(__name__)
 
@@ -183,24 +181,8 @@ class Runtime:
     def run_due(
         self, senders: Mapping[str, Sender], stop: threading.Event | None = None
     ) -> tuple[TickReport, DrainReport]:
-        """One tick at the clock's now, then drain what can be sent through ``senders``
-        (until ``stop`` is set: the web server sets it when shutting down)."""
-        report = tick(
-            self.store,
-            self.clock.now(),
-            self.settings,
-            *self.bot.loaded,
-            features=self.bot.features,
-        )
-        dispatcher = Dispatcher(
-            self.store,
-            self.clock,
-            senders,
-            max_attempts=self.settings.outbox_max_attempts,
-            renderers=self.bot.renderers(),
-            on_dead=partial(alert_admins, self.settings),
-        )
-        return report, dispatcher.drain(stop=stop)
+        """One tick and drain (``scheduler.tick.run_due``) for this process's bot."""
+        return run_due(self.bot, senders, stop)
 
 
 def build(clock: Clock, settings: Settings | None = None, *, reports: bool = True) -> Runtime:

@@ -55,12 +55,8 @@ def alert_admins(settings: Settings, session: Session, dead: DeadLetter, now: da
         return 0  # the platform's adapter has told them already, in its own words
     admins = [
         admin
-        for admin in (
-            Address.parse(text, kind="user") for text, _ in list_admins(session, settings)
-        )
-        if admin.platform == dead.destination.platform
-        and admin.tenant == dead.destination.tenant
-        and admin != dead.destination  # they would not get it either
+        for admin in admins_of(session, settings, dead.destination)
+        if admin != dead.destination  # they would not get it either
     ]
     if not admins:
         log.warning(
@@ -73,6 +69,19 @@ def alert_admins(settings: Settings, session: Session, dead: DeadLetter, now: da
     return queue(
         session, [Outgoing(alert_key(dead, admin), admin, message) for admin in admins], now
     )
+
+
+def admins_of(session: Session, settings: Settings, destination: Address) -> list[Address]:
+    """The admins who can be told about ``destination``: those on its platform and tenant
+    (an alert goes where the admin can read it). Platform adapters telling admins something
+    themselves (Teams: someone cannot be reached) ask here too."""
+    return [
+        admin
+        for admin in (
+            Address.parse(text, kind="user") for text, _ in list_admins(session, settings)
+        )
+        if admin.platform == destination.platform and admin.tenant == destination.tenant
+    ]
 
 
 def alert_key(dead: DeadLetter, admin: Address) -> str:

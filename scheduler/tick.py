@@ -1,9 +1,10 @@
 """The tick: given the database and an instant, queue everything that is due.
 
-It is the only thing the scheduler calls. It runs each registered feature's steps
-(``Feature.tick``), in order, each in its own transaction. Being a function of (state, now), it
-is safe to run twice for one instant, after a restart, or on several replicas at once:
-everything it queues is keyed, and the keys are unique in the database.
+It is what the scheduler's timers call, with the outbox's drain after it (``run_due``). It
+runs each registered feature's steps (``Feature.tick``), in order, each in its own transaction.
+Being a function of (state, now), it is safe to run twice for one instant, after a restart, or
+on several replicas at once: everything it queues is keyed, and the keys are unique in the
+database.
 
 On PostgreSQL each tick also takes an advisory lock first, and a replica that finds it taken
 returns at once having done nothing: N replicas ticking every minute would otherwise run N
@@ -15,18 +16,23 @@ the tick stays idempotent without it. SQLite needs none (it serialises writers i
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import text
 
 from bot.catalogue import FEATURES
 from bot.clock import as_utc
 from bot.config import Settings
+from bot.deadletters import alert_admins
 from bot.features import Feature
+from bot.outbox import Dispatcher, DrainReport, Sender
 from bot.resources import Resources
+from bot.router import Bot
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -104,3 +110,21 @@ def tick(
             with store.session() as session:
                 queued[step.name] = step.run(session, now, settings, found)
     return TickReport(queued, counted)
+
+
+def run_due(
+    bot: Bot, senders: Mapping[str, Sender], stop: threading.Event | None = None
+) -> tuple[TickReport, DrainReport]:
+    """One tick at the bot's clock's now, then drain what can be sent through ``senders``
+    (until ``stop`` is set: the web server sets it when shutting down). What every timer,
+    the console after each line and `inclusion-bot tick` run."""
+    report = tick(bot.store, bot.clock.now(), bot.settings, *bot.loaded, features=bot.features)
+    dispatcher = Dispatcher(
+        bot.store,
+        bot.clock,
+        senders,
+        max_attempts=bot.settings.outbox_max_attempts,
+        renderers=bot.renderers(),
+        on_dead=partial(alert_admins, bot.settings),
+    )
+    return report, dispatcher.drain(stop=stop)

@@ -38,9 +38,8 @@ from adapters.teams.platform import UNREACHABLE_REF
 from bot.clock import Clock
 from bot.config import Settings, is_loopback_url
 from bot.conversation import Address, Message, TextBlock
-from bot.deadletters import is_alert
+from bot.deadletters import admins_of, is_alert
 from bot.outbox import Outgoing, SendResult, queue
-from bot.people import list_admins
 from bot.store import Store
 from bot.store.models import Person
 
@@ -181,14 +180,7 @@ class TeamsSender:
             return False
         now = self.clock.now()
         with self.store.session() as session:
-            admins = [
-                address
-                for address in (
-                    Address.parse(text, kind="user")
-                    for text, _ in list_admins(session, self.settings)
-                )
-                if address.platform == destination.platform and address.tenant == destination.tenant
-            ]
+            admins = admins_of(session, self.settings, destination)
             alert = _alert(destination, _name(session, destination), reason)
             day = now.date().isoformat()
             told = [admin for admin in admins if admin != destination]
