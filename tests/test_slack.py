@@ -168,8 +168,13 @@ class Slack:
         return reply
 
     def interact(self, payload: dict[str, Any]) -> Reply:
+        """An interaction; a modal submission's ack is checked as Slack checks it (the
+        fixture then fails the test if Slack would not have taken it)."""
         body = urlencode({"payload": json.dumps(payload)}).encode()
-        return self.post(body, "application/x-www-form-urlencoded")
+        reply = self.post(body, "application/x-www-form-urlencoded")
+        if payload.get("type") == "view_submission" and reply.status == 200:
+            self.fake.check_ack(reply.json(), payload["view"])
+        return reply
 
     def press(
         self,
