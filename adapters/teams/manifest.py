@@ -32,7 +32,10 @@ DEFAULT_WEBSITE = "https://ipinclusive.org.uk/the-ip-inclusive-senior-leaders-pl
 COMMAND_HELP = {
     "pledge": "The Senior Leaders' Pledge: sign, check in, see progress (try: pledge help)",
     "awareness": "Awareness dates: upcoming, or subscribe a channel (admins)",
-    "report": "Report racism or harassment, anonymously unless you choose otherwise",
+    "report": (
+        "Report racism, harassment, bullying, discrimination or something else, "
+        "anonymously unless you choose otherwise"
+    ),
 }
 
 Pixel = tuple[int, int, int, int]
