@@ -23,6 +23,12 @@ creation time into them, as Slack issues them with each interaction: ``views.ope
 never issued. ``views.update`` answers ``not_found`` for a view id Slack never gave out
 (one from views.open or views.push, or one a test says Slack showed: ``known_view``).
 With ``enterprise_id`` it is an Enterprise Grid org-wide install: auth.test says so.
+
+Slack checks what a modal submission is acked with, too (a view to update or push, errors by
+input block): ``check_ack`` does for an ack that came back over HTTP (the test holds it), and
+the fake itself for one that comes back over the Socket Mode socket; a refused ack counts in
+``refused()``. ``hold`` keeps calls of a method waiting (recorded as "held:METHOD" when they
+arrive) until ``release``, so a test can act while the bot waits for Slack, without sleeping.
 """
 
 from __future__ import annotations
@@ -43,7 +49,8 @@ from aiohttp import WSMsgType, web
 
 from tests.platform_rules import (
     TRIGGER_LIFETIME,
-    slack_message_problems,
+    slack_ack_problems,
+    slack_message_refusal,
     slack_view_problems,
 )
 
@@ -142,6 +149,11 @@ class FakeSlack:
         self._failures: dict[str, list[_Failure]] = {}
         self._exchanged: set[str] = set()
         self._views: set[str] = set()
+        #: method -> the event its held calls wait for (see ``hold``).
+        self._held: dict[str, asyncio.Event] = {}
+        #: Socket Mode envelopes sent, by id: an ack is checked against what it acks.
+        self._envelopes: dict[str, dict[str, Any]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._numbers = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
@@ -154,6 +166,7 @@ class FakeSlack:
     # --- lifecycle (on the event loop) -----------------------------------------------------
 
     async def start(self) -> FakeSlack:
+        self._loop = asyncio.get_running_loop()
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
@@ -228,9 +241,33 @@ class FakeSlack:
         with self._condition:
             self.calls.clear()
 
+    def hold(self, method: str) -> None:
+        """Keep calls of ``method`` waiting, unanswered, until ``release`` (each is recorded as
+        "held:METHOD" on arrival, with its parameters)."""
+        assert self._loop is not None, "start the fake first"
+        self._held[method] = asyncio.Event()
+
+    def release(self, method: str) -> None:
+        """Let the held calls of ``method`` (and later ones) through."""
+        event = self._held.pop(method, None)
+        if event is not None and self._loop is not None:
+            self._loop.call_soon_threadsafe(event.set)
+
+    def check_ack(self, ack: Any, submitted: dict[str, Any]) -> list[str]:
+        """Check a view_submission's ack that came back over HTTP as Slack would (the
+        ``submitted`` view is the one the ack answers); recorded as "view_submission.ack",
+        counted in ``refused()`` if Slack would not take it. Returns the problems."""
+        problems = slack_ack_problems(ack, submitted)
+        answer: dict[str, Any] = {"ok": not problems}
+        if problems:
+            answer["refused"] = problems
+        self._record(Call("view_submission.ack", {"ack": ack}, answer=answer))
+        return problems
+
     async def send_over_socket(self, envelope: dict[str, Any]) -> None:
         """Push a Socket Mode envelope to the connected client (call on the event loop)."""
         assert self._sockets, "no Socket Mode client is connected"
+        self._envelopes[str(envelope.get("envelope_id"))] = envelope
         await self._sockets[-1].send_str(json.dumps(envelope))
 
     def socket_connected(self, timeout: float = 5.0) -> None:
@@ -258,10 +295,10 @@ class FakeSlack:
 
     def _refusal(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
         """Slack's answer to a payload it refuses, or None."""
-        if method in MESSAGE_METHODS and "blocks" in params:
-            problems = slack_message_problems(params["blocks"])
-            if problems:
-                return {"ok": False, "error": "invalid_blocks", "refused": problems}
+        if method in MESSAGE_METHODS:
+            error, problems = slack_message_refusal(params)
+            if error:
+                return {"ok": False, "error": error, "refused": problems}
         if method in VIEW_METHODS:
             problems = slack_view_problems(params.get("view"))
             if problems:
@@ -318,6 +355,10 @@ class FakeSlack:
         token = authorization.removeprefix("Bearer ") or params.get("token")
         if self.delays.get(method):
             await asyncio.sleep(self.delays[method])
+        held = self._held.get(method)
+        if held is not None:
+            self._record(Call(f"held:{method}", params, token))
+            await held.wait()
         failure = self._failure(method)
         if failure is None and method == "chat.postMessage" and self.limits is not None:
             with self._condition:
@@ -408,10 +449,10 @@ class FakeSlack:
     async def _response(self, request: web.Request) -> web.Response:
         params = await self._params(request)
         params["response_id"] = request.match_info["response_id"]
-        problems = slack_message_problems(params["blocks"]) if "blocks" in params else []
-        if problems:
+        error, problems = slack_message_refusal(params, api=False)
+        if error:
             self._record(Call("response", params, answer={"ok": False, "refused": problems}))
-            return web.Response(status=400, text="invalid_blocks")
+            return web.Response(status=400, text=error)
         self._record(Call("response", params, answer={"ok": True}))
         return web.Response(text="ok")
 
@@ -425,5 +466,11 @@ class FakeSlack:
         self._record(Call("socket.connect", {}))
         async for message in socket:
             if message.type == WSMsgType.TEXT:
-                self._record(Call("socket.ack", json.loads(message.data)))
+                ack = json.loads(message.data)
+                acked = self._envelopes.get(str(ack.get("envelope_id")), {}).get("payload") or {}
+                answer: dict[str, Any] = {}
+                if acked.get("type") == "view_submission":
+                    problems = slack_ack_problems(ack.get("payload"), acked.get("view"))
+                    answer = {"refused": problems} if problems else {}
+                self._record(Call("socket.ack", ack, answer=answer))
         return socket

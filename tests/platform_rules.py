@@ -207,6 +207,8 @@ BLOCKS_DOC = "https://api.slack.com/reference/block-kit/blocks"
 ELEMENTS_DOC = "https://api.slack.com/reference/block-kit/block-elements"
 OBJECTS_DOC = "https://api.slack.com/reference/block-kit/composition-objects"
 VIEWS_DOC = "https://api.slack.com/reference/surfaces/views"
+MODALS_DOC = "https://api.slack.com/surfaces/modals"
+POST_DOC = "https://api.slack.com/methods/chat.postMessage"
 #: "trigger_id ... expires in 3 seconds": https://api.slack.com/interactivity/handling#modal_responses
 TRIGGER_LIFETIME = 3.0
 
@@ -245,6 +247,25 @@ SLACK_VIEW_TITLE = 24
 SLACK_PRIVATE_METADATA = 3000
 #: BLOCKS_DOC: block_id max 255, unique within a message or view.
 SLACK_BLOCK_ID = 255
+#: OBJECTS_DOC, option: a description is plain_text, max 75; in a select (and overflow) the
+#: text is plain_text only (radio buttons and checkboxes may use mrkdwn).
+SLACK_OPTION_DESCRIPTION = 75
+#: OBJECTS_DOC, confirmation dialog: title max 100, text max 300, confirm and deny max 30,
+#: all plain_text; style primary or danger.
+SLACK_CONFIRM_TITLE = 100
+SLACK_CONFIRM_TEXT = 300
+SLACK_CONFIRM_BUTTON = 30
+#: POST_DOC, "text": "Slack will truncate messages containing more than 40,000 characters"
+#: (api.slack.com/changelog/2018-04-truncating-really-long-messages); its errors table has
+#: ``msg_too_long``. A silent cut would lose words without a marker, so the fake refuses.
+SLACK_MESSAGE_TEXT = 40_000
+#: The text of all of a message's blocks together. MEASURED, NOT DOCUMENTED: Slack answers
+#: ``msg_blocks_too_long`` (listed in POST_DOC's errors, without a figure) once the blocks
+#: carry about 13,200 characters in total (github.com/slackapi/bolt-js/issues/2509: 13,297
+#: with markdown blocks only, 13,172 with a divider added; a Slack engineer there: "12,000
+#: text characters with a buffer for block containers"; again in bolt-js#2867). The fake holds
+#: messages to 12,000, the figure Slack's docs give for one markdown block (BLOCKS_DOC#markdown).
+SLACK_MESSAGE_BLOCKS_TEXT = 12_000
 
 _SELECTS = {"static_select", "multi_static_select"}
 _LISTED = {"checkboxes", "radio_buttons"}
@@ -272,11 +293,21 @@ def _text(obj: Any, where: str, limit: int, *, plain_only: bool = False) -> list
     return []
 
 
-def _options(options: Any, where: str) -> list[str]:
+def _options(options: Any, where: str, *, plain_only: bool = False) -> list[str]:
+    """Option objects (OBJECTS_DOC#option); a select's take plain_text only."""
     problems: list[str] = []
     for n, option in enumerate(options or []):
         at = f"{where}.options[{n}]"
-        problems += _text(option.get("text"), f"{at}.text", SLACK_OPTION_TEXT)
+        problems += _text(
+            option.get("text"), f"{at}.text", SLACK_OPTION_TEXT, plain_only=plain_only
+        )
+        if "description" in option:
+            problems += _text(
+                option["description"],
+                f"{at}.description",
+                SLACK_OPTION_DESCRIPTION,
+                plain_only=True,
+            )
         value = option.get("value")
         if not isinstance(value, str) or not 0 < len(value) <= SLACK_OPTION_VALUE:
             problems.append(f"{at}.value: 1 to {SLACK_OPTION_VALUE} characters ({OBJECTS_DOC})")
@@ -294,6 +325,34 @@ def _button(element: dict[str, Any], where: str) -> list[str]:
     return problems
 
 
+def _confirm(confirm: Any, where: str) -> list[str]:
+    """A confirmation dialog (OBJECTS_DOC#confirm), on a button or a select."""
+    if not isinstance(confirm, dict):
+        return [f"{where}: not a confirmation dialog object ({OBJECTS_DOC}#confirm)"]
+    problems = _text(confirm.get("title"), f"{where}.title", SLACK_CONFIRM_TITLE, plain_only=True)
+    problems += _text(confirm.get("text"), f"{where}.text", SLACK_CONFIRM_TEXT, plain_only=True)
+    for key in ("confirm", "deny"):
+        problems += _text(confirm.get(key), f"{where}.{key}", SLACK_CONFIRM_BUTTON, plain_only=True)
+    if confirm.get("style") not in (None, "primary", "danger"):
+        problems.append(f"{where}.style: primary or danger only ({OBJECTS_DOC}#confirm)")
+    return problems
+
+
+def _chosen(element: dict[str, Any], options: list[Any], where: str) -> list[str]:
+    """ELEMENTS_DOC: initial_option "exactly matches one of the options within options or
+    option_groups"; initial_options, one or more of them."""
+    problems: list[str] = []
+    initial = element.get("initial_options") or []
+    if "initial_option" in element:
+        initial = [element["initial_option"]]
+    for n, option in enumerate(initial):
+        if option not in options:
+            problems.append(
+                f"{where}.initial_option(s)[{n}]: not one of the options ({ELEMENTS_DOC})"
+            )
+    return problems
+
+
 def _element(element: Any, where: str) -> list[str]:
     """An interactive element (ELEMENTS_DOC), in an actions or an input block."""
     if not isinstance(element, dict):
@@ -304,6 +363,8 @@ def _element(element: Any, where: str) -> list[str]:
         problems.append(f"{where}.action_id: more than {SLACK_ACTION_ID} ({ELEMENTS_DOC})")
     if "placeholder" in element:
         problems += _text(element["placeholder"], f"{where}.placeholder", SLACK_PLACEHOLDER)
+    if "confirm" in element:
+        problems += _confirm(element["confirm"], f"{where}.confirm")
     if kind == "button":
         problems += _button(element, where)
     elif kind == "plain_text_input":
@@ -322,7 +383,7 @@ def _element(element: Any, where: str) -> list[str]:
             problems.append(f"{where}: options or option_groups, one of them ({ELEMENTS_DOC})")
         if options is not None and not 0 < len(options) <= SLACK_SELECT_OPTIONS:
             problems.append(f"{where}: {len(options)} options, more than {SLACK_SELECT_OPTIONS}")
-        problems += _options(options, where)
+        problems += _options(options, where, plain_only=True)
         if groups is not None and not 0 < len(groups) <= SLACK_SELECT_OPTIONS:
             problems.append(f"{where}: {len(groups)} option groups, max {SLACK_SELECT_OPTIONS}")
         for n, group in enumerate(groups or []):
@@ -330,7 +391,9 @@ def _element(element: Any, where: str) -> list[str]:
             problems += _text(group.get("label"), f"{at}.label", SLACK_OPTION_TEXT)
             if not 0 < len(group.get("options") or []) <= SLACK_SELECT_OPTIONS:
                 problems.append(f"{at}: 1 to {SLACK_SELECT_OPTIONS} options ({OBJECTS_DOC})")
-            problems += _options(group.get("options"), at)
+            problems += _options(group.get("options"), at, plain_only=True)
+        grouped = [o for g in _dicts(groups) for o in g.get("options") or []]
+        problems += _chosen(element, list(options or []) + grouped, where)
     elif kind in _LISTED:
         options = element.get("options") or []
         if not 0 < len(options) <= SLACK_LISTED_OPTIONS:
@@ -339,6 +402,7 @@ def _element(element: Any, where: str) -> list[str]:
                 f"({ELEMENTS_DOC}#{kind})"
             )
         problems += _options(options, where)
+        problems += _chosen(element, list(options), where)
     return problems
 
 
@@ -439,3 +503,72 @@ def slack_view_problems(view: Any) -> list[str]:
 
 def _dicts(items: Any) -> Iterable[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def slack_blocks_text(blocks: Any) -> int:
+    """Characters of text in ``blocks``: every text object's (and a markdown block's), as
+    Slack's msg_blocks_too_long counts them (see SLACK_MESSAGE_BLOCKS_TEXT)."""
+    if isinstance(blocks, dict):
+        kind, text = blocks.get("type"), blocks.get("text")
+        if kind in ("plain_text", "mrkdwn", "markdown") and isinstance(text, str):
+            return len(text)
+        return sum(slack_blocks_text(value) for value in blocks.values())
+    if isinstance(blocks, list):
+        return sum(slack_blocks_text(item) for item in blocks)
+    return 0
+
+
+def slack_message_refusal(params: dict[str, Any], *, api: bool = True) -> tuple[str, list[str]]:
+    """Slack's error and the problems for a message (chat.postMessage, chat.postEphemeral,
+    chat.update; a response_url with ``api=False``), or ("", []) when Slack accepts it."""
+    blocks, text = params.get("blocks"), params.get("text")
+    if api and not blocks and not text and not params.get("attachments"):
+        # POST_DOC errors: "no_text: No text provided" (also chat.update, chat.postEphemeral).
+        return "no_text", [f"neither blocks nor text ({POST_DOC})"]
+    if blocks is not None:
+        problems = slack_message_problems(blocks)
+        if problems:
+            return "invalid_blocks", problems
+        total = slack_blocks_text(blocks)
+        if total > SLACK_MESSAGE_BLOCKS_TEXT:
+            return "msg_blocks_too_long", [
+                f"message: {total} characters of text in its blocks, more than "
+                f"{SLACK_MESSAGE_BLOCKS_TEXT} (measured: github.com/slackapi/bolt-js/issues/2509)"
+            ]
+    if isinstance(text, str) and len(text) > SLACK_MESSAGE_TEXT:
+        return "msg_too_long", [f"text: {len(text)} characters, more than {SLACK_MESSAGE_TEXT}"]
+    return "", []
+
+
+def slack_ack_problems(ack: Any, submitted: Any) -> list[str]:
+    """Why Slack would not take the ack of a view_submission (MODALS_DOC, "Responding to view
+    submissions"): ``response_action`` update or push with a valid modal (#updating_response,
+    #add_response), errors keyed by the block_id of an input block in the ``submitted`` view
+    (#displaying_errors), or clear; an empty ack closes the modal."""
+    if ack in (None, "", {}):
+        return []
+    if not isinstance(ack, dict):
+        return [f"ack: not a JSON object ({MODALS_DOC})"]
+    action = ack.get("response_action")
+    if action in ("update", "push"):
+        view = ack.get("view")
+        if not isinstance(view, dict) or view.get("type") != "modal":
+            return [f"ack: response_action {action} needs a modal view ({MODALS_DOC})"]
+        return [f"ack.view: {p}" for p in slack_view_problems(view)]
+    if action == "errors":
+        errors = ack.get("errors")
+        if not isinstance(errors, dict) or not errors:
+            return [f"ack: errors must be an object of block_id: message ({MODALS_DOC})"]
+        inputs = {
+            b.get("block_id")
+            for b in _dicts((submitted or {}).get("blocks"))
+            if b.get("type") == "input"
+        }
+        return [
+            f"ack.errors[{key!r}]: not an input block of the submitted view ({MODALS_DOC})"
+            for key, message in errors.items()
+            if key not in inputs or not isinstance(message, str) or not message
+        ]
+    if action == "clear":
+        return []
+    return [f"ack: unknown response_action {action!r} ({MODALS_DOC})"]

@@ -708,3 +708,16 @@ def test_case_work_the_receipt_of_an_identified_reporter_and_a_future_date(
     # 10:01 UTC: it is already 2 March in Kiritimati, so a reporter there may mean today
     h.clock.set(h.clock.now() + timedelta(hours=2, minutes=1))
     assert "Case reference" in said(file_event(h.runtime.bot, "in-kiribati", when="2027-03-02"))
+
+
+def test_case_work_follow_up_shows_the_messages_and_status_before_asking_for_an_answer(
+    make: Callable[..., Harness], store: Store
+) -> None:
+    h = make()
+    add_handler(store, "console:hana", ["racism"])
+    reference, passphrase = receipt(file_report(h))
+    printed = flat(follow_up(h, REPORTER, reference, passphrase))
+    assert "you will see the status and any messages" in printed
+    assert "Leave this empty the first time" in printed
+    assert "Status: New" in printed and "No messages yet." in printed
+    assert "To answer, type /report followup again" in printed

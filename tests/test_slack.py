@@ -35,6 +35,7 @@ from aiohttp import web
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+import content
 from adapters.slack.app import Origin, SlackAdapter
 from adapters.slack.manifest import manifest
 from adapters.slack.wiring import EVENTS_PATH, attach_slack
@@ -45,6 +46,8 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import Address, Form, FormField, text_message
 from bot.outbox import FIRST_RETRY, DrainReport, Outgoing, queue
+from bot.reports.intake import heading
+from bot.reports.resources import load_categories
 from bot.store import Store
 from bot.store.models import Checkin, Leader, OutboxMessage, Person, Step, StepUpdate
 from scheduler.tick import TickReport
@@ -168,8 +171,13 @@ class Slack:
         return reply
 
     def interact(self, payload: dict[str, Any]) -> Reply:
+        """An interaction; a modal submission's ack is checked as Slack checks it (the
+        fixture then fails the test if Slack would not have taken it)."""
         body = urlencode({"payload": json.dumps(payload)}).encode()
-        return self.post(body, "application/x-www-form-urlencoded")
+        reply = self.post(body, "application/x-www-form-urlencoded")
+        if payload.get("type") == "view_submission" and reply.status == 200:
+            self.fake.check_ack(reply.json(), payload["view"])
+        return reply
 
     def press(
         self,
@@ -827,6 +835,15 @@ def test_every_slash_command_in_the_manifest_is_acked_and_answered(slack: Slack)
         assert words(answer).strip() and "Sorry, something went wrong" not in words(answer)
 
 
+def test_the_report_command_says_what_the_form_covers() -> None:
+    """Slack shows the command's description as people type /report: it names what the
+    form's own heading names (bot/reports/intake.py), not only racism or harassment."""
+    commands = manifest(None, socket_mode=True)["features"]["slash_commands"]
+    [report] = [c for c in commands if c["command"] == "/report"]
+    categories = load_categories(content.path("report_categories.yaml"))
+    assert report["description"].startswith(heading(categories) + ", anonymously")
+
+
 def test_an_unknown_button_or_form_gets_a_short_reply_never_an_error(slack: Slack) -> None:
     mystery = {"action_id": "mystery.button#0", "value": "x", "text": {"text": "?"}}
     in_channel = slack.press(mystery, user="U2", channel="C0GENERAL")
@@ -879,17 +896,55 @@ def test_a_typed_pledge_offers_a_button_that_opens_the_form(slack: Slack) -> Non
     assert (pressed.status, pressed.body) == (200, b"")
     view = opened(slack, pressed.response_id)
     assert view["callback_id"] == "pledge.sign"
-    # The offer is good once: pressing it again says so instead of failing.
-    slack.idle()  # the press's work ends by using the offer up, after the modal opened
-    again = slack.press(open_form, channel="D1")
-    [expired] = responses(slack, again.response_id)
-    assert "That form has expired" in words(expired)
     # Submitting the form opened from the offer signs, and confirms in the DM.
     submitted = slack.submit(view, sign_up_answers(view))
     assert submitted.body == b""
     thanks = slack.fake.wait_for("chat.postMessage", 2)[1]  # the offer's DM, no response_url
     assert thanks.params["channel"] == "D1" and "Thank you for signing" in words(thanks)
     assert leader_of(slack, "U1") is not None
+
+
+def test_a_second_press_of_open_the_form_opens_nothing_even_while_the_first_opens(
+    slack: Slack,
+) -> None:
+    """The offer is good once. Slack holds the first press's views.open (as a slow Slack
+    would): the second press, meanwhile, gets the expired message, never a second modal."""
+    message = {"type": "message", "channel": "D1", "channel_type": "im", "user": "U1"}
+    slack.event({**message, "text": "pledge", "ts": "1.000001"})
+    [offer] = slack.fake.wait_for("chat.postMessage")
+    open_form = button(offer.blocks(), "slack.open_form")
+    slack.fake.hold("views.open")
+    try:
+        first = slack.press(open_form, channel="D1", message_ts=offer.answer["ts"])
+        slack.fake.wait_for("held:views.open")  # the first press is waiting for Slack
+        again = slack.press(open_form, channel="D1", message_ts=offer.answer["ts"])
+        [expired] = responses(slack, again.response_id)
+    finally:
+        slack.fake.release("views.open")
+    assert "That form has expired" in words(expired) and expired.params["response_type"] == (
+        "ephemeral"
+    )
+    assert opened(slack, first.response_id)["callback_id"] == "pledge.sign"
+    slack.idle()
+    assert len(slack.fake.calls_to("views.open")) == 1
+
+
+def test_open_the_form_too_slow_for_its_trigger_offers_a_new_button(slack: Slack) -> None:
+    """The token was used up before views.open: when Slack calls the trigger expired, the
+    form is offered again under a new button, and the old one has expired."""
+    reply = slack.command("", user="U2", trigger_age=3.5)
+    [offer] = responses(slack, reply.response_id)
+    old = button(offer.blocks(), "slack.open_form")
+    slack.fake.fail_next("views.open", error="expired_trigger_id")
+    pressed = slack.press(old, user="U2", channel="D2")
+    [again] = responses(slack, pressed.response_id)
+    assert "That took a moment too long" in words(again)
+    new = button(again.blocks(), "slack.open_form")
+    assert new["value"] != old["value"]
+    reopened = slack.press(new, user="U2", channel="D2")
+    assert opened(slack, reopened.response_id)["callback_id"] == "pledge.sign"
+    stale = slack.press(old, user="U2", channel="D2")
+    assert "That form has expired" in words(responses(slack, stale.response_id)[0])
 
 
 def test_the_status_card_buttons_pause_and_leave(slack: Slack) -> None:

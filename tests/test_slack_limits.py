@@ -10,8 +10,9 @@ import pytest
 
 from adapters.slack.limits import SlackLimits, TokenBuckets
 from adapters.slack.sender import SlackSender
-from bot.conversation import Address, text_message
+from bot.conversation import ActionsBlock, Address, Button, Message, TextBlock, text_message
 from tests.fake_slack import TEAM_ID, FakeSlack
+from tests.platform_rules import SLACK_MESSAGE_BLOCKS_TEXT, slack_blocks_text
 from tests.test_slack import Loop
 
 
@@ -140,3 +141,34 @@ def test_the_sender_waits_for_the_workspace_token_but_defers_a_busy_channel(
     assert waited == [0.25, 0.25, 0.25]  # (the workspace's token first)
     assert busy.deferred and busy.retry_after == pytest.approx(0.25)  # C1 earned 0.75 of one
     assert fake.delivered == {"C1": 3}
+
+
+def test_a_message_with_more_text_than_slack_takes_goes_in_accepted_marked_parts(
+    fake: FakeSlack,
+) -> None:
+    """The review's shape: 49 blocks carrying 48,777 characters, one message before; Slack
+    answers msg_blocks_too_long past about 13,200 (tests/platform_rules.py)."""
+    words = ("word " * 600)[:3000]
+    blocks: list[TextBlock | ActionsBlock] = [
+        TextBlock(text="R-XXXX: racism", style="heading"),
+        TextBlock(text="x " * 1500, style="quote"),
+    ]
+    for n in range(25):
+        blocks += [
+            TextBlock(text=f"Message {n:02d}, 1 March 2027:", style="context"),
+            TextBlock(text=words, style="quote"),
+        ]
+    blocks.append(ActionsBlock(buttons=[Button(action_id="report.ack", label="Acknowledge")]))
+    sender = SlackSender("xoxb-test", fake.api_url, SlackLimits(channel_burst=100, clock=Clock()))
+    channel = Address(platform="slack", tenant=TEAM_ID, id="C1", kind="channel")
+    assert sender.send(channel, Message(blocks=blocks)).ok
+    posted = fake.calls_to("chat.postMessage")
+    assert fake.refused() == [] and len(posted) >= 5
+    for n, call in enumerate(posted, start=1):
+        assert slack_blocks_text(call.blocks()) <= SLACK_MESSAGE_BLOCKS_TEXT
+        marks = [e["text"] for b in call.blocks() if b["type"] == "context" for e in b["elements"]]
+        assert any(f"Part {n} of {len(posted)}" in mark for mark in marks)
+    texts = [b["text"]["text"] for c in posted for b in c.blocks() if b["type"] == "section"]
+    assert sum(text.count("word") for text in texts) == 25 * 600
+    [ack] = [e for c in posted for b in c.blocks() if b["type"] == "actions" for e in b["elements"]]
+    assert ack["action_id"] == "report.ack#0" and ack in posted[-1].blocks()[-1]["elements"]

@@ -7,7 +7,12 @@ from typing import Any
 
 import pytest
 
-from tests.platform_rules import slack_message_problems, slack_view_problems
+from tests.platform_rules import (
+    slack_ack_problems,
+    slack_message_problems,
+    slack_message_refusal,
+    slack_view_problems,
+)
 
 
 def text(length: int, kind: str = "plain_text") -> dict[str, Any]:
@@ -104,3 +109,87 @@ def test_a_view_breaking_a_rule_is_refused(view: dict[str, Any], problem: str) -
     if view.get("submit") is None:
         view.pop("submit")
     assert any(problem in p for p in slack_view_problems(view)), slack_view_problems(view)
+
+
+def confirm(title: int = 100, words: int = 300, yes: int = 30, no: int = 30) -> dict[str, Any]:
+    return {"title": text(title), "text": text(words), "confirm": text(yes), "deny": text(no)}
+
+
+def select(**extra: Any) -> dict[str, Any]:
+    return {"type": "static_select", "action_id": "s", "options": options(3), **extra}
+
+
+def test_the_largest_allowed_options_confirms_and_message_text_are_accepted() -> None:
+    described = [{**o, "description": text(75)} for o in options(3)]
+    element = {**select(options=described), "initial_option": described[1]}
+    boxes = {"type": "checkboxes", "options": options(3), "initial_options": options(3)[:2]}
+    view = modal([input_block(element, block_id="a"), input_block(boxes, block_id="b")])
+    assert slack_view_problems(view) == []
+    pressed = {**button(1), "confirm": {**confirm(), "style": "danger"}}
+    assert slack_message_problems([{"type": "actions", "elements": [pressed]}]) == []
+    most = [section(3000)] * 4  # 12,000 characters of text in the blocks
+    assert slack_message_refusal({"blocks": most, "text": "x" * 40_000}) == ("", [])
+    assert slack_message_refusal({"text": "only text"}) == ("", [])
+
+
+@pytest.mark.parametrize(
+    ("element", "problem"),
+    [
+        (select(options=[{"text": text(5, "mrkdwn"), "value": "v"}]), "must be plain_text"),
+        (select(options=[{**options(1)[0], "description": text(76)}]), "76 characters"),
+        (select(initial_option=options(4)[3]), "not one of the options"),
+        ({**select(), "confirm": confirm(title=101)}, "101 characters"),
+        ({**select(), "confirm": confirm(words=301)}, "301 characters"),
+        ({**select(), "confirm": confirm(no=31)}, "31 characters"),
+        ({**select(), "confirm": {**confirm(), "style": "loud"}}, "primary or danger"),
+        (
+            {"type": "checkboxes", "options": options(2), "initial_options": options(3)[2:]},
+            "not one of the options",
+        ),
+    ],
+)
+def test_an_element_breaking_a_rule_is_refused(element: dict[str, Any], problem: str) -> None:
+    view = modal([input_block(element)])
+    assert any(problem in p for p in slack_view_problems(view)), slack_view_problems(view)
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"blocks": [section(3000)] * 4 + [section(1)]}, "msg_blocks_too_long"),
+        ({"blocks": [section()], "text": "x" * 40_001}, "msg_too_long"),
+        ({"text": ""}, "no_text"),
+        ({"blocks": [], "channel": "C1"}, "no_text"),
+        ({"blocks": [section(3001)], "text": "x"}, "invalid_blocks"),
+    ],
+)
+def test_a_message_slack_refuses_whole_gets_its_error(params: dict[str, Any], error: str) -> None:
+    assert slack_message_refusal(params)[0] == error
+
+
+SUBMITTED = modal([input_block({"type": "plain_text_input"}, block_id="what")])
+
+
+@pytest.mark.parametrize(
+    ("ack", "problem"),
+    [
+        ({"response_action": "update", "view": modal([section(3001)])}, "3001 characters"),
+        ({"response_action": "push", "view": {"type": "home", "blocks": []}}, "needs a modal"),
+        ({"response_action": "errors", "errors": {"where": "Say where"}}, "not an input block"),
+        ({"response_action": "errors", "errors": {}}, "errors must be"),
+        ({"response_action": "close"}, "unknown response_action"),
+    ],
+)
+def test_an_ack_slack_would_not_take_is_refused(ack: dict[str, Any], problem: str) -> None:
+    problems = slack_ack_problems(ack, SUBMITTED)
+    assert any(problem in p for p in problems), problems
+
+
+def test_acks_slack_takes_are_accepted() -> None:
+    for ack in (
+        {},
+        {"response_action": "clear"},
+        {"response_action": "errors", "errors": {"what": "Please say what happened"}},
+        {"response_action": "update", "view": modal([section(3000)])},
+    ):
+        assert slack_ack_problems(ack, SUBMITTED) == []

@@ -354,6 +354,8 @@ def test_a_replayed_signed_report_files_one_case(slack: Slack) -> None:
     headers = sign(body)  # captured once, sent twice within Slack's five minutes
     first = slack.post(body, "application/x-www-form-urlencoded", headers)
     again = slack.post(body, "application/x-www-form-urlencoded", headers)
+    for acked in (first, again):  # as Slack would check each ack
+        slack.fake.check_ack(acked.json(), payload["view"])
     assert "Case reference" in json.dumps(first.json())
     assert "already sent" in json.dumps(again.json())
     assert "Case reference" not in json.dumps(again.json())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -32,9 +33,13 @@ from bot.reports.resources import Desk, load_categories
 from bot.reports.secrets import Vault, new_key
 from bot.router import Bot
 from bot.store import Store
-from bot.store.models import CaseMessage, ReportCase
+from bot.store.models import CaseMessage, Checkin, Leader, ReportCase, StepUpdate
 from tests.fake_slack import TEAM_ID, Call
-from tests.platform_rules import slack_view_problems
+from tests.platform_rules import (
+    SLACK_MESSAGE_BLOCKS_TEXT,
+    slack_blocks_text,
+    slack_view_problems,
+)
 from tests.test_slack import (  # noqa: F401  (fixtures, used by name)
     Slack,
     button,
@@ -372,3 +377,79 @@ def test_a_listener_survives_a_slack_5xx_with_an_html_body(slack: Slack) -> None
     reply = slack.command("help", user="U2")
     [answer] = responses(slack, reply.response_id)
     assert "/pledge progress" in str(answer.params["text"])
+
+
+# --- issue 10 item 5: no message carries more text than Slack takes ---------------------------
+
+
+def longest_step_answers(view: dict[str, Any]) -> dict[str, Any]:
+    """Sign-up answers with the most text: each commitment's longest listed step and an own
+    step of 300 characters of markup."""
+    answers: dict[str, Any] = {
+        "weekday": "1",
+        "time": "09:00",
+        "timezone": "Europe/London",
+        "announce": "no",
+    }
+    for block in view["blocks"]:
+        if block["type"] == "input" and block["block_id"].startswith("steps_"):
+            n = int(block["block_id"].removeprefix("steps_"))
+            element = block["element"]
+            grouped = [o for g in element.get("option_groups", []) for o in g["options"]]
+            longest = max(
+                element.get("options", []) + grouped, key=lambda o: len(o["text"]["text"])
+            )
+            answers[block["block_id"]] = [longest["value"]]
+            answers[f"own_{n}"] = evil(f"OWN{n}", 300)
+    return answers
+
+
+def lines(tag: str, length: int) -> str:
+    """``length`` characters of one-character lines of markup after ``tag``: the note that
+    shows longest (each line of a quote is marked)."""
+    return (tag + "\n*" * length)[:length]
+
+
+def test_progress_with_the_most_text_comes_in_parts_slack_accepts(slack: Slack) -> None:  # noqa: F811
+    """Sixteen of the longest steps, each with six weeks of answers and a 500-character note
+    of short lines: more text than Slack takes in one message (msg_blocks_too_long), even in
+    fewer than 50 blocks."""
+    view = opened(slack, slack.command("").response_id)
+    assert slack.submit(view, longest_step_answers(view)).body == b""
+    accepted(slack)
+    notes = []
+    with slack.runtime.store.session() as session:
+        leader = session.scalars(select(Leader)).one()
+        steps = [s for s in leader.steps if s.active]
+        assert len(steps) == 16
+        for week in range(6):
+            due = slack.clock.now() - timedelta(weeks=week + 1)
+            checkin = Checkin(
+                leader_id=leader.id, week_of=due.date(), due_at=due, status="answered"
+            )
+            session.add(checkin)
+            session.flush()
+            for n, step in enumerate(steps):
+                note = lines(f"NOTE{week}.{n}", 500)
+                if week == 0:  # the latest note of each step is shown
+                    notes.append(note)
+                session.add(
+                    StepUpdate(
+                        checkin_id=checkin.id,
+                        step_id=step.id,
+                        status="progressing",
+                        note=note,
+                        answered_at=due,
+                    )
+                )
+    progress = slack.command("progress")
+    pages = every_part(slack, progress.response_id)
+    accepted(slack)  # Slack took every part
+    assert len(pages) >= 2
+    for n, page in enumerate(pages, start=1):
+        assert slack_blocks_text(page.blocks()) <= SLACK_MESSAGE_BLOCKS_TEXT
+        assert f"Part {n} of {len(pages)}" in shown([page])
+    text = shown(pages)
+    for note in notes:
+        assert read(note) in text
+    assert "Streak:" in text

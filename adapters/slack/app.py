@@ -106,6 +106,10 @@ OPEN_FORM_ACTION = "slack.open_form"
 #: Trigger errors that a fresh trigger (the "Open the form" button) cures.
 TRIGGER_ERRORS = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"}
 SORRY = "Sorry, Slack would not show my answer. Please try again in a moment."
+#: An "Open the form" button pressed again, or after its form expired.
+EXPIRED_FORM = "That form has expired or is already open. Type /pledge or /report to start again."
+#: Slack would not open the form with a press's trigger (too slow): a new button is offered.
+TOO_SLOW = "That took a moment too long. Press “Open the form” again."
 #: What a slow form's modal shows until the answer replaces it (Slack's ack cannot wait).
 SENDING = "Sending… this window shows the answer in a moment. Please keep it open."
 #: A case's words asked for where no window can open (no trigger, or it expired).
@@ -860,7 +864,9 @@ class SlackAdapter:
         if response.status_code != 200:
             raise Refused(f"{response.body or 'refused'} (HTTP {response.status_code})"[:200])
 
-    async def _offer_form(self, form: Form, origin: Origin, client: AsyncWebClient) -> None:
+    async def _offer_form(
+        self, form: Form, origin: Origin, client: AsyncWebClient, lead: str = ""
+    ) -> None:
         """No trigger to open a modal with (a typed message, or one that expired): offer a
         private button that opens it. The form is kept in the database under the button's
         token, with nothing identifying for an anonymous form."""
@@ -869,7 +875,7 @@ class SlackAdapter:
         )
         offer = Message(
             blocks=[
-                TextBlock(text=f"{form.title}: the form opens in a window."),
+                TextBlock(text=lead or f"{form.title}: the form opens in a window."),
                 ActionsBlock(
                     buttons=[
                         Button(
@@ -887,35 +893,26 @@ class SlackAdapter:
     async def _open_stored_form(
         self, token: str, origin: Origin, client: AsyncWebClient, trigger: Trigger | None
     ) -> None:
-        stored = await self._core.call(self.tokens.get, token, urgent=True)
-        if stored is None or trigger is None:
-            await self._say(
-                text_message("That form has expired. Type /pledge to start again."),
-                True,
-                origin,
-                client,
-            )
+        """The "Open the form" button: its token is used up (in one transaction) before
+        views.open, so a second press, however soon, finds it gone and opens nothing."""
+        stored = None
+        if trigger is not None:  # used up now, in one transaction, before Slack is asked
+            stored = await self._core.call(self.tokens.take, token, urgent=True)
+        if trigger is None or stored is None:
+            await self._say(text_message(EXPIRED_FORM), True, origin, client)
             return
         form, extra = stored
         private = view_metadata(extra.get("metadata") or {}, form)
-        kept = len(private) > PRIVATE_METADATA  # the submit then reads it under this token
-        if kept:
-            private = json.dumps({"stored": token})
+        if len(private) > PRIVATE_METADATA:  # the submit reads it under a token of its own
+            kept = await self._core.call(self.tokens.put, form, extra, urgent=True)
+            private = json.dumps({"stored": kept})
         try:
             await client.views_open(trigger_id=trigger.id, view=modal(form, private))
         except SlackApiError as exc:
             if _error(exc) not in TRIGGER_ERRORS:
                 raise
-            log.warning("views.open refused: %s; the button stays", _error(exc))
-            await self._say(
-                text_message("That took a moment too long. Press “Open the form” again."),
-                True,
-                origin,
-                client,
-            )
-            return
-        if not kept:
-            await self._core.call(self.tokens.take, token)  # used: the button is good once
+            log.warning("views.open refused: %s; offering a new button", _error(exc))
+            await self._offer_form(form, origin, client, lead=TOO_SLOW)
 
 
 def _opens_a_modal(reply: Reply) -> bool:

@@ -7,9 +7,10 @@ Only the bot's own links use ``mrkdwn``, with their labels escaped.
 
 Block Kit's limits (adapters/slack/limits.py) are met here rather than left to Slack, which
 refuses a whole message that breaks one: long text is split at word boundaries and each part but
-the last says it continues; a message of more than 50 blocks becomes several messages, each
-marked as a part; the Home tab becomes pages with "Earlier" and "More" buttons. Every button
-survives, and nothing is cut without a marker.
+the last says it continues; a message of more than 50 blocks, or with more text than Slack takes
+in one message (MESSAGE_TEXT, measured, not documented), becomes several messages, each marked
+as a part; the Home tab becomes pages with "Earlier" and "More" buttons. Every button survives,
+and nothing is cut without a marker.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from typing import Any
 
 from adapters.slack.limits import (
     BUTTON_TEXT,
-    CONTEXT_ELEMENTS,
     HEADER_TEXT,
     INPUT_LENGTH,
     LABEL_TEXT,
     LISTED_OPTIONS,
     MESSAGE_BLOCKS,
+    MESSAGE_TEXT,
     OPTION_TEXT,
     SECTION_TEXT,
     SELECT_OPTIONS,
@@ -91,10 +92,10 @@ def _sections(text: str) -> list[Block]:
 
 
 def _context(text: str) -> list[Block]:
-    elements = [_plain(part) for part in split_text(text, SECTION_TEXT)]
+    """Small print: a context block for each part of at most 3,000 characters (one block
+    never holds more text than a section, so a message can be split between any two)."""
     return [
-        {"type": "context", "elements": elements[i : i + CONTEXT_ELEMENTS]}
-        for i in range(0, len(elements), CONTEXT_ELEMENTS)
+        {"type": "context", "elements": [_plain(part)]} for part in split_text(text, SECTION_TEXT)
     ]
 
 
@@ -151,14 +152,46 @@ def _marker(text: str) -> Block:
     return {"type": "context", "elements": [_plain(text)]}
 
 
-def message_pages(message: Message, limit: int = MESSAGE_BLOCKS) -> list[list[Block]]:
-    """The message as one or more Slack messages of at most ``limit`` blocks; when it takes
-    several, each says which part it is and that another follows."""
+def text_length(block: Block) -> int:
+    """Characters of text in ``block``, as Slack counts them against MESSAGE_TEXT: every text
+    object's."""
+
+    def count(node: Any) -> int:
+        if isinstance(node, dict):
+            if node.get("type") in ("plain_text", "mrkdwn") and isinstance(node.get("text"), str):
+                return len(node["text"])
+            return sum(count(value) for value in node.values())
+        if isinstance(node, list):
+            return sum(count(value) for value in node)
+        return 0
+
+    return count(block)
+
+
+#: Blocks and characters of text kept free in each part for its two markers ("Part 2 of 3…").
+MARKER_BLOCKS = 2
+MARKER_TEXT = 200
+
+
+def message_pages(
+    message: Message, limit: int = MESSAGE_BLOCKS, text_limit: int = MESSAGE_TEXT
+) -> list[list[Block]]:
+    """The message as one or more Slack messages of at most ``limit`` blocks and
+    ``text_limit`` characters of text; when it takes several, each says which part it is and
+    that another follows. Blocks stay whole and in order (no block holds more than 3,000)."""
     blocks = message_blocks(message)
-    if len(blocks) <= limit:
+    if len(blocks) <= limit and sum(map(text_length, blocks)) <= text_limit:
         return [blocks]
-    size = limit - 2  # room for the markers
-    chunks = [blocks[i : i + size] for i in range(0, len(blocks), size)]
+    size, room = limit - MARKER_BLOCKS, text_limit - MARKER_TEXT
+    chunks: list[list[Block]] = [[]]
+    used = 0
+    for block in blocks:
+        length = text_length(block)
+        if chunks[-1] and (len(chunks[-1]) >= size or used + length > room):
+            chunks.append([])
+            used = 0
+        chunks[-1].append(block)
+        used += length
     pages = []
     for n, chunk in enumerate(chunks, start=1):
         page = list(chunk)

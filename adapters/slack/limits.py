@@ -31,10 +31,14 @@ Monotonic = Callable[[], float]
 #: Blocks in a message; in a modal or the Home tab.
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
+#: The text of all of a message's blocks together. Not in Slack's reference: Slack answers
+#: msg_blocks_too_long past about 13,200 characters (measured in slackapi/bolt-js#2509, where a
+#: Slack engineer speaks of "12,000 text characters with a buffer for block containers"; also
+#: bolt-js#2867). We keep to 11,000, below the 12,000 Slack documents for one markdown block.
+MESSAGE_TEXT = 11_000
 #: A section's text (and each context element's, which we keep to the same).
 SECTION_TEXT = 3000
 HEADER_TEXT = 150
-CONTEXT_ELEMENTS = 10
 #: A button's or an option's text; an option's value.
 BUTTON_TEXT = 75
 OPTION_TEXT = 75

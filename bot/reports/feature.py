@@ -14,7 +14,9 @@ FEATURE = Feature(
     commands=(
         Command(
             "report",
-            "Report racism or harassment, anonymously unless you choose otherwise",
+            # What the form's own heading names (intake.heading): every kind it covers.
+            "Report racism, harassment, bullying, discrimination or something else, "
+            "anonymously unless you choose otherwise",
             commands.on_command,
             usage="[followup]",
             anonymous=True,

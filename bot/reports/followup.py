@@ -43,7 +43,13 @@ def followup_form() -> Form:
     return Form(
         form_id=FOLLOWUP_FORM,
         title="Your report",
-        intro=[TextBlock(text="Enter the case reference and passphrase you were given.")],
+        intro=[
+            TextBlock(
+                text="Enter the case reference and passphrase you were given, and choose Open: "
+                "you will see the status and any messages from the people handling your "
+                "report. To answer them, come back here and write your answer below."
+            )
+        ],
         fields=[
             FormField(name="reference", label="Case reference", kind="text", max_length=20),
             FormField(name="passphrase", label="Passphrase", kind="text", max_length=60),
@@ -52,6 +58,7 @@ def followup_form() -> Form:
                 label="Your answer to the people handling your report (optional)",
                 kind="long_text",
                 required=False,
+                hint="Leave this empty the first time, to read their messages before you answer.",
                 max_length=TEXT_LIMIT,
             ),
         ],
@@ -161,4 +168,12 @@ def _reporter_view(
         blocks.append(TextBlock(text=desk.vault.open(item.body), style="quote"))
     if not thread:
         blocks.append(TextBlock(text="No messages yet."))
+    if not case.purged and not replied:
+        blocks.append(
+            TextBlock(
+                text="To answer, type /report followup again, with the same reference and "
+                "passphrase, and write your answer in the last box.",
+                style="context",
+            )
+        )
     return Message(blocks=blocks, confidential=True)
