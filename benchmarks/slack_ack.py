@@ -128,7 +128,8 @@ def prepare_leaders(runtime: Any, users: list[str]) -> list[tuple[str, int, list
     from sqlalchemy import select
 
     from bot.conversation import Actor, FormEvent
-    from bot.store.models import Checkin, Leader, Person, Step
+    from bot.pledge.models import Checkin, Leader, Step
+    from bot.store.models import Person
 
     values: dict[str, Any] = {"weekday": "0", "time": "09:00", "timezone": "Europe/London"}
     for commitment in runtime.pledge.commitments:

@@ -23,8 +23,9 @@ from sqlalchemy import func, insert, select, text
 import content
 from bot.config import Settings
 from bot.pledge.content import load_pledge
+from bot.pledge.models import Leader, Step
 from bot.store import Store
-from bot.store.models import Leader, OutboxMessage, Person, Step
+from bot.store.models import OutboxMessage, Person
 from scheduler.tick import tick
 
 PEAK = datetime(2027, 3, 8, 9, 0, tzinfo=UTC)  # Monday 09:00 in London (GMT)

@@ -15,12 +15,13 @@ import content
 from app.cli import main
 from app.runtime import Runtime
 from bot.awareness.calendar import load_calendar
+from bot.awareness.models import AwarenessSubscription
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.pledge.content import Pledge
 from bot.router import Bot
 from bot.store import Store
-from bot.store.models import AwarenessSubscription, OutboxMessage
+from bot.store.models import OutboxMessage
 from tests.conftest import Harness
 
 

@@ -24,9 +24,10 @@ from bot.conversation import (
     TextBlock,
 )
 from bot.pledge.content import Pledge
+from bot.pledge.models import Checkin, Leader, Step, StepUpdate
 from bot.router import SORRY, Bot
 from bot.store import Store
-from bot.store.models import Base, Checkin, Leader, Person, Step, StepUpdate
+from bot.store.models import Base, Person
 from tests.conftest import SIGN_UP, Harness, sign_up
 
 ALICE = Actor(platform="console", user_id="alice", display_name="alice")

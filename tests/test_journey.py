@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.pledge.models import Checkin, StepUpdate
 from bot.store import Store
-from bot.store.models import Checkin, OutboxMessage, StepUpdate
+from bot.store.models import OutboxMessage
 from tests.conftest import fresh_store
 from tests.test_cli import TEST_REPORTS_KEY
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from adapters.console.jsonl import JsonLinesChat
 from bot.conversation import ActionEvent
-from bot.store.models import Checkin, Leader, Step, StepUpdate
+from bot.pledge.models import Checkin, Leader, Step, StepUpdate
 from tests.conftest import SIGN_UP, Harness, sign_up
 
 

@@ -49,11 +49,12 @@ from bot.pledge.content import Pledge
 from bot.redaction import REDACTED, redact
 from bot.reports import registry
 from bot.reports.intake import ROLES
+from bot.reports.models import CaseAudit, CaseMessage, ReportCase
 from bot.reports.resources import Desk, load_categories
 from bot.reports.secrets import Vault, VaultError, new_key
 from bot.router import Bot
 from bot.store import Store
-from bot.store.models import CaseAudit, CaseMessage, OutboxMessage, ReportCase
+from bot.store.models import OutboxMessage
 from tests.conftest import Harness, fresh_store
 
 KEY = new_key()

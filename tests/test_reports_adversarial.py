@@ -44,10 +44,11 @@ from bot.conversation import (
     text_message,
 )
 from bot.pledge.content import Pledge
+from bot.reports.models import CaseAudit, ReportCase, ReportHandler
 from bot.reports.resources import Desk
 from bot.router import Bot
 from bot.store import Store
-from bot.store.models import CaseAudit, OutboxMessage, ReportCase, ReportHandler
+from bot.store.models import OutboxMessage
 from bot.text import clean
 from tests.conftest import Harness
 from tests.processes import clean_environment

@@ -20,10 +20,11 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import Address
 from bot.pledge.content import Pledge
+from bot.pledge.models import Checkin, Leader, StepUpdate
 from bot.pledge.progress import export_rows
 from bot.router import Bot
 from bot.store import Store
-from bot.store.models import Checkin, Leader, OutboxMessage, Person, StepUpdate
+from bot.store.models import OutboxMessage, Person
 from bot.timezones import UnknownTimeZone, next_weekly, zone
 from scheduler.tick import TickReport, tick
 from tests.conftest import SIGN_UP, Harness, sign_up

@@ -46,10 +46,11 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import Address, Form, FormField, text_message
 from bot.outbox import FIRST_RETRY, DrainReport, Outgoing, queue
+from bot.pledge.models import Checkin, Leader, Step, StepUpdate
 from bot.reports.intake import heading
 from bot.reports.resources import load_categories
 from bot.store import Store
-from bot.store.models import Checkin, Leader, OutboxMessage, Person, Step, StepUpdate
+from bot.store.models import OutboxMessage, Person
 from scheduler.tick import TickReport
 from tests.event_loop import Loop
 from tests.fake_slack import TEAM_ID, Call, FakeSlack

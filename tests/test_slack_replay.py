@@ -33,8 +33,10 @@ from adapters.slack.app import EVENTS
 from adapters.slack.blocks import WINDOW_PAGE_ACTION, window
 from app.cli import main
 from bot.conversation import Message, TextBlock
+from bot.pledge.models import Leader
+from bot.reports.models import CaseMessage, ReportCase
 from bot.store import Store
-from bot.store.models import CaseMessage, Introduction, Leader, Person, ReportCase
+from bot.store.models import Introduction, Person
 from tests.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, Call
 from tests.test_slack import (  # noqa: F401  (fixtures, used by name)
     Reply,

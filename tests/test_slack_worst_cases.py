@@ -28,12 +28,13 @@ from bot.conversation import (
     TextBlock,
 )
 from bot.pledge.content import Pledge
+from bot.pledge.models import Checkin, Leader, StepUpdate
 from bot.reports import registry
+from bot.reports.models import CaseMessage, ReportCase
 from bot.reports.resources import Desk, load_categories
 from bot.reports.secrets import Vault, new_key
 from bot.router import Bot
 from bot.store import Store
-from bot.store.models import CaseMessage, Checkin, Leader, ReportCase, StepUpdate
 from tests.fake_slack import TEAM_ID, Call
 from tests.platform_rules import (
     SLACK_MESSAGE_BLOCKS_TEXT,

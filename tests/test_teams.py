@@ -51,15 +51,10 @@ from bot.config import Settings
 from bot.conversation import Address, text_message
 from bot.outbox import Outgoing, queue
 from bot.pledge.content import Pledge
+from bot.pledge.models import Leader, StepUpdate
 from bot.router import Bot
 from bot.store import Store
-from bot.store.models import (
-    ConversationReference,
-    Leader,
-    OutboxMessage,
-    Person,
-    StepUpdate,
-)
+from bot.store.models import ConversationReference, OutboxMessage, Person
 from tests.event_loop import Loop
 from tests.fake_connector import Call, FakeConnector
 from tests.platform_rules import teams_activity_problems, teams_card_problems
@@ -1258,7 +1253,7 @@ def test_a_report_is_filed_in_a_dialog_and_nothing_of_it_stays_in_the_chat(
 ) -> None:
     from app.runtime import load_reports
     from bot.reports import registry
-    from bot.store.models import ReportCase
+    from bot.reports.models import ReportCase
 
     with runtime.store.session() as session:  # someone to receive it, or /report is refused
         registry.add(session, Address.parse(f"teams:{TENANT}:{DINA}"), ["racism"], False, "")
@@ -1363,7 +1358,7 @@ def test_sixteen_steps_answered_with_long_notes_fit_and_every_button_is_reachabl
 def test_the_summary_for_500_leaders_is_sent_in_parts_that_each_fit(teams: Teams) -> None:
     """500 leaders with 200-character names (markup in them), every one not heard from: the
     summary's longest form. Their rows are written as sign-ups and missed weeks leave them."""
-    from bot.store.models import Checkin
+    from bot.pledge.models import Checkin
 
     now = teams.clock.now()
     with teams.runtime.store.session() as session:
@@ -1420,7 +1415,7 @@ def test_a_case_with_a_long_history_reaches_its_handler_whole_in_a_dialog(
     of it in the dialog, none of it in the chat."""
     from app.runtime import load_reports
     from bot.reports import registry
-    from bot.store.models import ReportCase
+    from bot.reports.models import ReportCase
 
     teams = serve_with(loop, fake, runtime, reports=load_reports(runtime.settings))
     try:

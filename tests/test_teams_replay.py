@@ -33,7 +33,8 @@ from sqlalchemy import select
 from app.runtime import Runtime, load_reports
 from bot.conversation import Address
 from bot.reports import registry
-from bot.store.models import CaseMessage, ConversationReference, Person, ReportCase
+from bot.reports.models import CaseMessage, ReportCase
+from bot.store.models import ConversationReference, Person
 from tests.event_loop import Loop
 from tests.fake_connector import Call, FakeConnector
 from tests.platform_rules import teams_invoke_problems

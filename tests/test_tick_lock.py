@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config import Settings
+from bot.pledge.models import Checkin
 from bot.store import Store
-from bot.store.models import Checkin, OutboxMessage
+from bot.store.models import OutboxMessage
 from scheduler.tick import tick, tick_lock
 from tests.conftest import Harness, sign_up
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.awareness.calendar import CATEGORIES, REGIONS, Calendar, occurrences
 from bot.awareness.due import default_subscription
+from bot.awareness.models import AwarenessOverride, AwarenessSubscription
 from bot.awareness.posts import override, preview_message, when
 from bot.awareness.schedule import wanted
 from bot.conversation import (
@@ -29,7 +30,6 @@ from bot.conversation import (
     text_message,
 )
 from bot.forms import validate
-from bot.store.models import AwarenessOverride, AwarenessSubscription
 from bot.store.upsert import insert_new
 from bot.timezones import parse_local_time, zone
 from bot.turn import Turn

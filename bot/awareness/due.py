@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 
 from bot.awareness import schedule
 from bot.awareness.calendar import Calendar
+from bot.awareness.models import AwarenessSubscription
 from bot.awareness.posts import POST_RENDERER, PREVIEW_RENDERER
 from bot.config import Settings
 from bot.conversation import Address
 from bot.dates import long_date
 from bot.outbox import Outgoing, queue
-from bot.store.models import Admin, AwarenessSubscription
+from bot.store.models import Admin
 from bot.store.upsert import insert_new
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.awareness.calendar import Calendar, Occurrence
+from bot.awareness.models import AwarenessOverride
 from bot.conversation import (
     ActionsBlock,
     Block,
@@ -24,7 +25,6 @@ from bot.conversation import (
     TextBlock,
 )
 from bot.dates import long_date
-from bot.store.models import AwarenessOverride
 from bot.timezones import WEEKDAYS
 
 POST_RENDERER = "awareness.post"

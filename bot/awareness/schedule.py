@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from bot.awareness.calendar import CATEGORIES, Calendar, Occurrence, occurrences
-from bot.store.models import AwarenessSubscription
+from bot.awareness.models import AwarenessSubscription
 from bot.timezones import parse_local_time, zone
 
 #: A post whose moment passed longer ago than this (the bot was down) is not sent late.

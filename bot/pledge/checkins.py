@@ -28,8 +28,8 @@ from bot.conversation import (
 )
 from bot.dates import long_date
 from bot.pledge.content import Pledge
+from bot.pledge.models import Checkin, Leader, Step, StepUpdate
 from bot.pledge.wording import STATUSES, statuses_for
-from bot.store.models import Checkin, Leader, Step, StepUpdate
 from bot.text import NOTE_LIMIT
 
 CHECKIN_RENDERER = "pledge.checkin"

@@ -29,9 +29,9 @@ from bot.forms import validate
 from bot.pledge import checkins, leaders, progress, questions
 from bot.pledge.checkins import ANSWER_FORM, AWAY_FORM, Answer
 from bot.pledge.content import Pledge
+from bot.pledge.models import Checkin, Leader
 from bot.pledge.signup import SIGN_FORM, missed_notice, read_choices, sign_form
 from bot.pledge.wording import STATUSES, schedule
-from bot.store.models import Checkin, Leader
 from bot.timezones import zone
 from bot.turn import Turn
 

@@ -19,7 +19,8 @@ from bot.config import Settings
 from bot.conversation import Address
 from bot.outbox import Outgoing, queue
 from bot.pledge.checkins import CHECKIN_RENDERER
-from bot.store.models import Base, Checkin, Leader, Person
+from bot.pledge.models import Checkin, Leader
+from bot.store.models import Base, Person
 from bot.store.upsert import insert_new
 from bot.timezones import next_weekly, parse_local_time, zone
 

@@ -18,8 +18,9 @@ from bot.conversation import Actor, Address, LinkBlock, Message, TextBlock
 from bot.outbox import Outgoing, queue
 from bot.people import person_for
 from bot.pledge.content import Pledge
+from bot.pledge.models import Checkin, Leader, Step
 from bot.pledge.signup import PledgeChoices
-from bot.store.models import Checkin, Leader, Person, Step
+from bot.store.models import Person
 from bot.timezones import next_weekly, parse_local_time, zone
 
 
@@ -88,7 +89,7 @@ def sign(
 ) -> Leader:
     """Sign (or re-sign after leaving) and, if asked, queue the announcement."""
     person = person_for(session, actor)
-    leader = person.leader
+    leader = session.scalar(select(Leader).where(Leader.person_id == person.id))
     if leader is None:
         leader = Leader(
             person=person,

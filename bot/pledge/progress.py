@@ -18,8 +18,9 @@ from bot.conversation import Block, Message, TextBlock
 from bot.dates import long_date, short_date
 from bot.pledge.content import Pledge
 from bot.pledge.leaders import away_until, next_checkin_day
+from bot.pledge.models import Checkin, Leader, Step, StepUpdate
 from bot.pledge.wording import STATUSES, schedule
-from bot.store.models import Checkin, Leader, Person, Step, StepUpdate
+from bot.store.models import Person
 
 HISTORY_WEEKS = 6
 SUMMARY_WEEKS = 5  # this week and the four before it

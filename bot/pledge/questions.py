@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from bot.store.models import AnsweredQuestion
+from bot.pledge.models import AnsweredQuestion
 from bot.store.upsert import insert_new
 
 TTL = timedelta(days=7)

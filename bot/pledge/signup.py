@@ -12,7 +12,7 @@ from typing import cast
 
 from bot.conversation import Form, FormField, FormValue, Option, TextBlock
 from bot.pledge.content import Pledge
-from bot.store.models import Leader
+from bot.pledge.models import Leader
 from bot.text import STEP_TEXT_LIMIT
 from bot.timezones import EXAMPLES, WEEKDAYS, UnknownTimeZone, parse_local_time, zone
 

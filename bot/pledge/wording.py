@@ -3,7 +3,7 @@ which every feature writes, are bot/dates.py)."""
 
 from __future__ import annotations
 
-from bot.store.models import Leader
+from bot.pledge.models import Leader
 from bot.timezones import WEEKDAYS
 
 #: Every status a step can be given. "Ongoing" is for behaviours kept up week after week

@@ -29,8 +29,8 @@ from bot.dates import long_date
 from bot.forms import validate
 from bot.reports import registry
 from bot.reports.intake import TEXT_LIMIT
+from bot.reports.models import CaseAudit, CaseMessage, ReportCase, ReportHandler
 from bot.reports.resources import Desk
-from bot.store.models import CaseAudit, CaseMessage, ReportCase, ReportHandler
 from bot.turn import Turn
 
 STATUSES = {

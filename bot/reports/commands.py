@@ -25,8 +25,8 @@ from bot.conversation import (
 from bot.reports import cases, registry
 from bot.reports.followup import FOLLOWUP_FORM, follow_up, followup_form
 from bot.reports.intake import FILE_FORM, NOT_RECEIVED, file, file_form, offered
+from bot.reports.models import ReportCase
 from bot.reports.resources import Desk
-from bot.store.models import ReportCase
 from bot.turn import Turn
 
 HELP = (

@@ -25,7 +25,7 @@ from bot.conversation import ActionsBlock, Address, Button, Message, TextBlock
 from bot.dates import long_date
 from bot.outbox import Outgoing, queue
 from bot.reports import registry, replays
-from bot.store.models import CaseMessage, ReportCase, ReportHandler
+from bot.reports.models import CaseMessage, ReportCase, ReportHandler
 
 FEEDBACK_WARNING = timedelta(days=14)
 

@@ -29,9 +29,9 @@ from bot.forms import validate
 from bot.reports import replays
 from bot.reports.cases import STATUSES
 from bot.reports.intake import TEXT_LIMIT
+from bot.reports.models import CaseAudit, CaseMessage, ReportCase
 from bot.reports.resources import Desk
 from bot.reports.secrets import DUMMY_HASH, check_passphrase, normalise
-from bot.store.models import CaseAudit, CaseMessage, ReportCase
 from bot.turn import Turn
 
 FOLLOWUP_FORM = "report.followup"

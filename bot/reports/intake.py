@@ -31,9 +31,9 @@ from bot.conversation import (
 from bot.forms import validate
 from bot.reports import registry, replays
 from bot.reports.due import months, next_step
+from bot.reports.models import CaseAudit, ReportCase
 from bot.reports.resources import Category, Desk
 from bot.reports.secrets import hash_passphrase, new_passphrase, new_reference
-from bot.store.models import CaseAudit, ReportCase
 from bot.text import LONG_TEXT_LIMIT
 from bot.turn import Turn
 

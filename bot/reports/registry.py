@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.conversation import Address
-from bot.store.models import ReportCase, ReportHandler
+from bot.reports.models import ReportCase, ReportHandler
 
 
 def address(handler: ReportHandler) -> Address:

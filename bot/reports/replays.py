@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.conversation import FormEvent
-from bot.store.models import SubmittedForm
+from bot.reports.models import SubmittedForm
 
 ALREADY = "This form was already sent, and was received once: nothing more was filed."
 #: How long an instance is remembered: longer than any platform accepts a replayed request.

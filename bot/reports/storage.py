@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.reports.models import CaseMessage, ReportCase
 from bot.reports.secrets import Vault
-from bot.store.models import CaseMessage, ReportCase
 
 
 def rekey(session: Session, vault: Vault) -> int:

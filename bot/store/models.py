@@ -1,5 +1,10 @@
-"""The tables. Every datetime is stored as naive UTC and read back as aware UTC (UTCDateTime),
-because SQLite has no time zone type and a mix of naive and aware values is a classic bug."""
+"""The shared tables and ``Base``: people, admins, the outbox, form tokens, introductions, Teams'
+conversation references. Each feature keeps its own in ``bot/<feature>/models.py``, on this
+``Base`` (one metadata, which Alembic and the "migrations match models" test read with every
+feature loaded: ``bot.catalogue``).
+
+Every datetime is stored as naive UTC and read back as aware UTC (UTCDateTime), because SQLite
+has no time zone type and a mix of naive and aware values is a classic bug."""
 
 from __future__ import annotations
 
@@ -8,11 +13,9 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     Date,
     DateTime,
     Dialect,
-    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -21,7 +24,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -66,8 +69,6 @@ class Person(Base):
     user_id: Mapped[str] = mapped_column(String(128))
     display_name: Mapped[str] = mapped_column(String(200), default="")
 
-    leader: Mapped[Leader | None] = relationship(back_populates="person")
-
 
 class Admin(Base):
     """A D&I lead granted the admin role in the store (the ADMINS setting grants it too)."""
@@ -80,76 +81,6 @@ class Admin(Base):
     tenant: Mapped[str] = mapped_column(String(128), default="")
     user_id: Mapped[str] = mapped_column(String(128))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class Leader(Base):
-    """A signed pledge and its weekly schedule. ``next_checkin_at`` makes a quiet tick cheap."""
-
-    __tablename__ = "leaders"
-    __table_args__ = (Index("ix_leaders_due", "status", "next_checkin_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True)
-    status: Mapped[str] = mapped_column(String(16))  # active, paused, left
-    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
-    local_time: Mapped[str] = mapped_column(String(5))  # HH:MM
-    timezone: Mapped[str] = mapped_column(String(64))
-    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    away_until: Mapped[date | None] = mapped_column(Date())
-    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    person: Mapped[Person] = relationship(back_populates="leader")
-    steps: Mapped[list[Step]] = relationship(back_populates="leader", order_by="Step.id")
-
-
-class Step(Base):
-    """A practical step a leader chose. Edits retire steps, never delete them: history stays."""
-
-    __tablename__ = "steps"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    leader_id: Mapped[int] = mapped_column(ForeignKey("leaders.id"), index=True)
-    commitment: Mapped[int] = mapped_column(Integer)
-    suggestion_id: Mapped[str | None] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(String(500))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    leader: Mapped[Leader] = relationship(back_populates="steps")
-
-
-class Checkin(Base):
-    """One weekly check-in. Unique per (leader, week): the database refuses a second one."""
-
-    __tablename__ = "checkins"
-    __table_args__ = (
-        UniqueConstraint("leader_id", "week_of"),
-        Index("ix_checkins_reminder_due", "next_reminder_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    leader_id: Mapped[int] = mapped_column(ForeignKey("leaders.id"))
-    week_of: Mapped[date] = mapped_column(Date())  # the local date it was due
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(16))  # open, answered, skipped, away, missed
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
-    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class StepUpdate(Base):
-    """A status (and optional note) given for one step in one check-in; a change adds a row."""
-
-    __tablename__ = "step_updates"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id"), index=True)
-    step_id: Mapped[int] = mapped_column(ForeignKey("steps.id"), index=True)
-    status: Mapped[str] = mapped_column(
-        String(16)
-    )  # done, ongoing, progressing, stuck, not_started
-    note: Mapped[str] = mapped_column(Text, default="")
-    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class OutboxMessage(Base):
@@ -169,136 +100,6 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class AwarenessSubscription(Base):
-    """A channel's awareness posts: which regions and categories, when, in which time zone.
-
-    ``next_check_at`` is the next instant anything could be due for the channel, so a quiet
-    tick skips every channel with one index probe.
-    """
-
-    __tablename__ = "awareness_subscriptions"
-    __table_args__ = (UniqueConstraint("platform", "tenant", "channel_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[str] = mapped_column(String(32))
-    tenant: Mapped[str] = mapped_column(String(128), default="")
-    channel_id: Mapped[str] = mapped_column(String(128))
-    regions: Mapped[list[str]] = mapped_column(JSON)
-    #: Categories by region ({"us": ["lgbt"]}); a region not in it gets every category.
-    categories: Mapped[dict[str, list[str]]] = mapped_column(JSON)
-    timezone: Mapped[str] = mapped_column(String(64))
-    post_time: Mapped[str] = mapped_column(String(5))  # HH:MM local
-    heads_up_days: Mapped[int] = mapped_column(Integer)
-    weekend_shift: Mapped[bool] = mapped_column(Boolean)
-    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-
-
-class AwarenessOverride(Base):
-    """An admin's decision about one post in one workspace: don't send it, or send this text."""
-
-    __tablename__ = "awareness_overrides"
-    __table_args__ = (UniqueConstraint("platform", "tenant", "occurrence", "post"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[str] = mapped_column(String(32))
-    tenant: Mapped[str] = mapped_column(String(128), default="")
-    occurrence: Mapped[str] = mapped_column(String(120))  # entry id:start date
-    post: Mapped[str] = mapped_column(String(16))  # heads-up, day
-    suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
-    text: Mapped[str | None] = mapped_column(Text)
-    decided_by: Mapped[str] = mapped_column(String(300))
-    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class ReportHandler(Base):
-    """A designated person who receives reports of some categories, or an escalation contact.
-
-    Never deleted, only deactivated (``active``): cases, messages and the audit log point at
-    handlers, and a removed handler must see and be told nothing more."""
-
-    __tablename__ = "report_handlers"
-    __table_args__ = (UniqueConstraint("platform", "tenant", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[str] = mapped_column(String(32))
-    tenant: Mapped[str] = mapped_column(String(128), default="")
-    user_id: Mapped[str] = mapped_column(String(128))
-    name: Mapped[str] = mapped_column(String(200), default="")  # shown to reporters to exclude
-    categories: Mapped[list[str]] = mapped_column(JSON)
-    escalation: Mapped[bool] = mapped_column(Boolean, default=False)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-
-class ReportCase(Base):
-    """A report. It holds only what the form asked for, sealed; never who sent it, never when
-    to the minute (only the date), unless the reporter chose to be identified."""
-
-    __tablename__ = "report_cases"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(16), unique=True)
-    passphrase_hash: Mapped[str] = mapped_column(String(200))
-    category: Mapped[str] = mapped_column(String(40))
-    platform: Mapped[str] = mapped_column(String(32))  # where handlers are alerted
-    tenant: Mapped[str] = mapped_column(String(128), default="")
-    received_on: Mapped[date] = mapped_column(Date())
-    content: Mapped[str | None] = mapped_column(Text)  # sealed JSON; None once purged
-    #: The addresses (``platform:tenant:user``) of the handlers the reporter left out: an
-    #: address, unlike a row id, stays the same person when a handler is removed and re-added.
-    excluded: Mapped[list[str]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16))  # new, acknowledged, investigating, ...
-    outcome: Mapped[str | None] = mapped_column(Text)  # sealed
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("report_handlers.id"))
-    acknowledged_on: Mapped[date | None] = mapped_column(Date())
-    closed_on: Mapped[date | None] = mapped_column(Date())
-    #: When handlers are next told (of the case, or of a reporter's reply): a random delay
-    #: after it happened, so the moment cannot be matched to who was online; cleared once told.
-    alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    alerted: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: The next deadline reminder or escalation to look at.
-    deadline_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    deadline_stage: Mapped[str] = mapped_column(String(32), default="")
-    purged: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class SubmittedForm(Base):
-    """A form instance already submitted (a SHA-256 of the platform's own id for it:
-    a Slack view id, a Teams dialog's id), so a replayed submission files nothing twice. It
-    points at no case and keeps only the date; rows older than a day are deleted by the tick."""
-
-    __tablename__ = "submitted_forms"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    digest: Mapped[str] = mapped_column(String(64), unique=True)
-    seen_on: Mapped[date] = mapped_column(Date(), index=True)
-
-
-class CaseMessage(Base):
-    """A message between handlers and the reporter, or a handler's private note; sealed."""
-
-    __tablename__ = "case_messages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("report_cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # to_reporter, from_reporter, note
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("report_handlers.id"))
-    body: Mapped[str | None] = mapped_column(Text)  # sealed; None once purged
-    sent_on: Mapped[date] = mapped_column(Date())
-
-
-class CaseAudit(Base):
-    """Append-only: who viewed or did what to a case, and when. The reporter's own entries
-    keep only the date, like everything else about them."""
-
-    __tablename__ = "case_audit"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("report_cases.id"), index=True)
-    actor: Mapped[str] = mapped_column(String(300))  # a handler's address, or "reporter"
-    action: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ConversationReference(Base):
@@ -338,20 +139,6 @@ class FormToken(Base):
     form: Mapped[dict[str, Any]] = mapped_column(JSON)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-
-
-class AnsweredQuestion(Base):
-    """A one-time question whose buttons have been answered ("Leave the pledge?").
-
-    The buttons carry the question's random token. Answering records it here, once (the
-    primary key decides a race); a second press, a double click or the other button of the
-    same message finds it and does nothing. Rows are deleted once their question has expired.
-    """
-
-    __tablename__ = "answered_questions"
-
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class Introduction(Base):

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import bot.catalogue  # noqa: F401  (every feature's tables join Base.metadata)
 from bot.store.models import Base
 
 engine = context.config.attributes["engine"]
