@@ -88,7 +88,6 @@ class Bot:
         calendar: Calendar = EMPTY_CALENDAR,
         reports: Desk | None = None,
         features: Sequence[Feature] = FEATURES,
-        resources: Sequence[object] = (),
     ) -> None:
         self.store = store
         self.clock = clock
@@ -98,7 +97,7 @@ class Bot:
         self.reports = reports
         self.features = tuple(features)
         #: What the features were loaded with, for their renderers and tick steps.
-        self.loaded = (pledge, calendar, reports, *resources)
+        self.loaded = (pledge, calendar, reports)
         self.resources = Resources(*self.loaded)
         self.commands: dict[str, Command] = {
             command.name: command for feature in self.features for command in feature.commands
