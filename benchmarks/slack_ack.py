@@ -131,7 +131,7 @@ def prepare_leaders(runtime: Any, users: list[str]) -> list[tuple[str, int, list
     from bot.pledge.models import Checkin, Leader, Step
     from bot.store.models import Person
 
-    values: dict[str, Any] = {"weekday": "0", "time": "09:00", "timezone": "Europe/London"}
+    values: dict[str, Any] = {"weekday": "1", "time": "09:00", "timezone": "Europe/London"}
     for commitment in runtime.pledge.commitments:
         values[f"steps_{commitment.number}"] = [commitment.steps[0].id]
     for user in users:
