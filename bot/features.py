@@ -65,6 +65,9 @@ class Feature:
     tick: tuple[TickStep, ...] = ()
     #: The person's own page (App Home), for the one feature that has one.
     home: Callable[[Turn], Message] | None = None
+    #: Forms whose sender must stay anonymous, whatever a submission's round trip says: an
+    #: adapter must not take a form's anonymity from data the request itself carries.
+    anonymous_forms: frozenset[str] = frozenset()
     #: The reply when handling one of its forms fails unexpectedly, if not the general apology
     #: (a report must never be thought received when it was not).
     failed: Mapping[str, str] = field(default_factory=dict)

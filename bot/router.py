@@ -122,6 +122,11 @@ class Bot:
         word = text.strip().lstrip("/").lower()
         return any(word.startswith(c.name) for c in self.commands.values() if c.anonymous)
 
+    def anonymous_form(self, form_id: str) -> bool:
+        """Whether a submission of ``form_id`` must leave its sender anonymous (a report, a
+        follow-up), known from the form itself, never from what the submission carries."""
+        return any(form_id in feature.anonymous_forms for feature in self.features)
+
     def handle(self, event: Event) -> list[Reply]:
         """Every adapter calls this, so timing it here measures every platform alike."""
         with metrics.timed_event(event.actor.platform, event.type):

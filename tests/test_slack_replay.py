@@ -366,6 +366,24 @@ def test_a_replayed_signed_report_files_one_case(slack: Slack) -> None:
         assert session.scalar(select(func.count()).select_from(ReportCase)) == 1
 
 
+@pytest.mark.parametrize(
+    "metadata", ["{}", "not json", '{"stored": "nope"}', '{"channel_id": "C0GENERAL"}']
+)
+def test_a_report_with_forged_metadata_is_still_anonymous(slack: Slack, metadata: str) -> None:
+    """Whether a submission is a reporter's is known from the form, never from the metadata
+    the request carries: forged or lost, it must not get the reporter looked up or their
+    receipt posted as a message."""
+    reply = slack.command("", user=REPORTER, command="/report")
+    view = {**opened(slack, reply.response_id), "private_metadata": metadata}
+    answers = {"category": "racism", "what": WORDS, "role": "witness", "identify": "no"}
+    acked = slack.submit(view, answers, user=REPORTER).json()
+    assert "Case reference" in json.dumps(acked)  # shown in the modal itself
+    slack.idle()
+    assert not slack.fake.calls_to("users.info", lambda c: c.params.get("user") == REPORTER)
+    for method in ("chat.postMessage", "chat.postEphemeral", "response"):
+        assert "Case reference" not in json.dumps([c.params for c in slack.fake.calls_to(method)])
+
+
 # --- issue 11: typing report in a DM leaves nothing in its history --------------------------
 
 
@@ -698,8 +716,50 @@ def test_the_bot_never_answers_itself_or_another_bot(slack: Slack) -> None:
             "trigger_id": "1.old",
             "workflow_step": {"workflow_id": "W1", "step_id": "S1", "inputs": {}, "outputs": []},
         },
+        {
+            "type": "shortcut",
+            "callback_id": "someone_elses",
+            "team": {"id": TEAM_ID},
+            "user": {"id": "U2", "team_id": TEAM_ID},
+            "trigger_id": "1.shortcut",
+            "action_ts": "1.2",
+        },
+        {
+            "type": "message_action",
+            "callback_id": "someone_elses",
+            "team": {"id": TEAM_ID},
+            "user": {"id": "U2", "team_id": TEAM_ID},
+            "channel": {"id": "C1"},
+            "message": {"type": "message", "text": "hello", "ts": "1.3"},
+            "trigger_id": "1.message_action",
+            "response_url": "http://127.0.0.1:9/never",
+        },
+        {
+            "type": "view_closed",
+            "team": {"id": TEAM_ID},
+            "user": {"id": "U2", "team_id": TEAM_ID},
+            "view": {"id": "VCLOSED", "type": "modal", "callback_id": "pledge.sign"},
+            "is_cleared": False,
+        },
+        {
+            "type": "block_suggestion",
+            "action_id": "search",
+            "block_id": "b1",
+            "value": "typed words nobody should log",
+            "team": {"id": TEAM_ID},
+            "user": {"id": "U2", "team_id": TEAM_ID},
+            "view": {"id": "VSUGGEST", "type": "modal", "callback_id": "pledge.sign"},
+        },
     ],
-    ids=["interactive_message", "dialog_submission", "workflow_step_edit"],
+    ids=[
+        "interactive_message",
+        "dialog_submission",
+        "workflow_step_edit",
+        "shortcut",
+        "message_action",
+        "view_closed",
+        "block_suggestion",
+    ],
 )
 def test_legacy_payloads_are_acked_quietly(
     slack: Slack, payload: dict[str, Any], caplog: pytest.LogCaptureFixture
@@ -710,6 +770,7 @@ def test_legacy_payloads_are_acked_quietly(
     slack.idle()
     assert [c.method for c in slack.fake.calls if c.method != "auth.test"] == []
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
+    assert "typed words" not in caplog.text
 
 
 # --- the manifest subscribes to exactly what the bot answers --------------------------------

@@ -247,6 +247,12 @@ class SlackAdapter:
         for kind in LEGACY_INTERACTIONS:
             app.action({"type": kind, "callback_id": re.compile(r".*")})(self._on_legacy)
         app.view({"type": "view_submission", "callback_id": re.compile(r".+")})(self._on_view)
+        # Payloads this bot never asks for (it declares no shortcuts, external selects or
+        # notify_on_close): acked quietly. Unmatched, Bolt answers 404 and logs the payload at
+        # WARNING, a block_suggestion's typed text included.
+        app.shortcut(re.compile(r".*"))(self._on_legacy)
+        app.view_closed(re.compile(r".*"))(self._on_legacy)
+        app.options(re.compile(r".*"))(self._on_no_options)
         app.event("app_home_opened")(self._on_home)
         app.event("message")(self._on_message)
         app.event("app_mention")(self._on_mention)
@@ -427,6 +433,12 @@ class SlackAdapter:
         await self._then_deliver(replies, origin, client, trigger, pressed)
         await self._refresh_home(replies, origin, client)
 
+    async def _on_no_options(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """An external select's search (this bot has none): no options, and nothing logged of
+        what was typed."""
+        await ack(options=[])
+        log.info("ignored a %s payload: this bot has no external selects", body.get("type"))
+
     async def _on_legacy(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """A legacy payload this bot never asked for: acked, noted, and nothing else."""
         await ack()
@@ -458,7 +470,9 @@ class SlackAdapter:
             in_home=bool(meta.get("in_home")),
             view_id=meta.get("view_id"),
         )
-        anonymous = bool(meta.get("anonymous"))
+        # From the form itself, not only from its metadata: a request carrying forged or lost
+        # metadata must not get a reporter looked up, or their receipt posted as a message.
+        anonymous = bool(meta.get("anonymous")) or self.bot.anonymous_form(view["callback_id"])
         acked = False
 
         async def ack_once(**kwargs: Any) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.features import Command, Feature, TickStep
 from bot.reports import commands
 from bot.reports.due import queue_reports
+from bot.reports.followup import FOLLOWUP_FORM
 from bot.reports.intake import FILE_FORM, NOT_RECEIVED
 
 FEATURE = Feature(
@@ -32,5 +33,6 @@ FEATURE = Feature(
             lambda s, now, settings, _: queue_reports(s, now, settings),
         ),
     ),
+    anonymous_forms=frozenset({FILE_FORM, FOLLOWUP_FORM}),
     failed={FILE_FORM: NOT_RECEIVED},
 )
