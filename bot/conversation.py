@@ -226,6 +226,12 @@ def text_message(*paragraphs: str, ref: str | None = None) -> Message:
     return Message(blocks=[TextBlock(text=p) for p in paragraphs], ref=ref)
 
 
+def nudge(text: str, button: Button) -> Message:
+    """A line and one button: a notice that points to something rather than repeating it
+    (a reminder to the check-in, a handler's alert to the case)."""
+    return Message(blocks=[TextBlock(text=text), ActionsBlock(buttons=[button])])
+
+
 class Option(_Model):
     """A choice. Labels may be long (a pledge step); adapters shorten them to fit a platform."""
 

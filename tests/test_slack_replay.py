@@ -133,20 +133,28 @@ def grid_command(app: Slack, said: str, user: str, command: str = "/pledge") -> 
     return reply
 
 
-def grid_submit(app: Slack, view: dict[str, Any], answers: dict[str, Any], user: str) -> Reply:
-    """A view_submission from an org-wide install: ``team`` is null, the user's workspace is
-    in ``user.team_id`` and the organisation in ``enterprise``."""
-    view_id = app.next_id("VGRID")
-    app.fake.known_view(view_id)
-    payload = {
-        "type": "view_submission",
+def org_wide(kind: str, user: str, trigger: str) -> dict[str, Any]:
+    """What every interaction from an org-wide install carries: ``team`` is null, the user's
+    workspace is in ``user.team_id`` and the organisation in ``enterprise``."""
+    return {
+        "type": kind,
         "team": None,
         "enterprise": {"id": ENTERPRISE, "name": "Grid"},
         "is_enterprise_install": True,
         "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
         "api_app_id": "A1",
         "token": "legacy",
-        "trigger_id": app.fake.trigger_id(app.next_id("trigger-view-")),
+        "trigger_id": trigger,
+    }
+
+
+def grid_submit(app: Slack, view: dict[str, Any], answers: dict[str, Any], user: str) -> Reply:
+    """A view_submission from an org-wide install: ``team`` is null, the user's workspace is
+    in ``user.team_id`` and the organisation in ``enterprise``."""
+    view_id = app.next_id("VGRID")
+    app.fake.known_view(view_id)
+    payload = {
+        **org_wide("view_submission", user, app.fake.trigger_id(app.next_id("trigger-view-"))),
         "view": {
             **view,
             "id": view_id,
@@ -160,14 +168,7 @@ def grid_submit(app: Slack, view: dict[str, Any], answers: dict[str, Any], user:
 def grid_press(app: Slack, pressed: dict[str, Any], user: str, channel: str) -> Reply:
     response_id = app.next_id("act")
     payload = {
-        "type": "block_actions",
-        "team": None,
-        "enterprise": {"id": ENTERPRISE, "name": "Grid"},
-        "is_enterprise_install": True,
-        "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
-        "api_app_id": "A1",
-        "token": "legacy",
-        "trigger_id": app.fake.trigger_id(f"trigger-{response_id}"),
+        **org_wide("block_actions", user, app.fake.trigger_id(f"trigger-{response_id}")),
         "container": {"type": "message", "message_ts": "1.1", "channel_id": channel},
         "channel": {"id": channel, "name": "directmessage"},
         "response_url": app.fake.response_url(response_id),

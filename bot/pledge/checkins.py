@@ -25,6 +25,7 @@ from bot.conversation import (
     Message,
     Option,
     TextBlock,
+    nudge,
 )
 from bot.dates import long_date
 from bot.pledge.content import Pledge
@@ -212,21 +213,10 @@ def reminder_message(checkin: Checkin, last: bool) -> Message:
     """A short line and one button: the check-in itself is shown when the button is pressed,
     not sent again (eight to sixteen steps with a row of buttons each is a lot to nudge with)."""
     text = (LAST_NUDGE if last else FIRST_NUDGE).format(week=long_date(checkin.week_of))
-    return Message(
-        blocks=[
-            TextBlock(text=text),
-            ActionsBlock(
-                buttons=[
-                    Button(
-                        action_id="pledge.open",
-                        value=str(checkin.id),
-                        label=OPEN_LABEL,
-                        style="primary",
-                    )
-                ]
-            ),
-        ]
+    opener = Button(
+        action_id="pledge.open", value=str(checkin.id), label=OPEN_LABEL, style="primary"
     )
+    return nudge(text, opener)
 
 
 def render_outgoing(pledge: Pledge, session: Session, args: dict[str, Any]) -> Message | None:

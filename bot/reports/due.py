@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.conversation import ActionsBlock, Address, Button, Message, TextBlock
+from bot.conversation import Address, Button, Message, nudge
 from bot.dates import long_date
 from bot.outbox import Outgoing, queue
 from bot.reports import registry, replays
@@ -90,22 +90,14 @@ def months(n: int) -> str:
 
 
 def _notice(case: ReportCase, text: str) -> Message:
-    return Message(
-        blocks=[
-            TextBlock(text=text),
-            ActionsBlock(
-                buttons=[
-                    Button(
-                        action_id="report.open",
-                        value=str(case.id),
-                        label="Open the case",
-                        style="primary",
-                        confidential=True,
-                    )
-                ]
-            ),
-        ]
+    opener = Button(
+        action_id="report.open",
+        value=str(case.id),
+        label="Open the case",
+        style="primary",
+        confidential=True,
     )
+    return nudge(text, opener)
 
 
 def _send(

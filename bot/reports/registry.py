@@ -87,10 +87,11 @@ def orphan(session: Session) -> int:
     "not yet alerted" and due, so the first handler added for them is told at the next tick
     (as of a new report, dated by the day it arrived) instead of never. Returns how many."""
     count = 0
+    handlers = everyone(session)
     for case in session.scalars(
         select(ReportCase).where(ReportCase.closed_on.is_(None), ReportCase.alerted)
     ):
-        if not for_case(session, case):
+        if not chosen(handlers, case.category, case.excluded):
             # The day it arrived, at midnight UTC: already past, and saying no more than the
             # date handlers are shown anyway.
             case.alert_at = datetime.combine(case.received_on, time(0), tzinfo=UTC)
@@ -117,23 +118,24 @@ def can_see(handler: ReportHandler, case: ReportCase) -> bool:
     return handler.escalation or case.category in handler.categories
 
 
+def chosen(
+    handlers: list[ReportHandler], category: str, excluded: list[str]
+) -> list[ReportHandler]:
+    """Who is told of a report of ``category`` leaving out ``excluded``: its category's
+    handlers, else the escalation contacts. The one rule for filing, alerts and orphans."""
+    picked = [h for h in handlers if category in h.categories and key(h) not in excluded]
+    return picked or [h for h in handlers if h.escalation and key(h) not in excluded]
+
+
 def receivers(handlers: list[ReportHandler], category: str, excluded: list[str]) -> list[str]:
-    """Who would be told of a report of ``category`` leaving out ``excluded``: its category's
-    handlers, else the escalation contacts."""
-    chosen = [h for h in handlers if category in h.categories and key(h) not in excluded]
-    if not chosen:
-        chosen = [h for h in handlers if h.escalation and key(h) not in excluded]
-    return [key(h) for h in chosen]
+    """The addresses ``chosen`` would tell."""
+    return [key(h) for h in chosen(handlers, category, excluded)]
 
 
 def for_case(session: Session, case: ReportCase) -> list[ReportHandler]:
     """Who is told about a case: its category's handlers minus the excluded; if none remain,
     the escalation contacts (minus the excluded)."""
-    everyone_ = everyone(session)
-    chosen = [h for h in everyone_ if case.category in h.categories and key(h) not in case.excluded]
-    if chosen:
-        return chosen
-    return escalation_for(everyone_, case)
+    return chosen(everyone(session), case.category, case.excluded)
 
 
 def escalation_for(handlers: list[ReportHandler], case: ReportCase) -> list[ReportHandler]:
