@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -52,7 +52,7 @@ class FormTokens:
                     token_hash=_digest(token),
                     form=form.model_dump(mode="json"),
                     extra=dict(extra or {}),
-                    expires_at=now + self.ttl,
+                    expires_at=self._expiry(form),
                 )
             )
         return token
@@ -71,8 +71,17 @@ class FormTokens:
                 return False
             row.form = form.model_dump(mode="json")
             row.extra = dict(extra or {})
-            row.expires_at = self.clock.now() + self.ttl
+            row.expires_at = self._expiry(form)
             return True
+
+    def _expiry(self, form: Form) -> datetime:
+        """``ttl`` from now; for an anonymous form (a report), rounded up to the hour, so the
+        row does not say to the second when someone opened the report form."""
+        expires = self.clock.now() + self.ttl
+        if not form.anonymous:
+            return expires
+        hour = expires.replace(minute=0, second=0, microsecond=0)
+        return hour if hour == expires else hour + timedelta(hours=1)
 
     def take(self, token: str) -> tuple[Form, dict[str, Any]] | None:
         """Like ``get``, and the token is used up: a second request with it gets None."""

@@ -69,3 +69,17 @@ def test_take_uses_a_token_up_and_replace_keeps_it(store: Store) -> None:
     assert tokens.take(token) is None
     assert tokens.get("") is None
     assert tokens.get("not-a-token") is None
+
+
+def test_an_anonymous_forms_expiry_does_not_date_its_opening_to_the_second(store: Store) -> None:
+    """A report form's row says only the hour it expires, not when someone opened it."""
+    clock = ManualClock(START + timedelta(minutes=17, seconds=23))
+    report = FORM.model_copy(update={"form_id": "report.file", "anonymous": True})
+    FormTokens(store, clock).put(report)
+    FormTokens(store, clock).put(FORM)
+    with store.session() as session:
+        expiries = sorted(session.scalars(select(FormToken.expires_at)))
+    assert expiries == [
+        clock.now() + timedelta(hours=24),  # an ordinary form: to the second
+        START + timedelta(hours=25),  # a report form: the next whole hour
+    ]
