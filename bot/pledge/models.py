@@ -63,6 +63,8 @@ class Checkin(Base):
     __table_args__ = (
         UniqueConstraint("leader_id", "week_of"),
         Index("ix_checkins_reminder_due", "next_reminder_at"),
+        #: The dashboard's charts read the last weeks of everyone's check-ins.
+        Index("ix_checkins_week_of", "week_of"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,127 @@
+"""The overview's figures: participation per week, answers by status per commitment, and the
+leaders gone quiet. Counted by the database (GROUP BY), so the page costs the same few queries
+for ten leaders or ten thousand (benchmarks/dashboard_overview.py)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.pledge.content import Pledge
+from bot.pledge.models import Checkin, Leader, Step, StepUpdate
+from bot.pledge.progress import SUMMARY_WEEKS, WeekFigures
+from bot.pledge.wording import STATUSES
+from bot.store.models import Person
+
+#: The weeks the participation chart shows.
+WEEKS = 12
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class CommitmentAnswers:
+    number: int
+    title: str
+    counts: Counter[str]
+
+
+@dataclass(frozen=True)
+class QuietLeader:
+    name: str
+    missed: int
+    last_answered: date | None
+
+
+@dataclass(frozen=True)
+class Overview:
+    weeks: list[WeekFigures]
+    commitments: list[CommitmentAnswers]
+    quiet: list[QuietLeader]
+    #: The missed check-ins (within SUMMARY_WEEKS) that make a leader "gone quiet".
+    threshold: int
+    statuses: dict[str, str]
+
+
+def participation(session: Session, now: datetime) -> list[WeekFigures]:
+    """Check-ins by status for each of the last WEEKS weeks (Monday to Sunday), oldest first.
+    Grouped by the day it was due; days are folded into their weeks here (at most 84 rows)."""
+    first = monday_of(now.date()) - timedelta(weeks=WEEKS - 1)
+    weeks = {first + timedelta(weeks=i): Counter[str]() for i in range(WEEKS)}
+    rows = session.execute(
+        select(Checkin.week_of, Checkin.status, func.count())
+        .where(Checkin.week_of >= first)
+        .group_by(Checkin.week_of, Checkin.status)
+    )
+    for day, status, count in rows:
+        monday = monday_of(day)
+        if monday in weeks:
+            weeks[monday][status] += count
+    return [WeekFigures(monday, counts) for monday, counts in sorted(weeks.items())]
+
+
+def answers_by_commitment(
+    session: Session, pledge: Pledge, now: datetime
+) -> list[CommitmentAnswers]:
+    """Statuses given to steps in the last WEEKS weeks, per commitment (each step's latest
+    answer in a check-in counts; a change of mind adds a row, so counts are of answers)."""
+    first = monday_of(now.date()) - timedelta(weeks=WEEKS - 1)
+    counts: dict[int, Counter[str]] = {c.number: Counter() for c in pledge.commitments}
+    rows = session.execute(
+        select(Step.commitment, StepUpdate.status, func.count())
+        .join(StepUpdate, StepUpdate.step_id == Step.id)
+        .join(Checkin, Checkin.id == StepUpdate.checkin_id)
+        .where(Checkin.week_of >= first)
+        .group_by(Step.commitment, StepUpdate.status)
+    )
+    for number, status, count in rows:
+        if number in counts:
+            counts[number][status] += count
+    return [CommitmentAnswers(c.number, c.title, counts[c.number]) for c in pledge.commitments]
+
+
+def gone_quiet(session: Session, now: datetime, threshold: int) -> list[QuietLeader]:
+    """Leaders with ``threshold`` or more missed check-ins in the last SUMMARY_WEEKS weeks
+    (what /pledge summary calls "not heard from"), most missed first."""
+    first = monday_of(now.date()) - timedelta(weeks=SUMMARY_WEEKS - 1)
+    missed = (
+        select(Checkin.leader_id, func.count().label("missed"))
+        .where(Checkin.week_of >= first, Checkin.status == "missed")
+        .group_by(Checkin.leader_id)
+        .having(func.count() >= threshold)
+        .subquery()
+    )
+    last = (
+        select(Checkin.leader_id, func.max(Checkin.answered_at).label("last"))
+        .where(Checkin.leader_id.in_(select(missed.c.leader_id)))
+        .group_by(Checkin.leader_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Person.display_name, Person.user_id, missed.c.missed, last.c.last)
+        .join(Leader, Leader.id == missed.c.leader_id)
+        .join(Person, Person.id == Leader.person_id)
+        .outerjoin(last, last.c.leader_id == missed.c.leader_id)
+        .where(Leader.status == "active")
+        .order_by(missed.c.missed.desc(), Person.display_name)
+    )
+    return [
+        QuietLeader(name or user_id, count, when.date() if when else None)
+        for name, user_id, count, when in rows
+    ]
+
+
+def overview(session: Session, pledge: Pledge, now: datetime, threshold: int) -> Overview:
+    return Overview(
+        participation(session, now),
+        answers_by_commitment(session, pledge, now),
+        gone_quiet(session, now, threshold),
+        threshold,
+        STATUSES,
+    )

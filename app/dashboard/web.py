@@ -1,0 +1,206 @@
+"""The dashboard's pages under /admin/, on the bot's own web server (app/web.py).
+
+Every request finds its session from the cookie and checks the admin role again (a role taken
+away ends the session at the next click); every form carries the session's CSRF token; without
+a session a page says how to sign in and shows nothing else. The core is synchronous, so each
+page is built in a worker thread, like the platforms' handlers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import resources
+from typing import Any
+
+import jinja2
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from app.dashboard import pages
+from app.runtime import Runtime
+from bot.conversation import Address
+from bot.dashboard import access
+from bot.people import is_admin
+
+COOKIE = "dashboard_session"
+#: The sign-in form's own CSRF token (no session exists yet): a cookie the form must repeat.
+SIGN_IN_COOKIE = "dashboard_sign_in"
+PATH = "/admin/"
+
+#: Nothing but this site's own stylesheet and images (the charts are data: images); no script.
+#: No referrer, so a sign-in link's token never leaves in a Referer header; never cached.
+HEADERS: Mapping[str, str] = {
+    "Content-Security-Policy": (
+        "default-src 'none'; img-src 'self' data:; style-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+NAV = (("/admin/", "Overview"),)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in admin and the CSRF token their forms carry."""
+
+    address: Address
+    csrf: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why a request shows no data: no session (401) or not an admin any more (403)."""
+
+    status: int
+    reason: str
+
+
+Build = Callable[["Dashboard", Session, Viewer], Mapping[str, Any]]
+
+
+@web.middleware
+async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
+    response: web.StreamResponse = await handler(request)
+    response.headers.update(HEADERS)
+    return response
+
+
+class Dashboard:
+    """The /admin/ application: sign-in, sign-out and the pages."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.templates = jinja2.Environment(
+            loader=jinja2.PackageLoader("app.dashboard", "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.css = (resources.files("app.dashboard") / "dashboard.css").read_bytes()
+        self.app = web.Application(middlewares=[_headers])
+        routes = self.app.router
+        routes.add_get("/", self.page("overview.html", pages.overview))
+        routes.add_get("/sign-in", self.sign_in_form)
+        routes.add_post("/sign-in", self.sign_in)
+        routes.add_post("/sign-out", self.sign_out)
+        routes.add_get("/dashboard.css", self.stylesheet)
+
+    @property
+    def secure(self) -> bool:
+        return self.runtime.settings.public_base.startswith("https://")
+
+    @property
+    def idle(self) -> timedelta:
+        return timedelta(minutes=self.runtime.settings.dashboard_idle_minutes)
+
+    def html(self, template: str, status: int = 200, **context: Any) -> web.Response:
+        context.setdefault("viewer", None)
+        context.setdefault("page", "")
+        body = self.templates.get_template(template).render(nav=NAV, **context)
+        return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+
+    def refused(self, refusal: Refused) -> web.Response:
+        return self.html("signed_out.html", status=refusal.status, reason=refusal.reason)
+
+    def viewer(self, session: Session, token: str) -> Viewer | Refused:
+        """The admin behind this cookie, checked now; or why there is none."""
+        now = self.runtime.clock.now()
+        who = access.resume(session, token, now, self.idle)
+        if who is None:
+            return Refused(401, "signed out")
+        if not is_admin(session, self.runtime.settings, who):
+            access.end(session, token, now)
+            access.audit(session, who, "refused", now, "not an admin any more")
+            return Refused(403, "not an admin")
+        return Viewer(who, access.csrf_token(token))
+
+    def page(self, template: str, build: Build) -> Callable[[web.Request], Any]:
+        """A GET handler showing ``template`` with what ``build`` read, for admins only."""
+
+        def work(token: str, path: str) -> web.Response:
+            with self.runtime.store.session() as session:
+                viewer = self.viewer(session, token)
+                if isinstance(viewer, Refused):
+                    return self.refused(viewer)
+                context = dict(build(self, session, viewer))
+            return self.html(template, viewer=viewer, page=path, **context)
+
+        async def handler(request: web.Request) -> web.Response:
+            return await asyncio.to_thread(work, request.cookies.get(COOKIE, ""), request.path)
+
+        return handler
+
+    async def stylesheet(self, _: web.Request) -> web.Response:
+        return web.Response(body=self.css, content_type="text/css", charset="utf-8")
+
+    async def sign_in_form(self, request: web.Request) -> web.Response:
+        """The link's page: a button that signs in. The token is used only by the POST, so a
+        chat platform fetching the link for a preview cannot use it up."""
+        csrf = secrets.token_urlsafe(24)
+        response = self.html(
+            "sign_in.html", token=request.query.get("token", ""), csrf=csrf, viewer=None
+        )
+        self._cookie(response, SIGN_IN_COOKIE, csrf)
+        return response
+
+    async def sign_in(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        expected = request.cookies.get(SIGN_IN_COOKIE, "")
+        given = str(form.get("csrf", ""))
+        if not expected or not secrets.compare_digest(expected, given):
+            return self.html("expired.html", status=403, what="form")
+        token = str(form.get("token", ""))
+
+        def work() -> str | None:
+            now = self.runtime.clock.now()
+            with self.runtime.store.session() as session:
+                who = access.redeem(session, token, now)
+                if who is None or not is_admin(session, self.runtime.settings, who):
+                    return None
+                return access.start(session, who, now)
+
+        session_token = await asyncio.to_thread(work)
+        if session_token is None:
+            return self.html("expired.html", status=403, what="link")
+        response = web.Response(status=303, headers={"Location": PATH})
+        self._cookie(response, COOKIE, session_token)
+        response.del_cookie(SIGN_IN_COOKIE, path=PATH)
+        return response
+
+    async def sign_out(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        token = request.cookies.get(COOKIE, "")
+
+        def work() -> bool:
+            if not access.csrf_ok(token, str(form.get("csrf", ""))):
+                return False
+            with self.runtime.store.session() as session:
+                access.end(session, token, self.runtime.clock.now())
+            return True
+
+        if not await asyncio.to_thread(work):
+            return self.html("expired.html", status=403, what="form")
+        response = self.html("signed_out.html", status=200, reason="signed out by you")
+        response.del_cookie(COOKIE, path=PATH)
+        return response
+
+    def _cookie(self, response: web.StreamResponse, name: str, value: str) -> None:
+        """HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it),
+        Secure when the dashboard is served over https; gone when the browser closes."""
+        response.set_cookie(
+            name, value, path=PATH, httponly=True, samesite="Strict", secure=self.secure
+        )
+
+
+def attach(app: web.Application, runtime: Runtime) -> Dashboard:
+    """Serve the dashboard at /admin/ on ``app``."""
+    dashboard = Dashboard(runtime)
+    app.add_subapp(PATH, dashboard.app)
+    return dashboard
