@@ -9,6 +9,8 @@ page is built in a worker thread, like the platforms' handlers.
 from __future__ import annotations
 
 import asyncio
+import io
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,13 +20,28 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from app import exports
 from app.dashboard import pages
 from app.runtime import Runtime
-from bot.conversation import Address
+from bot.awareness.commands import EDIT_FORM
+from bot.conversation import (
+    ActionEvent,
+    Actor,
+    Address,
+    Event,
+    Form,
+    FormErrors,
+    FormEvent,
+    OpenForm,
+    Reply,
+    Update,
+)
 from bot.dashboard import access
 from bot.people import is_admin
+from bot.pledge.progress import export_rows
 
 COOKIE = "dashboard_session"
 #: The sign-in form's own CSRF token (no session exists yet): a cookie the form must repeat.
@@ -44,7 +61,14 @@ HEADERS: Mapping[str, str] = {
     "Cache-Control": "no-store",
 }
 
-NAV = (("/admin/", "Overview"),)
+NAV = (
+    ("/admin/", "Overview"),
+    ("/admin/awareness", "Awareness"),
+    ("/admin/reports", "Reports"),
+    ("/admin/people", "People"),
+)
+#: The preview's buttons a form may press (the edit button is a link to the edit page).
+AWARENESS_ACTIONS = {"awareness.suppress": "don't send", "awareness.restore": "send after all"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +87,7 @@ class Refused:
     reason: str
 
 
-Build = Callable[["Dashboard", Session, Viewer], Mapping[str, Any]]
+Build = Callable[["Dashboard", Session, Viewer, Mapping[str, str]], Mapping[str, Any]]
 
 
 @web.middleware
@@ -87,6 +111,13 @@ class Dashboard:
         self.app = web.Application(middlewares=[_headers])
         routes = self.app.router
         routes.add_get("/", self.page("overview.html", pages.overview))
+        routes.add_get("/awareness", self.page("awareness.html", pages.awareness))
+        routes.add_post("/awareness/decide", self.awareness_decide)
+        routes.add_get("/awareness/edit", self.awareness_edit_form)
+        routes.add_post("/awareness/edit", self.awareness_edit)
+        routes.add_get("/reports", self.page("reports.html", pages.reports))
+        routes.add_get("/people", self.page("people.html", pages.people))
+        routes.add_get("/people/checkins.{fmt:csv|json}", self.download)
         routes.add_get("/sign-in", self.sign_in_form)
         routes.add_post("/sign-in", self.sign_in)
         routes.add_post("/sign-out", self.sign_out)
@@ -124,18 +155,167 @@ class Dashboard:
     def page(self, template: str, build: Build) -> Callable[[web.Request], Any]:
         """A GET handler showing ``template`` with what ``build`` read, for admins only."""
 
-        def work(token: str, path: str) -> web.Response:
+        def work(token: str, path: str, query: Mapping[str, str]) -> web.Response:
             with self.runtime.store.session() as session:
                 viewer = self.viewer(session, token)
                 if isinstance(viewer, Refused):
                     return self.refused(viewer)
-                context = dict(build(self, session, viewer))
+                context = dict(build(self, session, viewer, query))
             return self.html(template, viewer=viewer, page=path, **context)
 
         async def handler(request: web.Request) -> web.Response:
-            return await asyncio.to_thread(work, request.cookies.get(COOKIE, ""), request.path)
+            token = request.cookies.get(COOKIE, "")
+            return await asyncio.to_thread(work, token, request.path, dict(request.query))
 
         return handler
+
+    def guard(self, token: str) -> Viewer | Refused:
+        """``viewer`` in a transaction of its own, committed before the core's work begins
+        (SQLite takes its write lock per transaction: nested, they would wait on each other)."""
+        with self.runtime.store.session() as session:
+            return self.viewer(session, token)
+
+    async def posted(self, request: web.Request) -> tuple[Viewer | Refused | None, dict[str, str]]:
+        """A form's sender and fields; None when its CSRF token is not this session's."""
+        form = {k: str(v) for k, v in (await request.post()).items()}
+        token = request.cookies.get(COOKIE, "")
+        viewer = await asyncio.to_thread(self.guard, token)
+        if isinstance(viewer, Viewer) and not access.csrf_ok(token, form.get("csrf", "")):
+            return None, form
+        return viewer, form
+
+    def record(self, viewer: Viewer, action: str, detail: str) -> None:
+        with self.runtime.store.session() as session:
+            access.audit(session, viewer.address, action, self.runtime.clock.now(), detail)
+
+    async def as_admin(self, viewer: Viewer, make: Callable[[Actor], Event]) -> list[Reply] | None:
+        """What the core answers the admin's press or form, exactly as in chat (the same
+        checks and rules); None if the request cannot be an event (too long, malformed)."""
+        who = viewer.address
+        try:
+            event = make(Actor(platform=who.platform, tenant=who.tenant, user_id=who.id))
+        except ValidationError:
+            return None
+        return await asyncio.to_thread(self.runtime.bot.handle, event)
+
+    def back_to_awareness(self, month: str, anchor: str = "") -> web.Response:
+        """Back to the month's page (at the post just decided): Post/Redirect/Get, so a reload
+        repeats nothing."""
+        first, _ = pages.month_of(month, self.runtime.clock.now().date())
+        fragment = f"#{anchor}" if re.fullmatch(r"post-\d{1,4}", anchor) else ""
+        return web.Response(
+            status=303, headers={"Location": f"{PATH}awareness?month={first:%Y-%m}{fragment}"}
+        )
+
+    async def awareness_decide(self, request: web.Request) -> web.Response:
+        """Don't send, or Send after all: the preview's buttons, pressed through the core."""
+        viewer, form = await self.posted(request)
+        if isinstance(viewer, Refused):
+            return self.refused(viewer)
+        action_id = form.get("action_id", "")
+        if viewer is None or action_id not in AWARENESS_ACTIONS:
+            return self.html("expired.html", status=403, what="form")
+        value = form.get("value", "")
+        replies = await self.as_admin(
+            viewer, lambda actor: ActionEvent(actor=actor, action_id=action_id, value=value)
+        )
+        if replies is None:
+            return self.html("expired.html", status=400, what="form")
+        if any(isinstance(reply, Update) for reply in replies):
+            await asyncio.to_thread(
+                self.record, viewer, f"awareness: {AWARENESS_ACTIONS[action_id]}", value
+            )
+        return self.back_to_awareness(form.get("month", ""), form.get("anchor", ""))
+
+    async def edit_form(self, viewer: Viewer, value: str) -> Form | None:
+        """The chat's edit form for the post ``value`` names, from the core."""
+        replies = await self.as_admin(
+            viewer,
+            lambda actor: ActionEvent(actor=actor, action_id="awareness.edit", value=value),
+        )
+        opened = [reply.form for reply in replies or [] if isinstance(reply, OpenForm)]
+        return opened[0] if opened else None
+
+    async def awareness_edit_form(self, request: web.Request) -> web.Response:
+        viewer = await asyncio.to_thread(self.guard, request.cookies.get(COOKIE, ""))
+        if isinstance(viewer, Refused):
+            return self.refused(viewer)
+        form = await self.edit_form(viewer, request.query.get("value", ""))
+        if form is None:
+            return self.html("expired.html", status=404, what="post")
+        return self.edit_page(viewer, form, request.query.get("month", ""), {}, None)
+
+    def edit_page(
+        self,
+        viewer: Viewer,
+        form: Form,
+        month: str,
+        errors: Mapping[str, str],
+        typed: str | None,
+        status: int = 200,
+    ) -> web.Response:
+        return self.html(
+            "edit.html",
+            status=status,
+            viewer=viewer,
+            page=f"{PATH}awareness",
+            title="Edit the post",
+            form=form,
+            month=month,
+            errors=errors,
+            typed=typed,
+        )
+
+    async def awareness_edit(self, request: web.Request) -> web.Response:
+        """The edit form's words, submitted through the core (its checks and limits)."""
+        viewer, form = await self.posted(request)
+        if isinstance(viewer, Refused):
+            return self.refused(viewer)
+        if viewer is None:
+            return self.html("expired.html", status=403, what="form")
+        context, text = form.get("context", ""), form.get("text", "")
+        replies = await self.as_admin(
+            viewer,
+            lambda actor: FormEvent(
+                actor=actor, form_id=EDIT_FORM, context=context, values={"text": text}
+            ),
+        )
+        errors = [reply for reply in replies or [] if isinstance(reply, FormErrors)]
+        if errors or replies is None:
+            shown = await self.edit_form(viewer, context)
+            if shown is None:
+                return self.html("expired.html", status=404, what="post")
+            found = errors[0].errors if errors else {"text": "That is too long."}
+            return self.edit_page(viewer, shown, form.get("month", ""), found, text, status=422)
+        await asyncio.to_thread(self.record, viewer, "awareness: edited", context)
+        return self.back_to_awareness(form.get("month", ""))
+
+    async def download(self, request: web.Request) -> web.Response:
+        """The check-in record, as `inclusion-bot export checkins` writes it."""
+        fmt = request.match_info["fmt"]
+
+        def work() -> web.Response:
+            viewer = self.guard(request.cookies.get(COOKIE, ""))
+            if isinstance(viewer, Refused):
+                return self.refused(viewer)
+            out = io.StringIO()
+            with self.runtime.store.session() as session:
+                exports.write(export_rows(session), fmt, out)
+                access.audit(
+                    session,
+                    viewer.address,
+                    "downloaded",
+                    self.runtime.clock.now(),
+                    f"checkins.{fmt}",
+                )
+            return web.Response(
+                text=out.getvalue(),
+                content_type="text/csv" if fmt == "csv" else "application/json",
+                charset="utf-8",
+                headers={"Content-Disposition": f'attachment; filename="checkins.{fmt}"'},
+            )
+
+        return await asyncio.to_thread(work)
 
     async def stylesheet(self, _: web.Request) -> web.Response:
         return web.Response(body=self.css, content_type="text/css", charset="utf-8")
