@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -69,15 +69,16 @@ def participation(session: Session, now: datetime) -> list[WeekFigures]:
 def answers_by_commitment(
     session: Session, pledge: Pledge, now: datetime
 ) -> list[CommitmentAnswers]:
-    """Statuses given to steps in the last WEEKS weeks, per commitment (each step's latest
-    answer in a check-in counts; a change of mind adds a row, so counts are of answers)."""
+    """Statuses given to steps in the last WEEKS weeks, per commitment (a change of mind adds
+    an answer, so these count answers). Read by answer time from a covering index: joining
+    through the check-ins took twice as long at 10,000 leaders."""
     first = monday_of(now.date()) - timedelta(weeks=WEEKS - 1)
+    since = datetime.combine(first, time(), UTC)
     counts: dict[int, Counter[str]] = {c.number: Counter() for c in pledge.commitments}
     rows = session.execute(
         select(Step.commitment, StepUpdate.status, func.count())
-        .join(StepUpdate, StepUpdate.step_id == Step.id)
-        .join(Checkin, Checkin.id == StepUpdate.checkin_id)
-        .where(Checkin.week_of >= first)
+        .join(Step, Step.id == StepUpdate.step_id)
+        .where(StepUpdate.answered_at >= since)
         .group_by(Step.commitment, StepUpdate.status)
     )
     for number, status, count in rows:
@@ -87,34 +88,39 @@ def answers_by_commitment(
 
 
 def gone_quiet(session: Session, now: datetime, threshold: int) -> list[QuietLeader]:
-    """Leaders with ``threshold`` or more missed check-ins in the last SUMMARY_WEEKS weeks
-    (what /pledge summary calls "not heard from"), most missed first."""
+    """Active leaders with ``threshold`` or more missed check-ins in the last SUMMARY_WEEKS
+    weeks (what /pledge summary calls "not heard from"), most missed first.
+
+    The missed check-ins are counted here rather than by GROUP BY leader_id: grouping made
+    SQLite walk the whole (leader_id, week_of) index instead of the recent weeks."""
     first = monday_of(now.date()) - timedelta(weeks=SUMMARY_WEEKS - 1)
-    missed = (
-        select(Checkin.leader_id, func.count().label("missed"))
-        .where(Checkin.week_of >= first, Checkin.status == "missed")
-        .group_by(Checkin.leader_id)
-        .having(func.count() >= threshold)
-        .subquery()
+    missed = Counter(
+        session.scalars(
+            select(Checkin.leader_id).where(Checkin.week_of >= first, Checkin.status == "missed")
+        )
     )
-    last = (
-        select(Checkin.leader_id, func.max(Checkin.answered_at).label("last"))
-        .where(Checkin.leader_id.in_(select(missed.c.leader_id)))
-        .group_by(Checkin.leader_id)
-        .subquery()
-    )
+    quiet = [leader_id for leader_id, count in missed.items() if count >= threshold]
+    if not quiet:
+        return []
     rows = session.execute(
-        select(Person.display_name, Person.user_id, missed.c.missed, last.c.last)
-        .join(Leader, Leader.id == missed.c.leader_id)
+        select(
+            Leader.id,
+            Leader.status,
+            Person.display_name,
+            Person.user_id,
+            func.max(Checkin.answered_at),
+        )
         .join(Person, Person.id == Leader.person_id)
-        .outerjoin(last, last.c.leader_id == missed.c.leader_id)
-        .where(Leader.status == "active")
-        .order_by(missed.c.missed.desc(), Person.display_name)
+        .outerjoin(Checkin, Checkin.leader_id == Leader.id)
+        .where(Leader.id.in_(quiet))
+        .group_by(Leader.id, Leader.status, Person.display_name, Person.user_id)
     )
-    return [
-        QuietLeader(name or user_id, count, when.date() if when else None)
-        for name, user_id, count, when in rows
+    found = [
+        QuietLeader(name or user_id, missed[leader_id], last.date() if last else None)
+        for leader_id, status, name, user_id, last in rows
+        if status == "active"  # filtered here: in SQL it walked every active leader's row
     ]
+    return sorted(found, key=lambda leader: (-leader.missed, leader.name))
 
 
 def overview(session: Session, pledge: Pledge, now: datetime, threshold: int) -> Overview:

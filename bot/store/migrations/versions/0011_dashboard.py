@@ -1,4 +1,4 @@
-"""dashboard: sign-in links, sessions and the audit log; check-ins indexed by week for its charts
+"""dashboard: sign-in links, sessions and the audit log; covering indexes for its overview
 
 Revision ID: 0011
 Revises: 0010
@@ -50,10 +50,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dashboard_audit")),
     )
     op.create_index(op.f("ix_dashboard_audit_at"), "dashboard_audit", ["at"])
-    op.create_index("ix_checkins_week_of", "checkins", ["week_of"])
+    op.create_index("ix_checkins_week_of", "checkins", ["week_of", "status", "leader_id"])
+    op.create_index(
+        "ix_step_updates_answered_at", "step_updates", ["answered_at", "step_id", "status"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_step_updates_answered_at", table_name="step_updates")
     op.drop_index("ix_checkins_week_of", table_name="checkins")
     op.drop_index(op.f("ix_dashboard_audit_at"), table_name="dashboard_audit")
     op.drop_table("dashboard_audit")
