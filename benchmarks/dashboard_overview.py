@@ -156,9 +156,8 @@ def main() -> None:
         store.upgrade()
         started = time.perf_counter()
         seed(store, args.leaders, args.weeks)
-        print(
-            f"seeded {args.leaders} leaders x {args.weeks} weeks in {time.perf_counter() - started:.0f} s"
-        )
+        took = time.perf_counter() - started
+        print(f"seeded {args.leaders} leaders x {args.weeks} weeks in {took:.0f} s")
         settings = Settings(_env_file=None, data_dir=Path(folder), admins="console:dina")  # type: ignore[call-arg]
         pledge = load_pledge(content.path("pledge.yaml"))
         clock = ManualClock(NOW)

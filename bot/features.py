@@ -71,3 +71,7 @@ class Feature:
     #: The reply when handling one of its forms fails unexpectedly, if not the general apology
     #: (a report must never be thought received when it was not).
     failed: Mapping[str, str] = field(default_factory=dict)
+    #: Its operator commands for ``inclusion-bot``, each a click command or group named as
+    #: "module:attribute" (``"app.cli.pledge:export"``): named, not imported, so bot/ imports
+    #: neither click nor the application, and ``app/cli`` adds each to the top-level command.
+    cli: tuple[str, ...] = ()

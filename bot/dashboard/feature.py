@@ -14,4 +14,5 @@ FEATURE = Feature(
     on_action=commands.on_action,
     on_form=commands.on_form,
     help=commands.HELP,
+    cli=("app.cli.dashboard:dashboard",),
 )

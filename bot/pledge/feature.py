@@ -37,4 +37,5 @@ FEATURE = Feature(
         ),
     ),
     home=commands.home,
+    cli=("app.cli.pledge:export",),
 )
