@@ -29,6 +29,8 @@ STYLE = Style(
     major_label_font_size=13,
     legend_font_size=14,
     title_font_size=16,
+    opacity="1",
+    opacity_hover="1",
 )
 
 
@@ -36,6 +38,12 @@ def _config(chart: pygal.Graph) -> pygal.Graph:
     chart.config.js = []  # no script: the image is drawn once, on the server
     chart.config.disable_xml_declaration = False
     return chart
+
+
+def whole_numbers(chart: pygal.Graph, highest: int) -> None:
+    """Counts get whole-number ticks (pygal would mark 0.2, 0.4 … on a small scale)."""
+    step = max(1, -(-highest // 5))
+    chart.y_labels = list(range(0, highest + step + 1, step))
 
 
 def data_uri(chart: pygal.Graph) -> str:
@@ -59,6 +67,7 @@ def participation_chart(weeks: Sequence[WeekFigures]) -> str:
     chart.x_labels = [short_date(week.monday) for week in weeks]
     chart.add("Responded", [week.responded for week in weeks])
     chart.add("No answer", [week.expected - week.responded for week in weeks])
+    whole_numbers(chart, max((week.expected for week in weeks), default=0))
     return data_uri(chart)
 
 
@@ -75,6 +84,7 @@ def answers_chart(commitments: Sequence[CommitmentAnswers], statuses: dict[str, 
     chart.x_labels = [str(c.number) for c in commitments]
     for key, label in statuses.items():
         chart.add(label, [c.counts[key] for c in commitments])
+    whole_numbers(chart, max((sum(c.counts.values()) for c in commitments), default=0))
     return data_uri(chart)
 
 
@@ -85,4 +95,5 @@ def monthly_chart(months: Sequence[str], counts: Sequence[int | None], label: st
     )
     chart.x_labels = list(months)
     chart.add(label, list(counts))
+    whole_numbers(chart, max((n for n in counts if n is not None), default=0))
     return data_uri(chart)

@@ -46,6 +46,8 @@ class Overview:
     quiet: list[QuietLeader]
     #: The missed check-ins (within SUMMARY_WEEKS) that make a leader "gone quiet".
     threshold: int
+    #: The weeks the answers and the leaders gone quiet cover.
+    recent_weeks: int
     statuses: dict[str, str]
 
 
@@ -69,10 +71,12 @@ def participation(session: Session, now: datetime) -> list[WeekFigures]:
 def answers_by_commitment(
     session: Session, pledge: Pledge, now: datetime
 ) -> list[CommitmentAnswers]:
-    """Statuses given to steps in the last WEEKS weeks, per commitment (a change of mind adds
-    an answer, so these count answers). Read by answer time from a covering index: joining
-    through the check-ins took twice as long at 10,000 leaders."""
-    first = monday_of(now.date()) - timedelta(weeks=WEEKS - 1)
+    """Statuses given to steps in the last SUMMARY_WEEKS weeks, per commitment: where each
+    commitment stands now, over the weeks /pledge summary covers (a change of mind adds an
+    answer, so these count answers). Read by answer time from a covering index: joining
+    through the check-ins took three times as long at 10,000 leaders, and twelve weeks of
+    answers (the participation chart's span) five times as long as five."""
+    first = monday_of(now.date()) - timedelta(weeks=SUMMARY_WEEKS - 1)
     since = datetime.combine(first, time(), UTC)
     counts: dict[int, Counter[str]] = {c.number: Counter() for c in pledge.commitments}
     rows = session.execute(
@@ -129,5 +133,6 @@ def overview(session: Session, pledge: Pledge, now: datetime, threshold: int) ->
         answers_by_commitment(session, pledge, now),
         gone_quiet(session, now, threshold),
         threshold,
+        SUMMARY_WEEKS,
         STATUSES,
     )
