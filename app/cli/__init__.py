@@ -23,6 +23,7 @@ from app.cli.pledge import export
 from app.cli.reports import handlers, reports
 from app.cli.slack import slack
 from app.cli.teams import teams
+from app.cli.volunteers import volunteers
 from app.runtime import (
     Runtime,
     load_settings,
@@ -325,5 +326,5 @@ def admins_list() -> None:
     with_store(act)
 
 
-for group in (awareness, export, handlers, reports, slack, teams):
+for group in (awareness, export, handlers, reports, slack, teams, volunteers):
     main.add_command(group)
