@@ -35,9 +35,11 @@ from app.web import Server
 from bot.awareness.calendar import load_calendar
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.conversation import Actor, FormEvent
 from bot.pledge.content import Pledge
 from bot.router import Bot
 from bot.store import Store
+from bot.volunteers.directory import PAGE
 from tests.conftest import Harness
 from tests.event_loop import Loop
 from tests.fake_connector import Call as TeamsCall
@@ -64,6 +66,8 @@ def steps() -> list[dict[str, Any]]:
 
 class Surface(Protocol):
     """One platform driven by the journey's steps; each returns the words shown for it."""
+
+    runtime: Runtime
 
     def clock(self, when: datetime) -> str: ...
     def command(self, who: str, name: str, args: str) -> str: ...
@@ -95,6 +99,7 @@ class Console:
 
     def __init__(self, runtime: Runtime) -> None:
         assert isinstance(runtime.clock, ManualClock)
+        self.runtime = runtime
         self.harness = Harness(runtime, runtime.clock)
         self.out = io.StringIO()
         self.chat = JsonLinesChat(runtime.bot.handle, self.harness.run_due, runtime.clock, self.out)
@@ -159,6 +164,7 @@ class SlackSurface:
 
     def __init__(self, slack: Slack) -> None:
         self.slack = slack
+        self.runtime = slack.runtime
         self.views: dict[str, dict[str, Any]] = {}
         #: The latest message each person was shown with each button label.
         self.buttons: dict[tuple[str, str], tuple[dict[str, Any], SlackCall]] = {}
@@ -223,6 +229,7 @@ class TeamsSurface:
 
     def __init__(self, teams: Teams) -> None:
         self.teams = teams
+        self.runtime = teams.runtime
         self.forms: dict[str, TeamsCall] = {}
         self.buttons: dict[tuple[str, str], tuple[dict[str, Any], TeamsCall]] = {}
 
@@ -344,3 +351,47 @@ def test_the_volunteer_journey(surface: Surface) -> None:
             assert words in shown, where
         for words in step.get("absent", []):
             assert words not in shown, where
+
+
+# --- the worst case: a big directory of the longest offers, found by the longest search ---------
+
+#: 300 characters (the limit) of what Slack would read as mentions, links and markup.
+ABOUT = ("<!here> <@U1> *Patent* & `attorney` <https://x.example|apprenticeship> " * 5)[:300]
+#: 200 characters (the limit), every word in every offer. (Teams reads typed text as HTML,
+#: so no angle brackets here: the offers carry those.)
+SEARCH = ("*Patent* & " + " ".join(["apprenticeship"] * 14))[:200]
+OFFERS = 200
+
+
+def _fill_directory(runtime: Runtime) -> None:
+    values = {
+        "kinds": ["speaker", "mentor", "writer", "coach", "work-experience", "careers-clinic"],
+        "time": "more",
+        "regions": ["london", "yorkshire", "northern-ireland", "online", "abroad"],
+        "about": ABOUT,
+        "listed": "yes",
+    }
+    for n in range(OFFERS):
+        name = (f"{n:03d} " + "Ŵ<!channel>" * 20)[:200]  # cut to the 80 a name keeps
+        actor = Actor(platform="console", user_id=f"v{n}", display_name=name)
+        [reply] = runtime.bot.handle(
+            FormEvent(actor=actor, form_id="volunteer.offer", values=values)
+        )
+        assert reply.type == "say", reply
+
+
+@pytest.mark.parametrize("surface", ["slack", "teams"], indirect=True)
+def test_every_page_of_the_biggest_directory_fits_and_is_reachable(surface: Surface) -> None:
+    assert len(ABOUT) == 300 and len(SEARCH) == 200
+    _fill_directory(surface.runtime)
+    shown = surface.command("olu", "volunteers", SEARCH)
+    pages = OFFERS // PAGE
+    assert f"{OFFERS} offer(s) match “{SEARCH}”. Page 1 of {pages}." in shown
+    seen = {line[:3] for line in shown.splitlines() if "Ŵ" in line}
+    for page in range(2, pages + 1):
+        shown = surface.press("olu", "More")
+        assert f"Page {page} of {pages}." in shown, shown
+        assert ABOUT in shown  # whole, never cut
+        seen |= {line[:3] for line in shown.splitlines() if "Ŵ" in line}
+    assert seen == {f"{n:03d}" for n in range(OFFERS)}  # every offer shown, once a page
+    assert f"Page {pages - 1} of {pages}." in surface.press("olu", "Earlier")
