@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 import content
+from adapters.platforms import Settings as ProcessSettings
 from adapters.platforms import register_all
-from bot import logs
+from bot import logs, platforms
 from bot.awareness.calendar import Calendar, CalendarError, load_calendar
 from bot.awareness.due import recheck_all
 from bot.clock import Clock
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 
 def load_settings() -> Settings:
     try:
-        return Settings()
+        return ProcessSettings()
     except ValidationError as exc:
         problems = "; ".join(
             ": ".join(
@@ -149,7 +150,7 @@ def warn_unreceived(store: Store, desk: Desk, settings: Settings) -> None:
     not offer them, and refuses to open when that is every kind."""
     with store.session() as session:
         nobody = registry.uncovered(
-            session, [c.id for c in desk.categories], settings.served_platforms
+            session, [c.id for c in desk.categories], platforms.served(settings)
         )
     if nobody:
         log.warning(

@@ -187,11 +187,11 @@ def run_servers(connection: Connection, api_url: str, users: list[str]) -> None:
     from pydantic import SecretStr
     from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
+    from adapters.platforms import Settings
     from adapters.slack.wiring import EVENTS_PATH, attach_slack
     from app.runtime import build
     from app.web import Server, freeze_startup_objects
     from bot.clock import ManualClock
-    from bot.config import Settings
 
     data_dir = tempfile.TemporaryDirectory(prefix="slack-ack-")
     settings = Settings(

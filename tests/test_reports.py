@@ -26,10 +26,10 @@ from pydantic import ValidationError
 from sqlalchemy import func, select, text
 
 import content
+from adapters.platforms import Settings
 from app.cli import main
 from app.runtime import Runtime
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import (
     ActionEvent,
     ActionsBlock,

@@ -23,15 +23,16 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from adapters.platforms import Settings
 from adapters.teams.limits import TeamsLimits
 from adapters.teams.sender import TeamsSender
 from adapters.teams.wiring import attach_teams, check_exposure
 from app.cli import main
 from app.runtime import Runtime, open_store, warn_unreceived
 from app.web import Server
-from bot import metrics, redaction
+from bot import metrics, platforms, redaction
 from bot.clock import ManualClock
-from bot.config import ConfigurationError, Settings, is_loopback_url
+from bot.config import ConfigurationError, is_loopback_url
 from bot.conversation import (
     ActionEvent,
     Address,
@@ -164,7 +165,7 @@ def test_2_a_handler_on_a_platform_this_deployment_does_not_serve_receives_nothi
     listed = flat(h.say("/as dina", "/report handlers"))
     assert "Nobody receives reports of: racism" in listed
     served = make(slack_bot_token="xoxb-1", slack_signing_secret="s")
-    assert served.runtime.settings.served_platforms == {"slack"}
+    assert platforms.served(served.runtime.settings) == {"slack"}
     assert "Case reference" in said(file_event(served.runtime.bot, REPORTER))
 
 

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from adapters.platforms import Settings
 from app.runtime import Runtime
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import Address
 from bot.pledge.content import Pledge
 from bot.pledge.models import Checkin, Leader, StepUpdate

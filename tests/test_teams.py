@@ -40,6 +40,7 @@ from click.testing import CliRunner
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
+from adapters.platforms import Settings
 from adapters.teams.limits import TeamsLimits
 from adapters.teams.sender import NOT_INSTALLED
 from adapters.teams.wiring import MESSAGES_PATH, attach_teams
@@ -47,7 +48,6 @@ from app.cli import main
 from app.runtime import Runtime, load_awareness
 from app.web import Server
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import Address, text_message
 from bot.outbox import Outgoing, queue
 from bot.pledge.content import Pledge

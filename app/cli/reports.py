@@ -7,6 +7,7 @@ import click
 import content
 from app.cli.common import opened, parse_address, with_store
 from app.runtime import Runtime
+from bot import platforms
 from bot.reports import registry
 from bot.reports.commands import orphaned
 from bot.reports.resources import load_categories
@@ -78,7 +79,7 @@ def handlers_list() -> None:
                     f"{'escalation' if h.escalation else ''}\t{h.name}"
                 )
             nobody = registry.uncovered(
-                session, _category_ids(runtime), runtime.settings.served_platforms
+                session, _category_ids(runtime), platforms.served(runtime.settings)
             )
         if not rows:
             click.echo("No handlers yet: inclusion-bot handlers add ADDRESS --category racism")
