@@ -105,7 +105,7 @@ def drain_until_done(
 
 def worker(args: argparse.Namespace) -> None:
     """One bot process (--worker): settings from the environment, as the bot reads them."""
-    runtime = build(SystemClock(), reports=False)
+    runtime = build(SystemClock(), secrets=False)
     sender = slack_sender(runtime.settings, runtime.clock)
     drain_until_done(runtime, sender, batch=args.batch, lease=args.lease, threads=args.threads)
 
@@ -212,7 +212,7 @@ def run(args: argparse.Namespace, folder: str) -> None:
                         "slack_workspace_per_second": args.workspace_rate,
                     }
                 ),
-                reports=False,
+                secrets=False,
             )
             sender = slack_sender(runtime.settings, runtime.clock)
             drain_until_done(

@@ -95,7 +95,7 @@ def pledge() -> Pledge:
 
 @pytest.fixture
 def runtime(store: Store, clock: ManualClock, settings: Settings, pledge: Pledge) -> Runtime:
-    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge))
+    return Runtime(settings, store, clock, Bot(store, clock, settings, pledge))
 
 
 class Harness:

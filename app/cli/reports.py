@@ -10,7 +10,7 @@ from app.runtime import Runtime
 from bot import platforms
 from bot.reports import registry
 from bot.reports.commands import orphaned
-from bot.reports.resources import load_categories
+from bot.reports.resources import Desk, load_categories
 from bot.reports.secrets import new_key
 from bot.reports.storage import rekey
 from bot.text import clean
@@ -124,7 +124,6 @@ def reports_new_key() -> None:
 def reports_rekey() -> None:
     """Re-encrypt every report with the first key in REPORTS_KEY."""
     with opened() as runtime:
-        assert runtime.bot.reports is not None
         with runtime.store.session() as session:
-            count = rekey(session, runtime.bot.reports.vault)
+            count = rekey(session, runtime.need(Desk).vault)
         click.echo(f"Re-encrypted {count} item(s) with the newest key.")
