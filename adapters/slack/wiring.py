@@ -49,10 +49,10 @@ def slack_sender(settings: SlackSettings, clock: Clock) -> SlackSender:
         settings.slack_bot_token.get_secret_value(),
         settings.slack_api_url,
         SlackLimits(
+            clock,
             channel_burst=settings.slack_channel_burst,
             channel_per_second=settings.slack_channel_per_second,
             workspace_per_second=settings.slack_workspace_per_second,
-            clock=lambda: clock.now().timestamp(),
         ),
     )
 
