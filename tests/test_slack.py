@@ -36,6 +36,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 import content
+from adapters.platforms import Settings
 from adapters.slack.app import Origin, SlackAdapter
 from adapters.slack.manifest import manifest
 from adapters.slack.wiring import EVENTS_PATH, attach_slack
@@ -43,7 +44,6 @@ from app.cli import main
 from app.runtime import Runtime
 from app.web import Server
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import Address, Form, FormField, text_message
 from bot.outbox import FIRST_RETRY, DrainReport, Outgoing, queue
 from bot.pledge.models import Checkin, Leader, Step, StepUpdate
