@@ -11,7 +11,7 @@ from typing import TextIO
 from bot.pledge.progress import EXPORT_COLUMNS
 
 
-def _spreadsheet_safe(value: str | int) -> str | int:
+def spreadsheet_safe(value: str | int) -> str | int:
     """Defuse formula injection: a cell a spreadsheet would evaluate starts with a quote."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -24,7 +24,7 @@ def write(rows: Iterator[dict[str, str | int]], fmt: str, out: TextIO) -> None:
         writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _spreadsheet_safe(v) for k, v in row.items()})
+            writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     else:
         json.dump(list(rows), out, ensure_ascii=False, indent=2)
         out.write("\n")

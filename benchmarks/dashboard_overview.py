@@ -161,7 +161,7 @@ def main() -> None:
         settings = Settings(_env_file=None, data_dir=Path(folder), admins="console:dina")  # type: ignore[call-arg]
         pledge = load_pledge(content.path("pledge.yaml"))
         clock = ManualClock(NOW)
-        runtime = Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge))
+        runtime = Runtime(settings, store, clock, Bot(store, clock, settings, pledge))
         dashboard = Dashboard(runtime)
         viewer = Viewer(Address.parse("console:dina", kind="user"), "csrf")
 

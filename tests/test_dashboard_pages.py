@@ -46,7 +46,7 @@ def world(store: Store, settings: Settings, pledge: Pledge, tmp_path: Path) -> H
     path.write_text(CALENDAR, encoding="utf-8")
     clock = ManualClock(MONDAY)
     bot = Bot(store, clock, settings, pledge, load_calendar([path]), make_desk())
-    return Harness(Runtime(settings, store, pledge, clock, bot), clock)
+    return Harness(Runtime(settings, store, clock, bot), clock)
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_the_overview_shows_weeks_answers_and_leaders_gone_quiet(
     assert '<th scope="row">quentin</th><td>3</td><td>never</td>' in quiet
     assert "rhiannon</th><td>3" in quiet
     assert len(re.findall(r"<tr><th scope=\"row\">\d\. ", page)) == len(
-        world.runtime.pledge.commitments
+        world.runtime.need(Pledge).commitments
     )
 
 

@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from app.dashboard import charts
 from app.dashboard.overview import overview as read_overview
+from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
 from bot.awareness.models import AwarenessSubscription
 from bot.awareness.posts import override, preview_message
 from bot.awareness.schedule import plan
 from bot.conversation import ActionsBlock, Address, Block, Button
 from bot.people import list_admins
+from bot.pledge.content import Pledge
 from bot.reports import registry
 from bot.reports.commands import SMALL
 from bot.reports.models import ReportCase
@@ -37,7 +39,10 @@ def overview(
 ) -> Mapping[str, Any]:
     runtime = dashboard.runtime
     figures = read_overview(
-        session, runtime.pledge, runtime.clock.now(), runtime.settings.missed_alert_threshold
+        session,
+        runtime.need(Pledge),
+        runtime.clock.now(),
+        runtime.settings.missed_alert_threshold,
     )
     return {
         "title": "Overview",
@@ -105,6 +110,7 @@ def awareness(
     grid = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     days = {d: Day(d, d.month == first.month) for week in grid for d in week}
     who = viewer.address
+    calendar_of = runtime.bot.resources.get(Calendar, EMPTY_CALENDAR)
     previews: dict[tuple[str, str, date], Preview] = {}
     for subscription in _subscriptions(session, who):
         channel = str(
@@ -112,7 +118,7 @@ def awareness(
                 platform=who.platform, tenant=who.tenant, kind="channel", id=subscription.channel_id
             )
         )
-        for planned in plan(subscription, runtime.calendar, first, last):
+        for planned in plan(subscription, calendar_of, first, last):
             occurrence = planned.occurrence
             kind = "heads-up" if planned.post == "heads-up" else "on the day"
             days[planned.day].posts.append(f"{channel}: {occurrence.entry.name} ({kind})")

@@ -11,6 +11,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, model_validator
 
+import content as shipped
+from bot.config import ConfigurationError, Settings
+
 
 class Link(BaseModel):
     label: str
@@ -71,3 +74,13 @@ class Pledge(BaseModel):
 def load_pledge(path: Path) -> Pledge:
     with path.open(encoding="utf-8") as handle:
         return Pledge.model_validate(yaml.safe_load(handle))
+
+
+def load_content(settings: Settings) -> Pledge:
+    """The pledge this process is loaded with (its registration's ``load``): the
+    organisation's copy in CONTENT_DIR, else the shipped one; a broken file stops the start."""
+    path = settings.content_file("pledge.yaml", shipped.path("pledge.yaml"))
+    try:
+        return load_pledge(path)
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(f"Cannot read {path}: {exc}") from None
