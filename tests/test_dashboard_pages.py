@@ -23,12 +23,14 @@ from bot.config import Settings
 from bot.conversation import Address
 from bot.dashboard.models import DashboardAudit
 from bot.pledge.content import Pledge
-from bot.pledge.progress import export_rows
+from bot.pledge.progress import EXPORT_COLUMNS, export_rows
 from bot.reports import registry
 from bot.reports.models import ReportCase
 from bot.router import Bot
 from bot.store import Store
-from bot.store.models import OutboxMessage
+from bot.store.models import OutboxMessage, Person
+from bot.volunteers import directory
+from bot.volunteers.models import VolunteerOffer
 from tests.conftest import Harness, sign_up
 from tests.dashboard_server import Browser, link_token, serving
 from tests.event_loop import Loop
@@ -263,8 +265,8 @@ def test_people_lists_admins_and_downloads_the_export_as_the_cli_writes_it(
     assert '<th scope="row">console:dina</th><td>ADMINS setting</td>' in page
     with world.runtime.store.session() as session:
         expected_csv, expected_json = io.StringIO(), io.StringIO()
-        exports.write(export_rows(session), "csv", expected_csv)
-        exports.write(export_rows(session), "json", expected_json)
+        exports.write(export_rows(session), EXPORT_COLUMNS, "csv", expected_csv)
+        exports.write(export_rows(session), EXPORT_COLUMNS, "json", expected_json)
     got_csv = browser.get("/admin/people/checkins.csv")
     assert got_csv.status == 200
     assert got_csv.headers["Content-Type"].startswith("text/csv")
@@ -278,3 +280,50 @@ def test_people_lists_admins_and_downloads_the_export_as_the_cli_writes_it(
         "checkins.csv",
         "checkins.json",
     ]
+
+
+def offer(store: Store, name: str, listed: bool) -> None:
+    with store.session() as session:
+        person = Person(platform="console", tenant="", user_id=name, display_name=name.title())
+        session.add(person)
+        session.flush()
+        session.add(
+            VolunteerOffer(
+                person_id=person.id,
+                kinds=["speaker", "mentor"],
+                time="half-day",
+                regions=["london", "online"],
+                about="=SUM(A1) talks on <b>apprenticeships</b>",
+                listed=listed,
+                offered_at=MONDAY,
+                updated_at=MONDAY,
+            )
+        )
+
+
+def test_people_lists_consenting_volunteers_only_and_downloads_the_directory(
+    world: Harness, server: str
+) -> None:
+    offer(world.runtime.store, "valentina", listed=True)
+    offer(world.runtime.store, "walter", listed=False)  # did not agree to be listed
+    browser = signed_in(world, server)
+    page = browser.get("/admin/people").body
+    volunteers = page.split('id="volunteers"', 1)[1].split("</section>", 1)[0]
+    assert (
+        '<th scope="row">Valentina</th><td>console:valentina</td><td>Speaker, Mentor</td>'
+        "<td>Half a day</td><td>London, Online</td>"
+    ) in volunteers
+    assert "&lt;b&gt;apprenticeships&lt;/b&gt;" in volunteers
+    assert "Walter" not in page and "walter" not in page
+    with world.runtime.store.session() as session:
+        expected = io.StringIO()
+        exports.write(
+            list(directory.export_rows(session)), directory.EXPORT_COLUMNS, "csv", expected
+        )
+    got = browser.get("/admin/people/volunteers.csv")
+    assert got.status == 200 and got.body == expected.getvalue()
+    (row,) = csv.DictReader(io.StringIO(got.body))
+    assert row["kinds"] == "speaker; mentor"
+    assert row["about"].startswith("'=SUM")
+    (listed,) = json.loads(browser.get("/admin/people/volunteers.json").body)
+    assert listed["name"] == "Valentina" and listed["regions"] == ["london", "online"]

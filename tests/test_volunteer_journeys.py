@@ -78,7 +78,7 @@ class Surface(Protocol):
 def runtime_for(store: Store, settings: Settings, pledge: Pledge) -> Runtime:
     clock = ManualClock(START)
     calendar = load_calendar([content.path("awareness.yaml")])
-    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge, calendar))
+    return Runtime(settings, store, clock, Bot(store, clock, settings, pledge, calendar))
 
 
 def settings_for(tmp_path: Path, admin: str, outreach: str, **more: Any) -> Settings:

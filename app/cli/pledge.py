@@ -9,7 +9,7 @@ import click
 from app import exports
 from app.cli.common import with_store
 from app.runtime import Runtime
-from bot.pledge.progress import export_rows
+from bot.pledge.progress import EXPORT_COLUMNS, export_rows
 
 
 @click.group()
@@ -32,6 +32,6 @@ def export_checkins(fmt: str, out: TextIO) -> None:
 
     def act(runtime: Runtime) -> None:
         with runtime.store.session() as session:
-            exports.write(export_rows(session), fmt, out)
+            exports.write(export_rows(session), EXPORT_COLUMNS, fmt, out)
 
     with_store(act)

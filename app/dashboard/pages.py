@@ -26,6 +26,9 @@ from bot.reports import registry
 from bot.reports.commands import SMALL
 from bot.reports.models import ReportCase
 from bot.reports.resources import Desk
+from bot.volunteers.directory import listed_offers
+from bot.volunteers.offers import KINDS, TIMES
+from bot.volunteers.offers import REGIONS as VOLUNTEER_REGIONS
 
 if TYPE_CHECKING:
     from app.dashboard.web import Dashboard, Viewer
@@ -233,4 +236,9 @@ def people(
         "title": "People",
         "admins": list_admins(session, runtime.settings),
         "handlers": handlers(session, runtime.bot.resources.find(Desk)),
+        # Only those who agreed to be listed: the directory's own rule (listed_offers).
+        "volunteers": listed_offers(session),
+        "kinds": KINDS,
+        "times": TIMES,
+        "regions": VOLUNTEER_REGIONS,
     }

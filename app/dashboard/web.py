@@ -12,7 +12,7 @@ import asyncio
 import io
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from importlib import resources
@@ -41,7 +41,8 @@ from bot.conversation import (
 )
 from bot.dashboard import access
 from bot.people import is_admin
-from bot.pledge.progress import export_rows
+from bot.pledge import progress
+from bot.volunteers import directory
 
 COOKIE = "dashboard_session"
 #: The sign-in form's own CSRF token (no session exists yet): a cookie the form must repeat.
@@ -67,6 +68,11 @@ NAV = (
     ("/admin/reports", "Reports"),
     ("/admin/people", "People"),
 )
+#: The People page's downloads: the rows and columns of the operators' exports.
+EXPORTS: Mapping[str, tuple[Callable[[Session], Iterable[exports.Row]], Sequence[str]]] = {
+    "checkins": (progress.export_rows, progress.EXPORT_COLUMNS),
+    "volunteers": (directory.export_rows, directory.EXPORT_COLUMNS),
+}
 #: The preview's buttons a form may press (the edit button is a link to the edit page).
 AWARENESS_ACTIONS = {"awareness.suppress": "don't send", "awareness.restore": "send after all"}
 
@@ -117,7 +123,7 @@ class Dashboard:
         routes.add_post("/awareness/edit", self.awareness_edit)
         routes.add_get("/reports", self.page("reports.html", pages.reports))
         routes.add_get("/people", self.page("people.html", pages.people))
-        routes.add_get("/people/checkins.{fmt:csv|json}", self.download)
+        routes.add_get("/people/{what:checkins|volunteers}.{fmt:csv|json}", self.download)
         routes.add_get("/sign-in", self.sign_in_form)
         routes.add_post("/sign-in", self.sign_in)
         routes.add_post("/sign-out", self.sign_out)
@@ -291,8 +297,10 @@ class Dashboard:
         return self.back_to_awareness(form.get("month", ""))
 
     async def download(self, request: web.Request) -> web.Response:
-        """The check-in record, as `inclusion-bot export checkins` writes it."""
-        fmt = request.match_info["fmt"]
+        """The check-in record or the volunteer directory (listed offers only), as
+        `inclusion-bot export checkins` and `inclusion-bot volunteers export` write them."""
+        what, fmt = request.match_info["what"], request.match_info["fmt"]
+        rows, columns = EXPORTS[what]
 
         def work() -> web.Response:
             viewer = self.guard(request.cookies.get(COOKIE, ""))
@@ -300,19 +308,15 @@ class Dashboard:
                 return self.refused(viewer)
             out = io.StringIO()
             with self.runtime.store.session() as session:
-                exports.write(export_rows(session), fmt, out)
+                exports.write(rows(session), columns, fmt, out)
                 access.audit(
-                    session,
-                    viewer.address,
-                    "downloaded",
-                    self.runtime.clock.now(),
-                    f"checkins.{fmt}",
+                    session, viewer.address, "downloaded", self.runtime.clock.now(), f"{what}.{fmt}"
                 )
             return web.Response(
                 text=out.getvalue(),
                 content_type="text/csv" if fmt == "csv" else "application/json",
                 charset="utf-8",
-                headers={"Content-Disposition": f'attachment; filename="checkins.{fmt}"'},
+                headers={"Content-Disposition": f'attachment; filename="{what}.{fmt}"'},
             )
 
         return await asyncio.to_thread(work)
