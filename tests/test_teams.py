@@ -50,6 +50,7 @@ from app.web import Server
 from bot.awareness.load import load_awareness
 from bot.clock import ManualClock
 from bot.conversation import Address, text_message
+from bot.dashboard.models import DashboardLink
 from bot.outbox import Outgoing, queue
 from bot.pledge.content import Pledge
 from bot.pledge.models import Leader, StepUpdate
@@ -1569,3 +1570,21 @@ def test_a_check_in_that_outgrows_one_message_is_updated_in_parts(teams: Teams) 
     [refreshed] = all_ok(teams.press(pressed, last))
     assert (refreshed.kind, refreshed.activity_id) == ("update", last.answer["id"])
     assert pressed["data"]["value"] in {a["data"].get("value") for a in refreshed.actions()}
+
+
+def test_dashboard_asked_for_in_a_channel_sends_an_admin_the_link_in_private(
+    teams: Teams,
+) -> None:
+    calls = teams._exchange(teams.activity(channel=GENERAL, user=DINA, **mention("dashboard")))
+    private = [c for c in calls if c.conversation == f"a:chat-{DINA}"]
+    assert len(private) == 1
+    assert "Your dashboard link" in private[0].words()
+    assert "/admin/sign-in?token=" in json.dumps(private[0].body)
+    shared = [c for c in calls if c.conversation.startswith(GENERAL)]
+    assert [c.words() for c in shared] == [ANSWERED_PRIVATELY]
+    assert "token=" not in json.dumps([c.body for c in shared])
+    refused = teams.say("dashboard")  # Alice, not an admin, in her 1:1 chat
+    assert [c.words() for c in refused] == ["Only admins can open the dashboard."]
+    with teams.runtime.store.session() as session:
+        (link,) = session.scalars(select(DashboardLink)).all()
+    assert link.address == f"teams:{TENANT}:{DINA}"
