@@ -52,7 +52,7 @@ def week(store: Store, settings: Settings, pledge: Pledge) -> Harness:
     clock = ManualClock(datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
     calendar = load_calendar([content.path("awareness.yaml")])
     bot = Bot(store, clock, settings, pledge, calendar)
-    return Harness(Runtime(settings, store, pledge, clock, bot), clock)
+    return Harness(Runtime(settings, store, clock, bot), clock)
 
 
 def say(harness: Harness, *lines: str) -> str:
