@@ -22,7 +22,8 @@ from bot.clock import Clock
 from bot.config import ConfigurationError, Settings
 from bot.form_tokens import FormTokens
 from bot.outbox import DrainReport, Sender
-from bot.pledge.content import Pledge, load_pledge
+from bot.packs.content import PackError, Packs, load_packs
+from bot.pledge.content import PLEDGE_PACK, Pledge
 from bot.reports import registry
 from bot.reports.resources import Desk, load_categories
 from bot.reports.secrets import Vault, VaultError, new_key
@@ -77,12 +78,36 @@ def open_store(settings: Settings, *, migrate: bool | None = None) -> Store:
     return store
 
 
-def load_content(settings: Settings) -> Pledge:
-    path = settings.content_file("pledge.yaml", content.path("pledge.yaml"))
+def load_content(settings: Settings) -> Packs:
+    """The shipped packs (content/packs/*.yaml), then the organisation's own
+    (CONTENT_DIR/packs/*.yaml), a later pack replacing an earlier one with its id. A broken
+    pack stops start-up, naming the file, the entry and the problem."""
+    paths = sorted(content.path("packs").glob("*.yaml"))
+    if settings.content_dir is not None:
+        if (settings.content_dir / "pledge.yaml").is_file():
+            raise ConfigurationError(
+                f"{settings.content_dir / 'pledge.yaml'}: the pledge is now a pack: move it to "
+                f"{settings.content_dir / 'packs' / 'pledge.yaml'} in the pack format (README, "
+                "Commitment packs), so I won't start"
+            )
+        paths += sorted((settings.content_dir / "packs").glob("*.yaml"))
     try:
-        return load_pledge(path)
-    except (OSError, ValueError) as exc:
-        raise ConfigurationError(f"Cannot read {path}: {exc}") from None
+        packs = load_packs(paths)
+    except PackError as exc:
+        raise ConfigurationError(f"A commitment pack is broken, so I won't start: {exc}") from None
+    pledge = packs.get(PLEDGE_PACK)
+    if pledge is None or pledge.mode != "personal":
+        raise ConfigurationError(
+            f"A commitment pack is broken, so I won't start: no personal pack with id "
+            f"{PLEDGE_PACK} (the pledge)"
+        )
+    others = [p.id for p in packs.of_mode("personal") if p.id != PLEDGE_PACK]
+    if others:
+        raise ConfigurationError(
+            f"A commitment pack is broken, so I won't start: {others[0]}: mode: only the "
+            "pledge is a personal pack for now; make it an organisation pack"
+        )
+    return packs
 
 
 def load_awareness(settings: Settings) -> Calendar:
@@ -170,6 +195,10 @@ class Runtime:
     bot: Bot
 
     @property
+    def packs(self) -> Packs:
+        return self.bot.packs
+
+    @property
     def calendar(self) -> Calendar:
         return self.bot.calendar
 
@@ -191,7 +220,8 @@ def build(clock: Clock, settings: Settings | None = None, *, reports: bool = Tru
     register_all()
     settings = settings or load_settings()
     logs.configure(settings.log_level, settings.log_format)
-    pledge = load_content(settings)
+    packs = load_content(settings)
+    pledge = Pledge.from_pack(packs.need(PLEDGE_PACK))
     calendar = load_awareness(settings)
     store = open_store(settings)
     with store.session() as session:
@@ -199,5 +229,5 @@ def build(clock: Clock, settings: Settings | None = None, *, reports: bool = Tru
     desk = load_reports(settings) if reports else None
     if desk is not None:
         warn_unreceived(store, desk, settings)
-    bot = Bot(store, clock, settings, pledge, calendar, desk)
+    bot = Bot(store, clock, settings, pledge, calendar, desk, packs=packs)
     return Runtime(settings, store, pledge, clock, bot)

@@ -33,6 +33,7 @@ from bot.conversation import (
 from bot.features import Command, Feature
 from bot.introductions import first_meeting
 from bot.outbox import Renderer
+from bot.packs.content import NO_PACKS, Packs
 from bot.pledge.content import Pledge
 from bot.reports.resources import Desk
 from bot.resources import Resources
@@ -88,6 +89,8 @@ class Bot:
         calendar: Calendar = EMPTY_CALENDAR,
         reports: Desk | None = None,
         features: Sequence[Feature] = FEATURES,
+        *,
+        packs: Packs = NO_PACKS,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -95,9 +98,12 @@ class Bot:
         self.pledge = pledge
         self.calendar = calendar
         self.reports = reports
+        #: Every commitment pack loaded (the pledge's among them), for the features that
+        #: serve organisation packs.
+        self.packs = packs
         self.features = tuple(features)
         #: What the features were loaded with, for their renderers and tick steps.
-        self.loaded = (pledge, calendar, reports)
+        self.loaded = (pledge, calendar, reports, packs)
         self.resources = Resources(*self.loaded)
         self.commands: dict[str, Command] = {
             command.name: command for feature in self.features for command in feature.commands

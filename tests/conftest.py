@@ -91,7 +91,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def pledge() -> Pledge:
-    return load_pledge(content.path("pledge.yaml"))
+    return load_pledge(content.path("packs/pledge.yaml"))
 
 
 @pytest.fixture

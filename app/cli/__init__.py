@@ -19,6 +19,7 @@ from adapters.console.jsonl import JsonLinesChat
 from adapters.platforms import attach_all, register_all
 from app.cli.awareness import awareness
 from app.cli.common import opened, parse_address, with_store
+from app.cli.packs import packs
 from app.cli.pledge import export
 from app.cli.reports import handlers, reports
 from app.cli.slack import slack
@@ -325,5 +326,5 @@ def admins_list() -> None:
     with_store(act)
 
 
-for group in (awareness, export, handlers, reports, slack, teams):
+for group in (awareness, export, handlers, packs, reports, slack, teams):
     main.add_command(group)
