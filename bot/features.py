@@ -71,3 +71,22 @@ class Feature:
     #: The reply when handling one of its forms fails unexpectedly, if not the general apology
     #: (a report must never be thought received when it was not).
     failed: Mapping[str, str] = field(default_factory=dict)
+    #: The admins' summary of a commitment pack it serves, by the pack's id (None: not one of
+    #: its packs). ``/pledge summary PACK`` shows any pack's through ``PackSummaries``.
+    pack_summary: Callable[[Turn, str], Message | None] | None = None
+
+
+@dataclass(frozen=True)
+class PackSummaries:
+    """Every feature's ``pack_summary``, carried in the ``Resources``: one feature's command
+    shows another's pack without importing it."""
+
+    features: tuple[Feature, ...]
+
+    def of(self, turn: Turn, pack_id: str) -> Message | None:
+        for feature in self.features:
+            if feature.pack_summary is not None:
+                found = feature.pack_summary(turn, pack_id)
+                if found is not None:
+                    return found
+        return None

@@ -30,7 +30,7 @@ from bot.conversation import (
     Say,
     text_message,
 )
-from bot.features import Command, Feature
+from bot.features import Command, Feature, PackSummaries
 from bot.introductions import first_meeting
 from bot.outbox import Renderer
 from bot.packs.content import NO_PACKS, Packs
@@ -104,7 +104,7 @@ class Bot:
         self.features = tuple(features)
         #: What the features were loaded with, for their renderers and tick steps.
         self.loaded = (pledge, calendar, reports, packs)
-        self.resources = Resources(*self.loaded)
+        self.resources = Resources(*self.loaded, PackSummaries(self.features))
         self.commands: dict[str, Command] = {
             command.name: command for feature in self.features for command in feature.commands
         }

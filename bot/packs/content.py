@@ -26,31 +26,44 @@ class PackError(ValueError):
 
 @dataclass(frozen=True)
 class Status:
-    """One step of a pack's status scale: what is stored, what people see, and its colour on
-    the board (empty for the pledge's statuses, which have none)."""
+    """One step of a pack's status scale: what is stored, what people see, the button's
+    shorter words, its colour on the board, and whether it settles the action (a due date
+    that passes on a settled action is not overdue)."""
 
     key: str
     label: str
-    colour: str = ""
+    button: str
+    colour: str
+    settled: bool = False
 
 
 #: The scales a pack may use. ``pledge``: the pledge's statuses, which check-ins have always
-#: offered (bot/pledge/wording.py words them the same). ``rag``: the progression checklist's
-#: three levels, shown as red, amber and green.
+#: offered (bot/pledge/wording.py words them the same), coloured for an organisation's board.
+#: ``rag``: the progression checklist's three levels, shown as red, amber and green.
 SCALES: dict[str, tuple[Status, ...]] = {
     "pledge": (
-        Status("done", "Done"),
-        Status("ongoing", "Ongoing"),
-        Status("progressing", "Progressing"),
-        Status("stuck", "Stuck"),
-        Status("not_started", "Not started"),
+        Status("done", "Done", "Done", "green", settled=True),
+        Status("ongoing", "Ongoing", "Ongoing", "green", settled=True),
+        Status("progressing", "Progressing", "Progressing", "amber"),
+        Status("stuck", "Stuck", "Stuck", "red"),
+        Status("not_started", "Not started", "Not started", "red"),
     ),
     "rag": (
-        Status("red", "Nothing yet: not something we currently do", "red"),
-        Status("amber", "We do something in this space, but it is limited", "amber"),
-        Status("green", "We actively do this", "green"),
+        Status("red", "Red: nothing yet, not something we currently do", "Red: nothing yet", "red"),
+        Status(
+            "amber",
+            "Amber: we do something in this space, but it is limited",
+            "Amber: limited",
+            "amber",
+        ),
+        Status(
+            "green", "Green: we actively do this", "Green: actively do this", "green", settled=True
+        ),
     ),
 }
+#: The board's colours, in the order it counts them.
+COLOURS = ("red", "amber", "green")
+
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
