@@ -45,6 +45,9 @@ class Surface:
     #: Whether this process serves it (Teams is always attached: it refuses requests when it
     #: is not configured, rather than leaving /api/messages unanswered).
     served: Callable[[Settings], bool] = lambda _: True
+    #: Its operator commands for ``inclusion-bot`` (set-up: manifests, packages), each a click
+    #: command or group named as "module:attribute", as a feature's are (``bot/features.py``).
+    cli: tuple[str, ...] = ()
 
     def attacher(self, settings: Settings) -> Attach | None:
         """Its ``Attach`` when this process serves it, imported now."""

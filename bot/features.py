@@ -71,6 +71,10 @@ class Feature:
     #: The reply when handling one of its forms fails unexpectedly, if not the general apology
     #: (a report must never be thought received when it was not).
     failed: Mapping[str, str] = field(default_factory=dict)
+    #: Its operator commands for ``inclusion-bot``, each a click command or group named as
+    #: "module:attribute" (``"app.cli.packs:export"``): named, not imported, so bot/ imports
+    #: neither click nor the application, and ``app/cli`` adds each to the top-level command.
+    cli: tuple[str, ...] = ()
     #: The admins' summary of a commitment pack it serves, by the pack's id (None: not one of
     #: its packs). ``/pledge summary PACK`` shows any pack's through ``PackSummaries``.
     pack_summary: Callable[[Turn, str], Message | None] | None = None

@@ -7,10 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import click
+from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
+from adapters.host import Surface
 from adapters.slack.manifest import manifest as slack_manifest
 from adapters.teams.manifest import manifest as teams_manifest
+from app.cli import add_registered
 from bot import metrics, redaction
 from bot.catalogue import COMMANDS, FEATURES
 from bot.clock import ManualClock
@@ -54,6 +58,12 @@ def _queue_echoes(session: Session, now: datetime, settings: Settings, _: Resour
     return queue(session, [note], now)
 
 
+@click.command("echo-count")
+def echo_count() -> None:
+    """How many echoes (the feature's own operator command)."""
+    click.echo("0 echoes")
+
+
 ECHO = Feature(
     name="echo",
     prefix="echo.",
@@ -63,11 +73,25 @@ ECHO = Feature(
     help="/echo WORDS: I say them back",
     renderers=lambda _: {"echo.note": lambda session, args: text_message("a daily echo")},
     tick=(TickStep("echoes", "echo(es)", _queue_echoes),),
+    cli=("tests.test_registrations:echo_count",),
 )
 
 # --- a minimal platform: an echo surface ------------------------------------------------------
 
 ECHO_PLATFORM = Platform(name="echo", redact=(r"\becho-user-\d+\b",), gauged=True)
+
+
+@click.group("echo-setup")
+def echo_setup() -> None:
+    """The echo platform's set-up."""
+
+
+@echo_setup.command("url")
+def echo_url() -> None:
+    click.echo("echo://bot")
+
+
+ECHO_SURFACE = Surface(ECHO_PLATFORM, cli=("tests.test_registrations:echo_setup",))
 
 
 class EchoSurface:
@@ -168,3 +192,18 @@ def test_a_registered_platform_is_labelled_redacted_and_gauged(
     )
     gauges = metrics.exposition(store, clock).decode()
     assert 'inclusion_bot_outbox_messages{platform="echo",status="pending"} 0.0' in gauges
+
+
+def test_a_registered_feature_and_platform_bring_their_own_cli_commands() -> None:
+    @click.group()
+    def cli() -> None:
+        """A top-level command as app/cli's, built from registrations alone."""
+
+    add_registered(cli, (*FEATURES, ECHO), (ECHO_SURFACE,))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["echo-count"]).output == "0 echoes\n"
+    assert runner.invoke(cli, ["echo-setup", "url"]).output == "echo://bot\n"
+    listed = runner.invoke(cli, ["--help"]).output
+    # The real features' groups come from their registrations too.
+    assert all(name in listed for name in ("export", "awareness", "handlers", "reports"))
+    assert "slack" not in listed  # only the surfaces given

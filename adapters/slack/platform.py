@@ -28,4 +28,5 @@ SURFACE = Surface(
     SLACK,
     attach="adapters.slack.wiring:attach_slack",
     served=lambda settings: settings.slack_enabled,
+    cli=("app.cli.slack:slack",),
 )

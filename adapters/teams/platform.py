@@ -24,4 +24,4 @@ TEAMS = Platform(
 )
 
 
-SURFACE = Surface(TEAMS, attach="adapters.teams.wiring:attach_teams")
+SURFACE = Surface(TEAMS, attach="adapters.teams.wiring:attach_teams", cli=("app.cli.teams:teams",))

@@ -1,14 +1,25 @@
-"""Commitment packs' operator commands: `inclusion-bot packs list`."""
+"""Commitment packs' operator commands: `inclusion-bot packs list` and `inclusion-bot export
+checkins` (every pack's check-ins: the pledge's and the organisation packs')."""
 
 from __future__ import annotations
 
+import csv
 import json
+from collections.abc import Iterator
+from typing import TextIO
 
 import click
 
-from app.runtime import load_content, load_settings
+from app.cli.common import with_store
+from app.runtime import Runtime, load_content, load_settings
+from bot.commitments.export import export_rows as organisation_rows
 from bot.config import ConfigurationError
 from bot.packs.content import Packs
+from bot.pledge.content import PLEDGE_PACK
+from bot.pledge.progress import EXPORT_COLUMNS, export_rows
+
+#: The pledge's export columns, after the pack each row belongs to.
+COLUMNS = ("pack", *EXPORT_COLUMNS)
 
 
 @click.group()
@@ -40,3 +51,61 @@ def packs_list(fmt: str) -> None:
             f"{pack.id}\t{pack.title}\t{pack.mode}, {pack.cadence}, "
             f"{len(pack.commitments)} commitments, {actions} actions"
         )
+
+
+@click.group()
+def export() -> None:
+    """Export records."""
+
+
+def _spreadsheet_safe(value: str | int) -> str | int:
+    """Defuse formula injection: a cell a spreadsheet would evaluate starts with a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _write(rows: Iterator[dict[str, str | int]], fmt: str, out: TextIO) -> None:
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _spreadsheet_safe(v) for k, v in row.items()})
+    else:
+        json.dump(list(rows), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+
+
+def _rows(runtime: Runtime, pack_id: str | None) -> Iterator[dict[str, str | int]]:
+    with runtime.store.session() as session:
+        if pack_id in (None, PLEDGE_PACK):
+            for row in export_rows(session):
+                yield {"pack": PLEDGE_PACK, **row}
+        if pack_id != PLEDGE_PACK:
+            yield from organisation_rows(session, runtime.packs, pack_id)
+
+
+@export.command("checkins")
+@click.option("--pack", "pack_id", metavar="ID", help="Only this pack's (default: every pack).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="File to write (default: standard output).",
+)
+def export_checkins(pack_id: str | None, fmt: str, out: TextIO) -> None:
+    """One row per status given: pack, leader (or owner), commitment, step, week, status,
+    note, answered_at."""
+
+    def act(runtime: Runtime) -> None:
+        if pack_id is not None and runtime.packs.get(pack_id) is None:
+            known = ", ".join(p.id for p in runtime.packs)
+            raise click.BadParameter(
+                f"no pack {pack_id!r}; the packs are: {known}", param_hint="--pack"
+            )
+        _write(_rows(runtime, pack_id), fmt, out)
+
+    with_store(act)

@@ -41,4 +41,5 @@ FEATURE = Feature(
             lambda s, now, settings, found: queue_awareness(s, now, settings, _calendar(found)),
         ),
     ),
+    cli=("app.cli.awareness:awareness",),
 )

@@ -45,4 +45,5 @@ FEATURE = Feature(
         ),
     ),
     pack_summary=commands.summary,
+    cli=("app.cli.packs:packs", "app.cli.packs:export"),
 )

@@ -35,4 +35,5 @@ FEATURE = Feature(
     ),
     anonymous_forms=frozenset({FILE_FORM, FOLLOWUP_FORM}),
     failed={FILE_FORM: NOT_RECEIVED},
+    cli=("app.cli.reports:handlers", "app.cli.reports:reports"),
 )
