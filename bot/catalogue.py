@@ -10,7 +10,8 @@ from bot.commitments.feature import FEATURE as COMMITMENTS
 from bot.features import Command, Feature
 from bot.pledge.feature import FEATURE as PLEDGE
 from bot.reports.feature import FEATURE as REPORTS
+from bot.volunteers.feature import FEATURE as VOLUNTEERS
 
-FEATURES: tuple[Feature, ...] = (PLEDGE, COMMITMENTS, AWARENESS, REPORTS)
+FEATURES: tuple[Feature, ...] = (PLEDGE, COMMITMENTS, AWARENESS, REPORTS, VOLUNTEERS)
 #: Every command, in help's order: what the platforms' manifests declare.
 COMMANDS: tuple[Command, ...] = tuple(c for feature in FEATURES for c in feature.commands)

@@ -14,10 +14,9 @@ from sqlalchemy import text
 
 import content
 from adapters.console.chat import ConsoleChat
-from adapters.platforms import register_all
+from adapters.platforms import Settings, register_all
 from app.runtime import Runtime
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.packs.content import Packs, load_packs
 from bot.pledge.content import PLEDGE_PACK, Pledge
 from bot.router import Bot
@@ -105,7 +104,7 @@ def pledge(packs: Packs) -> Pledge:
 def runtime(
     store: Store, clock: ManualClock, settings: Settings, pledge: Pledge, packs: Packs
 ) -> Runtime:
-    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge, packs=packs))
+    return Runtime(settings, store, clock, Bot(store, clock, settings, pledge, packs))
 
 
 class Harness:

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from adapters.console.jsonl import JsonLinesChat
+from adapters.platforms import Settings
 from app.cli import main
-from bot.config import Settings
 from bot.packs.content import Pack, Packs
 from tests.conftest import Harness
 

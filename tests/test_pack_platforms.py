@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from adapters.platforms import Settings
 from app.runtime import Runtime
 from bot.clock import ManualClock
 from bot.commitments.adoption import adopt, assign, set_actions
-from bot.config import Settings
 from bot.conversation import Actor
 from bot.packs.content import Packs
 from bot.people import person_for
@@ -46,7 +46,7 @@ def runtime(
     pledge: Pledge,
     packs: Packs,
 ) -> Runtime:
-    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge, packs=packs))
+    return Runtime(settings, store, clock, Bot(store, clock, settings, pledge, packs))
 
 
 def crowd(store: Store, platform: str, tenant: str) -> None:

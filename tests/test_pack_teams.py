@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from adapters.platforms import Settings
 from app.runtime import Runtime
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.packs.content import Packs
 from bot.pledge.content import Pledge
 from bot.router import Bot
@@ -39,7 +39,7 @@ def runtime(
     pledge: Pledge,
     packs: Packs,
 ) -> Runtime:
-    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge, packs=packs))
+    return Runtime(settings, store, clock, Bot(store, clock, settings, pledge, packs))
 
 
 def test_teams_the_choose_and_assign_forms_fit_and_save(teams: Teams) -> None:  # noqa: F811

@@ -5,17 +5,21 @@ and the router, help, the tick, the outbox and both platform manifests pick them
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
+import pytest
 from click.testing import CliRunner
+from pydantic_settings import BaseSettings
 from sqlalchemy.orm import Session
 
 from adapters.host import Surface
+from adapters.platforms import PLATFORMS, settings_class
 from adapters.slack.manifest import manifest as slack_manifest
 from adapters.teams.manifest import manifest as teams_manifest
 from app.cli import add_registered
-from bot import metrics, redaction
+from bot import metrics, platforms, redaction
 from bot.catalogue import COMMANDS, FEATURES
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -91,7 +95,15 @@ def echo_url() -> None:
     click.echo("echo://bot")
 
 
-ECHO_SURFACE = Surface(ECHO_PLATFORM, cli=("tests.test_registrations:echo_setup",))
+class EchoSettings(BaseSettings):
+    """The echo platform's own setting, read from the environment with the core's."""
+
+    echo_token: str | None = None
+
+
+ECHO_SURFACE = Surface(
+    ECHO_PLATFORM, settings=EchoSettings, cli=("tests.test_registrations:echo_setup",)
+)
 
 
 class EchoSurface:
@@ -154,7 +166,15 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
     commands = (*COMMANDS, *ECHO.commands)
     slack: dict[str, Any] = slack_manifest(None, socket_mode=True, commands=commands)
     slash = [c["command"] for c in slack["features"]["slash_commands"]]
-    assert slash == ["/pledge", "/commitments", "/awareness", "/report", "/echo"]
+    assert slash == [
+        "/pledge",
+        "/commitments",
+        "/awareness",
+        "/report",
+        "/volunteer",
+        "/volunteers",
+        "/echo",
+    ]
     teams = teams_manifest(
         "00000000-0000-0000-0000-000000000001",
         privacy_url="https://example.org/privacy",
@@ -167,6 +187,8 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
         "commitments",
         "awareness",
         "report",
+        "volunteer",
+        "volunteers",
         "echo",
     ]
     # The anonymous /report is offered only where nobody else reads.
@@ -174,6 +196,8 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
         "pledge",
         "commitments",
         "awareness",
+        "volunteer",
+        "volunteers",
         "echo",
     ]
 
@@ -207,3 +231,18 @@ def test_a_registered_feature_and_platform_bring_their_own_cli_commands() -> Non
     # The real features' groups come from their registrations too.
     assert all(name in listed for name in ("export", "awareness", "handlers", "reports"))
     assert "slack" not in listed  # only the surfaces given
+
+
+def test_a_registered_platform_brings_its_own_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ECHO_TOKEN", "e-123")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
+    everything = settings_class((*PLATFORMS, ECHO_SURFACE))
+    settings = everything(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    assert isinstance(settings, EchoSettings) and settings.echo_token == "e-123"
+    assert settings.data_dir == tmp_path  # the core's, in the same object
+    assert platforms.served(settings) == {"slack"}  # the echo platform says when it is served
+    # The core's settings alone know no platform's.
+    assert not hasattr(Settings(_env_file=None), "slack_bot_token")  # type: ignore[call-arg]

@@ -27,7 +27,7 @@ from app.runtime import (
     load_settings,
     open_store,
 )
-from bot import outbox_ops
+from bot import outbox_ops, platforms
 from bot.catalogue import FEATURES
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.config import ConfigurationError
@@ -109,7 +109,7 @@ def run(speaker: str) -> None:
         settings = load_settings()
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
-    if not (settings.slack_enabled or settings.teams_enabled):
+    if not any(platform.configured(settings) for platform in platforms.registered()):
         _console(jsonl=False, speaker=speaker)
         return
     with opened(SystemClock()) as runtime:

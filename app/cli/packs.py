@@ -10,12 +10,11 @@ from typing import TextIO
 
 import click
 
-from app.cli.common import with_store
-from app.runtime import Runtime, load_content, load_settings
+from app.cli.common import spreadsheet_safe, with_store
+from app.runtime import Runtime, load_settings
 from bot.commitments.export import export_rows as organisation_rows
 from bot.config import ConfigurationError
-from bot.packs.content import Packs
-from bot.pledge.content import PLEDGE_PACK
+from bot.packs.content import PLEDGE_PACK, Packs, load_configured
 from bot.pledge.progress import EXPORT_COLUMNS, export_rows
 
 #: The pledge's export columns, after the pack each row belongs to.
@@ -30,7 +29,7 @@ def packs() -> None:
 def loaded_packs() -> Packs:
     """Every pack, validated as at start-up: a broken one is one line and a non-zero exit."""
     try:
-        return load_content(load_settings())
+        return load_configured(load_settings())
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -58,19 +57,12 @@ def export() -> None:
     """Export records."""
 
 
-def _spreadsheet_safe(value: str | int) -> str | int:
-    """Defuse formula injection: a cell a spreadsheet would evaluate starts with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _write(rows: Iterator[dict[str, str | int]], fmt: str, out: TextIO) -> None:
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _spreadsheet_safe(v) for k, v in row.items()})
+            writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     else:
         json.dump(list(rows), out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -82,7 +74,7 @@ def _rows(runtime: Runtime, pack_id: str | None) -> Iterator[dict[str, str | int
             for row in export_rows(session):
                 yield {"pack": PLEDGE_PACK, **row}
         if pack_id != PLEDGE_PACK:
-            yield from organisation_rows(session, runtime.packs, pack_id)
+            yield from organisation_rows(session, runtime.need(Packs), pack_id)
 
 
 @export.command("checkins")
@@ -101,8 +93,8 @@ def export_checkins(pack_id: str | None, fmt: str, out: TextIO) -> None:
     note, answered_at."""
 
     def act(runtime: Runtime) -> None:
-        if pack_id is not None and runtime.packs.get(pack_id) is None:
-            known = ", ".join(p.id for p in runtime.packs)
+        if pack_id is not None and runtime.need(Packs).get(pack_id) is None:
+            known = ", ".join(p.id for p in runtime.need(Packs))
             raise click.BadParameter(
                 f"no pack {pack_id!r}; the packs are: {known}", param_hint="--pack"
             )

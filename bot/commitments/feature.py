@@ -9,7 +9,7 @@ from bot.commitments import commands
 from bot.commitments.checkins import CHECKIN_RENDERER, render_outgoing
 from bot.commitments.due import queue_overdue, queue_owner_checkins
 from bot.features import Command, Feature, TickStep
-from bot.packs.content import NO_PACKS, Packs
+from bot.packs.content import NO_PACKS, Packs, load_configured
 from bot.resources import Resources
 
 
@@ -46,4 +46,5 @@ FEATURE = Feature(
     ),
     pack_summary=commands.summary,
     cli=("app.cli.packs:packs", "app.cli.packs:export"),
+    load=load_configured,
 )

@@ -19,6 +19,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+import content as shipped
+from bot.config import ConfigurationError, Settings
+
 
 class PackError(ValueError):
     """A pack file is unusable; the message names the file, the entry and the problem."""
@@ -251,3 +254,39 @@ def load_packs(paths: list[Path]) -> Packs:
         pack = read_pack(path)
         by_id[pack.id] = pack
     return Packs(tuple(sorted(by_id.values(), key=lambda p: p.id)))
+
+
+#: The personal pack the pledge journey serves (the one personal pack, for now).
+PLEDGE_PACK = "pledge"
+BROKEN = "A commitment pack is broken, so I won't start"
+
+
+def load_configured(settings: Settings) -> Packs:
+    """The shipped packs (content/packs/*.yaml), then the organisation's own
+    (CONTENT_DIR/packs/*.yaml), a later pack replacing an earlier one with its id; what the
+    pledge's and the organisation packs' registrations are loaded with. A broken pack stops
+    the start, naming the file, the entry and the problem."""
+    paths = sorted(shipped.path("packs").glob("*.yaml"))
+    if settings.content_dir is not None:
+        old = settings.content_dir / "pledge.yaml"
+        if old.is_file():
+            raise ConfigurationError(
+                f"{old}: the pledge is now a pack: move it to "
+                f"{settings.content_dir / 'packs' / 'pledge.yaml'} in the pack format (README, "
+                "Commitment packs), so I won't start"
+            )
+        paths += sorted((settings.content_dir / "packs").glob("*.yaml"))
+    try:
+        packs = load_packs(paths)
+    except PackError as exc:
+        raise ConfigurationError(f"{BROKEN}: {exc}") from None
+    pledge = packs.get(PLEDGE_PACK)
+    if pledge is None or pledge.mode != "personal":
+        raise ConfigurationError(f"{BROKEN}: no personal pack with id {PLEDGE_PACK} (the pledge)")
+    others = [p.id for p in packs.of_mode("personal") if p.id != PLEDGE_PACK]
+    if others:
+        raise ConfigurationError(
+            f"{BROKEN}: {others[0]}: mode: only the pledge is a personal pack for now; make it "
+            "an organisation pack"
+        )
+    return packs

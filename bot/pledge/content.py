@@ -12,13 +12,19 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from bot.config import Settings
+from bot.packs.content import PLEDGE_PACK, Link, Pack, load_configured, read_pack
 from bot.packs.content import Action as Suggestion
-from bot.packs.content import Link, Pack, read_pack
 
-__all__ = ["PLEDGE_PACK", "Commitment", "Link", "Pledge", "Suggestion", "load_pledge"]
-
-#: The id of the pack the pledge journey serves.
-PLEDGE_PACK = "pledge"
+__all__ = [
+    "PLEDGE_PACK",
+    "Commitment",
+    "Link",
+    "Pledge",
+    "Suggestion",
+    "load_content",
+    "load_pledge",
+]
 
 
 class Commitment(BaseModel):
@@ -67,3 +73,9 @@ class Pledge(BaseModel):
 def load_pledge(path: Path) -> Pledge:
     """The pledge from its pack file (tests and benchmarks; the runtime loads every pack)."""
     return Pledge.from_pack(read_pack(path))
+
+
+def load_content(settings: Settings) -> Pledge:
+    """The pledge this process is loaded with (its registration's ``load``): the ``pledge``
+    pack, validated with every other pack (CONTENT_DIR's copy replaces the shipped one)."""
+    return Pledge.from_pack(load_configured(settings).need(PLEDGE_PACK))

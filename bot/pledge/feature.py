@@ -7,7 +7,7 @@ from functools import partial
 from bot.features import Command, Feature, TickStep
 from bot.pledge import commands
 from bot.pledge.checkins import CHECKIN_RENDERER, render_outgoing
-from bot.pledge.content import Pledge
+from bot.pledge.content import Pledge, load_content
 from bot.pledge.due import queue_checkins, queue_reminders
 
 FEATURE = Feature(
@@ -37,4 +37,5 @@ FEATURE = Feature(
         ),
     ),
     home=commands.home,
+    load=load_content,
 )
