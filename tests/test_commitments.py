@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.commitments.board import board, find_adoption
 from bot.commitments.models import ActionChange, ActionUpdate, AdoptedAction, OwnerCheckin
 from bot.packs.content import Packs
-from tests.conftest import Harness
+from tests.conftest import Harness, sign_up
 
 
 def say(harness: Harness, *lines: str) -> str:
@@ -149,3 +149,38 @@ def test_the_board_is_data_for_the_dashboard(harness: Harness, packs: Packs) -> 
     assert (first.owner, first.owner_address, first.colour) == ("bob", "console:bob", "")
     assert first.due_on is not None and first.due_on.isoformat() == "2027-03-20"
     assert owned is not None and first.adopted_action_id == owned.id
+
+
+def test_a_leader_who_owns_actions_gets_one_message_a_week_grouped_by_pack(
+    harness: Harness,
+) -> None:
+    sign_up(harness)  # alice: check-ins on Mondays at 09:00 London
+    meet(harness, "bob")
+    opened = say(harness, "/as dina", "/commitments adopt anti-racism")
+    assert "Choose the actions" in opened
+    printed = say(harness, "1,2", "", "", "", "", "", "", "", "")
+    people = printed  # the assign form lists alice, bob and dina in name order
+    printed = say(harness, number(printed, "Assign"), "1", "2027-03-20", "", "")
+    assert "Saved: alice owns 1.1" in printed
+    printed = say(harness, number(people.split("1.2 Amplify")[1], "Assign"), "2", "2027-03-20")
+    printed = say(harness, "", "")
+    assert "Saved: bob owns 1.2" in printed
+    sent = harness.say("/clock 2027-03-01T09:00Z")
+    to_alice = [m for m in sent.split("bot → ") if m.startswith("alice")]
+    assert len(to_alice) == 1  # one message: the pledge's steps, then her pack's action
+    combined = " ".join(to_alice[0].split())
+    pledge_part, _, packs_part = combined.partition(
+        "Your actions in your organisation's commitment packs"
+    )
+    assert "Your pledge check-in for the week of Monday 1 March 2027" in pledge_part
+    assert "Our Anti-Racism Commitments 1.1 Through our Race Equality Network" in packs_part
+    assert "Your check-in on your commitments" not in combined
+    to_bob = [m for m in sent.split("bot → ") if m.startswith("bob")]
+    assert len(to_bob) == 1 and "Your check-in on your commitments" in to_bob[0]
+    printed = say(harness, "/as alice", number(packs_part, "Stuck"))
+    assert "Your pledge check-in for the week of Monday 1 March 2027" in printed  # redrawn whole
+    assert "Latest: Stuck." in printed
+    later = say(harness, "/clock 2027-03-08T09:00Z")  # due soon: in the pledge's message again
+    [mine] = [m for m in later.split("bot → ") if m.startswith("you")]
+    assert "Your pledge check-in" in mine and "Due on Saturday 20 March 2027" in mine
+    assert "Your check-in on your commitments" not in mine

@@ -24,6 +24,7 @@ from bot.commitments.models import (
 from bot.conversation import ActionsBlock, Block, Button, Message, TextBlock
 from bot.dates import long_date
 from bot.packs.content import Packs
+from bot.resources import Resources
 
 CHECKIN_RENDERER = "commitments.checkin"
 STATUS_ACTION = "commitments.status"
@@ -53,30 +54,16 @@ def _due_line(due_on: date | None, today: date, settled: bool) -> str:
     return f"Due on {long_date(due_on)} ({when})."
 
 
-def checkin_message(
-    session: Session, packs: Packs, checkin: OwnerCheckin, today: date
-) -> Message | None:
-    items = checkin_actions(session, checkin.id)
-    items = [(a, ad) for a, ad in items if a.active and packs.get(ad.pack_id)]
-    if not items:
-        return None
+def item_blocks(session: Session, packs: Packs, checkin: OwnerCheckin, today: date) -> list[Block]:
+    """The check-in's actions, grouped by pack, each with its pack's status buttons."""
+    items = [(a, ad) for a, ad in checkin_actions(session, checkin.id) if a.active]
     latest = latest_updates(session, [a.id for a, _ in items])
-    blocks: list[Block] = [
-        TextBlock(
-            text=f"Your check-in on your commitments, week of {long_date(checkin.week_of)}",
-            style="heading",
-        ),
-        TextBlock(
-            text="How are your actions going? Tap a status for each one. Only you and your "
-            "organisation's D&I lead see the answers.",
-            style="context",
-        ),
-    ]
+    blocks: list[Block] = []
     shown = None
     for action, adoption in items:
-        pack = packs.need(adoption.pack_id)
-        found = pack.action(action.action_id)
-        if found is None:
+        pack = packs.get(adoption.pack_id)
+        found = pack.action(action.action_id) if pack else None
+        if pack is None or found is None:
             continue
         if adoption.pack_id != shown:
             blocks.append(TextBlock(text=pack.title, style="heading"))
@@ -101,7 +88,51 @@ def checkin_message(
                 ]
             )
         )
+    return blocks
+
+
+def checkin_message(
+    session: Session, packs: Packs, checkin: OwnerCheckin, today: date
+) -> Message | None:
+    """The owner's own check-in (when no other feature's check-in carries it)."""
+    items = item_blocks(session, packs, checkin, today)
+    if not items:
+        return None
+    blocks: list[Block] = [
+        TextBlock(
+            text=f"Your check-in on your commitments, week of {long_date(checkin.week_of)}",
+            style="heading",
+        ),
+        TextBlock(
+            text="How are your actions going? Tap a status for each one. Only you and your "
+            "organisation's D&I lead see the answers.",
+            style="context",
+        ),
+        *items,
+    ]
     return Message(blocks=blocks, ref=f"commitments.checkin:{checkin.id}")
+
+
+def hosted_part(
+    session: Session, person_id: int, monday: date, resources: Resources
+) -> list[Block]:
+    """This week's actions for a person whose weekly check-in another feature sends (the
+    pledge's, for a leader): its ``weekly_part``."""
+    checkin = session.scalar(
+        select(OwnerCheckin).where(
+            OwnerCheckin.person_id == person_id,
+            OwnerCheckin.week_of == monday,
+            OwnerCheckin.host != "",
+        )
+    )
+    packs = resources.find(Packs)
+    if checkin is None or packs is None:
+        return []
+    items = item_blocks(session, packs, checkin, checkin.created_at.date())
+    if not items:
+        return []
+    lead = TextBlock(text="Your actions in your organisation's commitment packs", style="heading")
+    return [lead, *items]
 
 
 def render_outgoing(packs: Packs, session: Session, args: dict[str, Any]) -> Message | None:

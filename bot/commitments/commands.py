@@ -30,6 +30,7 @@ from bot.conversation import (
     text_message,
 )
 from bot.dates import long_date
+from bot.features import Weekly
 from bot.forms import validate
 from bot.packs.content import Pack, Packs
 from bot.people import find_person, person_for
@@ -254,7 +255,13 @@ def _press_status(turn: Turn, value: str) -> list[Reply]:
         return [_private("That button has expired.")]
     record(turn.session, checkin, adopted, status, person.id, turn.now)
     turn.session.flush()
-    redrawn = checkin_message(turn.session, turn.need(Packs), checkin, _today(turn))
+    weekly = turn.resources.find(Weekly)
+    if checkin.host and weekly is not None:  # redraw the whole message it rides in
+        redrawn = weekly.redraw(
+            checkin.host, turn.session, person.id, checkin.week_of, turn.resources
+        )
+    else:
+        redrawn = checkin_message(turn.session, turn.need(Packs), checkin, _today(turn))
     if redrawn is None:
         return [_private("Saved.")]
     return [Update(message=redrawn)]

@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.conversation import Address, Message, TextBlock
 from bot.dates import long_date
 from bot.deadletters import admins_of
+from bot.features import Weekly
 from bot.outbox import Outgoing, queue
 from bot.packs.content import Packs
 from bot.people import address_of
@@ -47,12 +48,15 @@ def _owned(session: Session) -> list[tuple[AdoptedAction, Adoption]]:
     return [(row[0], row[1]) for row in rows]
 
 
-def queue_owner_checkins(session: Session, now: datetime, settings: Settings, packs: Packs) -> int:
-    """One check-in per owner this week, if anything they own is due to be asked about."""
+def queue_owner_checkins(
+    session: Session, now: datetime, settings: Settings, packs: Packs, weekly: Weekly | None
+) -> int:
+    """One check-in per owner this week, if anything they own is due to be asked about: in
+    another feature's weekly check-in when one carries it (a leader's pledge check-in, made
+    earlier in this same tick), else a message of its own from Monday 09:00."""
     local = now.astimezone(zone(settings.default_timezone))
     week = monday(local.date())
-    if local.date() == week and local.time() < CHECKIN_TIME:
-        return 0
+    own_time = not (local.date() == week and local.time() < CHECKIN_TIME)
     owned = _owned(session)
     latest = latest_updates(session, [a.id for a, _ in owned])
     due: dict[int, list[AdoptedAction]] = defaultdict(list)
@@ -75,10 +79,21 @@ def queue_owner_checkins(session: Session, now: datetime, settings: Settings, pa
             due[action.owner_id].append(action)
     queued = 0
     for person_id, actions in due.items():
+        host, state = weekly.host(session, person_id, week) if weekly else ("", "")
+        if state in ("waiting", "sent") or (not host and not own_time):
+            continue  # the host's check-in is still to come, or has gone: next week
         made = insert_new(
             session,
             OwnerCheckin,
-            [{"person_id": person_id, "week_of": week, "created_at": now, "status": "open"}],
+            [
+                {
+                    "person_id": person_id,
+                    "week_of": week,
+                    "created_at": now,
+                    "status": "open",
+                    "host": host,
+                }
+            ],
             ["person_id", "week_of"],
         )
         if not made:  # asked already this week: the rest waits for next week
@@ -89,6 +104,9 @@ def queue_owner_checkins(session: Session, now: datetime, settings: Settings, pa
         )
         for action in actions:
             action.asked_period = week
+        if host:  # drawn into the host's message when it is sent, later in this tick
+            queued += 1
+            continue
         person = session.get(Person, person_id)
         assert person is not None
         queued += queue(

@@ -6,9 +6,9 @@ from __future__ import annotations
 from functools import partial
 
 from bot.commitments import commands
-from bot.commitments.checkins import CHECKIN_RENDERER, render_outgoing
+from bot.commitments.checkins import CHECKIN_RENDERER, hosted_part, render_outgoing
 from bot.commitments.due import queue_overdue, queue_owner_checkins
-from bot.features import Command, Feature, TickStep
+from bot.features import Command, Feature, TickStep, Weekly
 from bot.packs.content import NO_PACKS, Packs, load_configured
 from bot.resources import Resources
 
@@ -36,7 +36,9 @@ FEATURE = Feature(
         TickStep(
             "owner-checkins",
             "owners' check-in(s)",
-            lambda s, now, settings, found: queue_owner_checkins(s, now, settings, _packs(found)),
+            lambda s, now, settings, found: queue_owner_checkins(
+                s, now, settings, _packs(found), found.find(Weekly)
+            ),
         ),
         TickStep(
             "overdue",
@@ -44,6 +46,7 @@ FEATURE = Feature(
             lambda s, now, settings, found: queue_overdue(s, now, settings, _packs(found)),
         ),
     ),
+    weekly_part=hosted_part,
     pack_summary=commands.summary,
     cli=("app.cli.packs:packs", "app.cli.packs:export"),
     load=load_configured,

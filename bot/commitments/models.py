@@ -87,6 +87,9 @@ class OwnerCheckin(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16))  # open, answered
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The feature whose weekly check-in carries it (the pledge, for a leader), or "" when it
+    #: is a message of its own.
+    host: Mapped[str] = mapped_column(String(32), default="")
 
 
 class OwnerCheckinItem(Base):

@@ -28,7 +28,7 @@ from bot.dates import long_date
 from bot.features import PackSummaries
 from bot.forms import validate
 from bot.packs.content import Packs
-from bot.pledge import checkins, leaders, progress, questions
+from bot.pledge import checkins, leaders, progress, questions, weekly
 from bot.pledge.checkins import ANSWER_FORM, AWAY_FORM, Answer
 from bot.pledge.content import PLEDGE_PACK, Pledge
 from bot.pledge.models import Checkin, Leader
@@ -365,7 +365,7 @@ def _skip_checkin(turn: Turn, checkin: Checkin) -> list[Reply]:
         return [_no_op("You already skipped this check-in; nothing changed.")]
     checkin.status = "skipped"
     checkin.next_reminder_at = None
-    return [Update(message=checkins.render(turn.session, turn.need(Pledge), checkin))]
+    return [Update(message=weekly.render(turn.session, turn.resources, checkin))]
 
 
 def _no_op(text: str) -> Say:
@@ -425,7 +425,7 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
         if not isinstance(found, Checkin):
             return [found]
         if name == "pledge.open":
-            return [turn.say(checkins.render(turn.session, turn.need(Pledge), found))]
+            return [turn.say(weekly.render(turn.session, turn.resources, found))]
         if name == "pledge.same":
             return _same_as_before(turn, found)
         if name == "pledge.notes":
@@ -482,7 +482,7 @@ def _same_as_before(turn: Turn, checkin: Checkin) -> list[Reply]:
     lead = f"Thank you: the same answers as before are recorded for {repeated} step(s)."
     if unknown:
         lead += f" {unknown} step(s) had no earlier answer: tap a status for them."
-    return [Update(message=checkins.render(turn.session, turn.need(Pledge), checkin, lead))]
+    return [Update(message=weekly.render(turn.session, turn.resources, checkin, lead))]
 
 
 def _press_status(turn: Turn, checkin: Checkin, rest: list[str]) -> list[Reply]:
@@ -506,7 +506,7 @@ def _press_status(turn: Turn, checkin: Checkin, rest: list[str]) -> list[Reply]:
     if answer == previous:  # a second press of the same button records nothing more
         return [_no_op(f"You already answered {STATUSES[answer.status]} for that step.")]
     checkins.record(turn.session, checkin, step_id, answer, turn.now)
-    return [Update(message=checkins.render(turn.session, turn.need(Pledge), checkin))]
+    return [Update(message=weekly.render(turn.session, turn.resources, checkin))]
 
 
 def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
@@ -549,7 +549,7 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
                     f"{long_date(found.week_of)}. Thank you."
                 )
             ),
-            Update(message=checkins.render(turn.session, turn.need(Pledge), found)),
+            Update(message=weekly.render(turn.session, turn.resources, found)),
         ]
     if form.form_id == AWAY_FORM:
         leader = _mine(turn)

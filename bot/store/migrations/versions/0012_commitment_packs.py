@@ -75,6 +75,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("answered_at", sa.DateTime(), nullable=True),
+        sa.Column("host", sa.String(32), nullable=False),
         sa.UniqueConstraint("person_id", "week_of"),
     )
     op.create_table(
