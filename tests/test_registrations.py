@@ -166,7 +166,15 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
     commands = (*COMMANDS, *ECHO.commands)
     slack: dict[str, Any] = slack_manifest(None, socket_mode=True, commands=commands)
     slash = [c["command"] for c in slack["features"]["slash_commands"]]
-    assert slash == ["/pledge", "/awareness", "/report", "/volunteer", "/volunteers", "/echo"]
+    assert slash == [
+        "/pledge",
+        "/commitments",
+        "/awareness",
+        "/report",
+        "/volunteer",
+        "/volunteers",
+        "/echo",
+    ]
     teams = teams_manifest(
         "00000000-0000-0000-0000-000000000001",
         privacy_url="https://example.org/privacy",
@@ -176,6 +184,7 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
     personal, shared = teams["bots"][0]["commandLists"]
     assert [c["title"] for c in personal["commands"]] == [
         "pledge",
+        "commitments",
         "awareness",
         "report",
         "volunteer",
@@ -185,6 +194,7 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
     # The anonymous /report is offered only where nobody else reads.
     assert [c["title"] for c in shared["commands"]] == [
         "pledge",
+        "commitments",
         "awareness",
         "volunteer",
         "volunteers",
