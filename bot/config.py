@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     content_dir: Path | None = None
     database_url: str | None = None
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: People who may search the volunteer directory besides admins (/volunteers).
+    outreach: Annotated[list[str], NoDecode] = Field(default_factory=list)
     announcements_channel: Annotated[list[str], NoDecode] = Field(default_factory=list)
     default_timezone: str = "Europe/London"
     reminder_after_hours: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [24, 72])
@@ -139,6 +141,7 @@ class Settings(BaseSettings):
 
     _split = field_validator(
         "admins",
+        "outreach",
         "announcements_channel",
         "reminder_after_hours",
         "awareness_regions",
@@ -177,7 +180,7 @@ class Settings(BaseSettings):
     def _a_time(cls, value: str) -> str:
         return parse_local_time(value).strftime("%H:%M")
 
-    @field_validator("admins")
+    @field_validator("admins", "outreach")
     @classmethod
     def _admins_are_addresses(cls, value: list[str]) -> list[str]:
         return [str(Address.parse(item, kind="user")) for item in value]

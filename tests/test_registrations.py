@@ -173,7 +173,7 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
     commands = (*COMMANDS, *ECHO.commands)
     slack: dict[str, Any] = slack_manifest(None, socket_mode=True, commands=commands)
     slash = [c["command"] for c in slack["features"]["slash_commands"]]
-    assert slash == ["/pledge", "/awareness", "/report", "/echo"]
+    assert slash == ["/pledge", "/awareness", "/report", "/volunteer", "/volunteers", "/echo"]
     teams = teams_manifest(
         "00000000-0000-0000-0000-000000000001",
         privacy_url="https://example.org/privacy",
@@ -181,9 +181,22 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
         commands=commands,
     )
     personal, shared = teams["bots"][0]["commandLists"]
-    assert [c["title"] for c in personal["commands"]] == ["pledge", "awareness", "report", "echo"]
+    assert [c["title"] for c in personal["commands"]] == [
+        "pledge",
+        "awareness",
+        "report",
+        "volunteer",
+        "volunteers",
+        "echo",
+    ]
     # The anonymous /report is offered only where nobody else reads.
-    assert [c["title"] for c in shared["commands"]] == ["pledge", "awareness", "echo"]
+    assert [c["title"] for c in shared["commands"]] == [
+        "pledge",
+        "awareness",
+        "volunteer",
+        "volunteers",
+        "echo",
+    ]
 
 
 def test_a_registered_platform_is_labelled_redacted_and_gauged(

@@ -1116,7 +1116,13 @@ def test_teams_package_builds_the_app_zip(tmp_path: Path) -> None:
     # Where the bot answers (activities.py): 1:1 chats, team channels and group chats.
     assert bot["botId"] == APP_ID and sorted(bot["scopes"]) == ["groupChat", "personal", "team"]
     personal = next(c for c in bot["commandLists"] if c["scopes"] == ["personal"])
-    assert [c["title"] for c in personal["commands"]] == ["pledge", "awareness", "report"]
+    assert [c["title"] for c in personal["commands"]] == [
+        "pledge",
+        "awareness",
+        "report",
+        "volunteer",
+        "volunteers",
+    ]
     assert all(len(c["description"]) <= 128 for c in personal["commands"])
     assert data["validDomains"] == ["bot.example.org"]
     assert data["icons"] == {"color": "color.png", "outline": "outline.png"}
