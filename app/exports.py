@@ -1,15 +1,32 @@
 """Records as CSV or JSON: what `inclusion-bot export checkins` and `inclusion-bot volunteers
 export` write and the dashboard's People page downloads, written once here so both give the
-same file."""
+same file; and the check-in record's rows (every pack's)."""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TextIO
 
+from sqlalchemy.orm import Session
+
+from bot.commitments.export import export_rows as organisation_rows
+from bot.packs.content import PLEDGE_PACK, Packs
+from bot.pledge.progress import EXPORT_COLUMNS, export_rows
+
 Row = Mapping[str, object]
+#: The check-in record's columns: the pledge's, after the pack each row belongs to.
+CHECKIN_COLUMNS = ("pack", *EXPORT_COLUMNS)
+
+
+def checkin_rows(session: Session, packs: Packs, pack_id: str | None = None) -> Iterator[Row]:
+    """One row per status given, the pledge's then the organisation packs' (or one pack's)."""
+    if pack_id in (None, PLEDGE_PACK):
+        for row in export_rows(session):
+            yield {"pack": PLEDGE_PACK, **row}
+    if pack_id != PLEDGE_PACK:
+        yield from organisation_rows(session, packs, pack_id)
 
 
 def spreadsheet_safe(value: object) -> object:

@@ -27,6 +27,7 @@ from app.runtime import Runtime
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import Address
+from bot.packs.content import load_packs
 from bot.pledge.content import load_pledge
 from bot.pledge.models import Checkin, Leader, Step, StepUpdate
 from bot.pledge.wording import STATUSES
@@ -48,7 +49,7 @@ def _insert(store: Store, model: type, rows: list[dict[str, object]]) -> None:
 def seed(store: Store, leaders: int, weeks: int, now: datetime = NOW, seed: int = 7) -> None:
     """``leaders`` active leaders with ``weeks`` weekly check-ins each, up to ``now``'s week."""
     rng = random.Random(seed)
-    pledge = load_pledge(content.path("pledge.yaml"))
+    pledge = load_pledge(content.path("packs/pledge.yaml"))
     numbers = [c.number for c in pledge.commitments]
     monday = now.date() - timedelta(days=now.weekday())
     first = monday - timedelta(weeks=weeks - 1)
@@ -159,9 +160,10 @@ def main() -> None:
         took = time.perf_counter() - started
         print(f"seeded {args.leaders} leaders x {args.weeks} weeks in {took:.0f} s")
         settings = Settings(_env_file=None, data_dir=Path(folder), admins="console:dina")  # type: ignore[call-arg]
-        pledge = load_pledge(content.path("pledge.yaml"))
+        pledge = load_pledge(content.path("packs/pledge.yaml"))
         clock = ManualClock(NOW)
-        runtime = Runtime(settings, store, clock, Bot(store, clock, settings, pledge))
+        packs = load_packs(sorted(content.path("packs").glob("*.yaml")))
+        runtime = Runtime(settings, store, clock, Bot(store, clock, settings, pledge, packs))
         dashboard = Dashboard(runtime)
         viewer = Viewer(Address.parse("console:dina", kind="user"), "csrf")
 

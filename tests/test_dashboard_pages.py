@@ -22,8 +22,8 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation import Address
 from bot.dashboard.models import DashboardAudit
+from bot.packs.content import Packs
 from bot.pledge.content import Pledge
-from bot.pledge.progress import EXPORT_COLUMNS, export_rows
 from bot.reports import registry
 from bot.reports.models import ReportCase
 from bot.router import Bot
@@ -42,12 +42,15 @@ MONDAY = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def world(store: Store, settings: Settings, pledge: Pledge, tmp_path: Path) -> Harness:
-    """The bot with an awareness calendar and the reports desk, at Monday 1 March 2027."""
+def world(
+    store: Store, settings: Settings, pledge: Pledge, packs: Packs, tmp_path: Path
+) -> Harness:
+    """The bot with the packs, an awareness calendar and the reports desk, at Monday 1 March
+    2027."""
     path = tmp_path / "awareness.yaml"
     path.write_text(CALENDAR, encoding="utf-8")
     clock = ManualClock(MONDAY)
-    bot = Bot(store, clock, settings, pledge, load_calendar([path]), make_desk())
+    bot = Bot(store, clock, settings, pledge, packs, load_calendar([path]), make_desk())
     return Harness(Runtime(settings, store, clock, bot), clock)
 
 
@@ -265,8 +268,10 @@ def test_people_lists_admins_and_downloads_the_export_as_the_cli_writes_it(
     assert '<th scope="row">console:dina</th><td>ADMINS setting</td>' in page
     with world.runtime.store.session() as session:
         expected_csv, expected_json = io.StringIO(), io.StringIO()
-        exports.write(export_rows(session), EXPORT_COLUMNS, "csv", expected_csv)
-        exports.write(export_rows(session), EXPORT_COLUMNS, "json", expected_json)
+        packs = world.runtime.need(Packs)
+        columns = exports.CHECKIN_COLUMNS
+        exports.write(exports.checkin_rows(session, packs), columns, "csv", expected_csv)
+        exports.write(exports.checkin_rows(session, packs), columns, "json", expected_json)
     got_csv = browser.get("/admin/people/checkins.csv")
     assert got_csv.status == 200
     assert got_csv.headers["Content-Type"].startswith("text/csv")

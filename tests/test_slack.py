@@ -1239,6 +1239,7 @@ def test_the_manifest_has_every_command_event_and_the_request_urls() -> None:
     commands = {c["command"]: c for c in data["features"]["slash_commands"]}
     assert set(commands) == {
         "/pledge",
+        "/commitments",
         "/awareness",
         "/report",
         "/volunteer",
@@ -1275,6 +1276,7 @@ def test_the_socket_mode_manifest_needs_no_url() -> None:
     assert "request_url" not in result.output and "url:" not in result.output
     assert {c["command"] for c in data["features"]["slash_commands"]} == {
         "/pledge",
+        "/commitments",
         "/awareness",
         "/report",
         "/volunteer",

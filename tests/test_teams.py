@@ -52,6 +52,7 @@ from bot.clock import ManualClock
 from bot.conversation import Address, text_message
 from bot.dashboard.models import DashboardLink
 from bot.outbox import Outgoing, queue
+from bot.packs.content import Packs
 from bot.pledge.content import Pledge
 from bot.pledge.models import Leader, StepUpdate
 from bot.router import Bot
@@ -202,9 +203,11 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def runtime(store: Store, clock: ManualClock, settings: Settings, pledge: Pledge) -> Runtime:
-    """The real Bot with the shipped awareness calendar (conftest's has none)."""
-    bot = Bot(store, clock, settings, pledge, load_awareness(settings))
+def runtime(
+    store: Store, clock: ManualClock, settings: Settings, pledge: Pledge, packs: Packs
+) -> Runtime:
+    """The real Bot with the packs and the shipped awareness calendar (conftest's has none)."""
+    bot = Bot(store, clock, settings, pledge, packs, load_awareness(settings))
     return Runtime(settings, store, clock, bot)
 
 
@@ -1119,6 +1122,7 @@ def test_teams_package_builds_the_app_zip(tmp_path: Path) -> None:
     personal = next(c for c in bot["commandLists"] if c["scopes"] == ["personal"])
     assert [c["title"] for c in personal["commands"]] == [
         "pledge",
+        "commitments",
         "awareness",
         "report",
         "volunteer",

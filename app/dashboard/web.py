@@ -40,8 +40,8 @@ from bot.conversation import (
     Update,
 )
 from bot.dashboard import access
+from bot.packs.content import Packs
 from bot.people import is_admin
-from bot.pledge import progress
 from bot.volunteers import directory
 
 COOKIE = "dashboard_session"
@@ -68,10 +68,11 @@ NAV = (
     ("/admin/reports", "Reports"),
     ("/admin/people", "People"),
 )
-#: The People page's downloads: the rows and columns of the operators' exports.
-EXPORTS: Mapping[str, tuple[Callable[[Session], Iterable[exports.Row]], Sequence[str]]] = {
-    "checkins": (progress.export_rows, progress.EXPORT_COLUMNS),
-    "volunteers": (directory.export_rows, directory.EXPORT_COLUMNS),
+#: The People page's downloads: the rows (given the session and the packs) and columns of the
+#: operators' exports.
+EXPORTS: Mapping[str, tuple[Callable[[Session, Packs], Iterable[exports.Row]], Sequence[str]]] = {
+    "checkins": (exports.checkin_rows, exports.CHECKIN_COLUMNS),
+    "volunteers": (lambda session, _: directory.export_rows(session), directory.EXPORT_COLUMNS),
 }
 #: The preview's buttons a form may press (the edit button is a link to the edit page).
 AWARENESS_ACTIONS = {"awareness.suppress": "don't send", "awareness.restore": "send after all"}
@@ -308,7 +309,7 @@ class Dashboard:
                 return self.refused(viewer)
             out = io.StringIO()
             with self.runtime.store.session() as session:
-                exports.write(rows(session), columns, fmt, out)
+                exports.write(rows(session, self.runtime.need(Packs)), columns, fmt, out)
                 access.audit(
                     session, viewer.address, "downloaded", self.runtime.clock.now(), f"{what}.{fmt}"
                 )
