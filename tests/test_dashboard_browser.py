@@ -23,7 +23,7 @@ from benchmarks.dashboard_overview import seed
 from tests.conftest import Harness
 from tests.dashboard_server import link_token, serving
 from tests.event_loop import Loop
-from tests.test_dashboard_pages import DINA, MONDAY, file_cases, world  # noqa: F401
+from tests.test_dashboard_pages import DINA, MONDAY, adopt, file_cases, world  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -79,11 +79,12 @@ def driver() -> Iterator[Any]:
 
 def populated(world: Harness) -> None:  # noqa: F811
     """Sixty leaders with fourteen weeks of check-ins (the benchmark's seeding), the
-    announcements channel subscribed, reports in two months."""
+    announcements channel subscribed, reports in two months, an adopted pack."""
     seed(world.runtime.store, leaders=60, weeks=14, now=MONDAY)
     world.run_due()
     file_cases(world.runtime.store, "racism", date(2027, 1, 4), 6)
     file_cases(world.runtime.store, "bullying", date(2027, 2, 4), 2)
+    adopt(world.runtime.store)
 
 
 def arrived(driver: Any, title: str) -> None:
@@ -134,6 +135,7 @@ def test_sign_in_with_a_link_and_every_page_passes_axe(
         pages = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "nav a")]
         assert [p.removeprefix(base) for p in pages] == [
             "/admin/",
+            "/admin/packs",
             "/admin/awareness",
             "/admin/reports",
             "/admin/people",
@@ -142,6 +144,9 @@ def test_sign_in_with_a_link_and_every_page_passes_axe(
             driver.get(page)
             assert driver.find_elements(By.TAG_NAME, "h1"), page
             assert violations(driver) == [], page
+        driver.get(f"{base}/admin/packs?pack=anti-racism&colour=red")
+        assert "Showing 1 of 3 actions" in driver.find_element(By.TAG_NAME, "main").text
+        assert violations(driver) == [], "a filtered board"
         driver.get(f"{base}/admin/awareness?month=2027-03")
         assert violations(driver) == [], "March's calendar with previews"
         driver.find_element(By.LINK_TEXT, "Edit text").click()

@@ -19,6 +19,7 @@ from app import exports
 from app.runtime import Runtime
 from bot.awareness.calendar import load_calendar
 from bot.clock import ManualClock
+from bot.commitments.models import ActionUpdate, AdoptedAction, Adoption
 from bot.config import Settings
 from bot.conversation import Address
 from bot.dashboard.models import DashboardAudit
@@ -332,3 +333,89 @@ def test_people_lists_consenting_volunteers_only_and_downloads_the_directory(
     assert row["about"].startswith("'=SUM")
     (listed,) = json.loads(browser.get("/admin/people/volunteers.json").body)
     assert listed["name"] == "Valentina" and listed["regions"] == ["london", "online"]
+
+
+# --- packs -----------------------------------------------------------------------------------
+
+
+def adopt(store: Store) -> None:
+    """The anti-racism pack adopted in the console's workspace: 1.1 Quentin's, overdue and
+    stuck; 1.2 nobody's, never answered; 1.3 Rhiannon's, done, a quick win."""
+    with store.session() as session:
+        people = {
+            name: Person(platform="console", tenant="", user_id=name, display_name=name.title())
+            for name in ("quentin", "rhiannon")
+        }
+        session.add_all(people.values())
+        session.flush()
+        adoption = Adoption(
+            platform="console",
+            tenant="",
+            pack_id="anti-racism",
+            adopted_by=people["quentin"].id,
+            adopted_at=MONDAY - timedelta(days=60),
+        )
+        session.add(adoption)
+        session.flush()
+        rows = [
+            ("1.1", people["quentin"], date(2027, 2, 1), False, "<b>Book</b> the trainer", "stuck"),
+            ("1.2", None, None, False, "", None),
+            ("1.3", people["rhiannon"], date(2027, 6, 1), True, "", "done"),
+        ]
+        for action_id, owner, due, quick, steps, status in rows:
+            action = AdoptedAction(
+                adoption_id=adoption.id,
+                action_id=action_id,
+                owner_id=owner.id if owner else None,
+                due_on=due,
+                quick_win=quick,
+                next_steps=steps,
+                active=True,
+            )
+            session.add(action)
+            session.flush()
+            if status and owner:
+                session.add(
+                    ActionUpdate(
+                        adopted_action_id=action.id,
+                        person_id=owner.id,
+                        status=status,
+                        note="",
+                        answered_at=MONDAY - timedelta(days=3),
+                    )
+                )
+
+
+def board_rows(page: str) -> list[str]:
+    """The board's row headings: each action's commitment, number and words."""
+    table = page.split("<caption>", 1)[1] if "<caption>" in page else ""
+    return re.findall(r'<th scope="row">(\d\.[^<]*)', table)
+
+
+def test_the_packs_page_shows_the_board_with_filters(world: Harness, server: str) -> None:
+    browser = signed_in(world, server)
+    before = browser.get("/admin/packs").body
+    assert "has not adopted an organisation pack yet" in before
+    adopt(world.runtime.store)
+    page = browser.get("/admin/packs").body
+    assert "<h2>Our Anti-Racism Commitments</h2>" in page
+    assert len(board_rows(page)) == 3
+    assert "Showing 3 of 3 actions: 1 red, 0 amber, 1 green, 1 not answered yet." in page
+    assert "Red: Stuck" in page and "Green: Done" in page and "Nobody yet" in page
+    assert "&lt;b&gt;Book&lt;/b&gt; the trainer" in page and "<b>Book" not in page
+    assert '<strong class="overdue">overdue</strong>' in page
+    assert '<span class="tag">Quick win</span>' in page
+    only = {
+        "colour=red": "Quentin",
+        "owner=nobody": "Nobody yet",
+        "overdue=1": "Quentin",
+        "owner=console%3Arhiannon": "Rhiannon",
+    }
+    for query, owner in only.items():
+        shown = browser.get(f"/admin/packs?pack=anti-racism&{query}").body
+        assert "Showing 1 of 3 actions" in shown, query
+        assert owner in shown.split("<tbody>", 1)[1], query
+    odd = browser.get("/admin/packs?pack=anti-racism&colour=purple&owner=console%3Amallory").body
+    assert "Showing 3 of 3 actions" in odd  # an unknown filter value filters nothing
+    other = browser.get("/admin/packs?pack=social-mobility").body
+    assert "Your workspace has not adopted this pack." in other

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from app import exports
 from app.dashboard import pages
+from app.dashboard.packs import packs_page
 from app.runtime import Runtime
 from bot.awareness.commands import EDIT_FORM
 from bot.conversation import (
@@ -64,6 +65,7 @@ HEADERS: Mapping[str, str] = {
 
 NAV = (
     ("/admin/", "Overview"),
+    ("/admin/packs", "Packs"),
     ("/admin/awareness", "Awareness"),
     ("/admin/reports", "Reports"),
     ("/admin/people", "People"),
@@ -118,6 +120,7 @@ class Dashboard:
         self.app = web.Application(middlewares=[_headers])
         routes = self.app.router
         routes.add_get("/", self.page("overview.html", pages.overview))
+        routes.add_get("/packs", self.page("packs.html", packs_page))
         routes.add_get("/awareness", self.page("awareness.html", pages.awareness))
         routes.add_post("/awareness/decide", self.awareness_decide)
         routes.add_get("/awareness/edit", self.awareness_edit_form)
