@@ -50,4 +50,5 @@ FEATURE = Feature(
             ),
         ),
     ),
+    cli=("app.cli.volunteers:volunteers",),
 )
