@@ -17,11 +17,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 import content
+from adapters.platforms import Settings
 from app.cli import main
 from app.runtime import Runtime
 from bot.awareness.calendar import load_calendar
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import ActionEvent, Actor, CommandEvent, FormEvent
 from bot.pledge.content import Pledge
 from bot.router import Bot
