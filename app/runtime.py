@@ -23,6 +23,7 @@ from bot.config import ConfigurationError, Settings
 from bot.form_tokens import FormTokens
 from bot.outbox import DrainReport, Sender
 from bot.pledge.content import Pledge, load_pledge
+from bot.pledge.workdays import ClosuresError, file_closures
 from bot.reports import registry
 from bot.reports.resources import Desk, load_categories
 from bot.reports.secrets import Vault, VaultError, new_key
@@ -80,9 +81,13 @@ def open_store(settings: Settings, *, migrate: bool | None = None) -> Store:
 def load_content(settings: Settings) -> Pledge:
     path = settings.content_file("pledge.yaml", content.path("pledge.yaml"))
     try:
-        return load_pledge(path)
+        pledge = load_pledge(path)
+        file_closures(settings.content_dir)  # checked now, so a broken file stops the start
+    except ClosuresError as exc:
+        raise ConfigurationError(f"The closure days are broken, so I won't start: {exc}") from None
     except (OSError, ValueError) as exc:
         raise ConfigurationError(f"Cannot read {path}: {exc}") from None
+    return pledge
 
 
 def load_awareness(settings: Settings) -> Calendar:

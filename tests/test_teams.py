@@ -357,6 +357,20 @@ def test_a_bad_sign_up_redraws_the_form_with_errors_and_keeps_the_answers(teams:
     assert leader_of(teams, ALICE) is not None
 
 
+def test_where_they_work_is_asked_checked_and_stored(teams: Teams) -> None:
+    form = open_sign_form(teams)
+    country = form.inputs()["country"]
+    assert country["type"] == "Input.Text" and "value" not in country  # empty: from the zone
+    [redrawn] = teams.submit(form, {**sign_up_answers(form), "country": "US-ZZ"})
+    assert "'US-ZZ' is not a country (or country and region) I know" in redrawn.words()
+    assert redrawn.inputs()["country"]["value"] == "US-ZZ"
+    assert leader_of(teams, ALICE) is None
+    replies = teams.submit(redrawn, {"country": "us-ca", "timezone": "America/Los_Angeles"})
+    assert "Thank you for signing" in replies[0].words()
+    leader = leader_of(teams, ALICE)
+    assert leader is not None and (leader.country, leader.subdivision) == ("US", "CA")
+
+
 def test_signing_up_stores_the_pledge_and_closes_the_form(teams: Teams) -> None:
     thanks, closed = sign_up(teams)
     assert thanks.kind == "reply" and thanks.conversation == f"a:chat-{ALICE}"
