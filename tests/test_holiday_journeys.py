@@ -121,7 +121,11 @@ def test_easter_monday_checkin_arrives_on_tuesday_at_the_same_time(journey: Jour
     assert "next on Tuesday 30 March 2027, moved from Monday 29 March 2027 (Easter Monday)" in (
         progress
     )
-    assert "check-ins resume" not in journey.command("alice", "")
+    card = journey.command("alice", "")
+    assert (
+        "I check in with you on Mondays at 09:00 (Europe/London); next on Tuesday 30 March 2027, "
+        "moved from Monday 29 March 2027 (Easter Monday)." in card
+    )
     assert journey.at("2027-03-29T08:00Z") == []  # Easter Monday, 09:00 BST
     assert journey.at("2027-03-30T07:59Z") == []
     assert journey.at("2027-03-30T08:00Z") == [f"{HEADING} Tuesday 30 March 2027"]

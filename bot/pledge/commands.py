@@ -106,6 +106,9 @@ def _status_card(turn: Turn, leader: Leader) -> Message:
                 f"You are away until {long_date(away)}: check-ins resume on "
                 f"{long_date(resumes)} (/pledge back if you return early). {state}"
             )
+        else:
+            coming = progress.next_words(turn.session, leader, _closures(turn))
+            state = f"I check in with you on {schedule(leader)}{coming}."
         toggle = Button(action_id="pledge.pause", label="Pause check-ins")
     return Message(
         blocks=[
