@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, text
 
 import content
-from bot.config import Settings
+from adapters.platforms import Settings
 from bot.pledge.content import load_pledge
 from bot.pledge.models import Leader, Step
 from bot.store import Store

@@ -9,7 +9,8 @@ from bot.awareness.feature import FEATURE as AWARENESS
 from bot.features import Command, Feature
 from bot.pledge.feature import FEATURE as PLEDGE
 from bot.reports.feature import FEATURE as REPORTS
+from bot.volunteers.feature import FEATURE as VOLUNTEERS
 
-FEATURES: tuple[Feature, ...] = (PLEDGE, AWARENESS, REPORTS)
+FEATURES: tuple[Feature, ...] = (PLEDGE, AWARENESS, REPORTS, VOLUNTEERS)
 #: Every command, in help's order: what the platforms' manifests declare.
 COMMANDS: tuple[Command, ...] = tuple(c for feature in FEATURES for c in feature.commands)

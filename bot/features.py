@@ -3,7 +3,8 @@ manifests are built from one place: a command's name is defined once, in its fea
 registration (``bot/<feature>/feature.py``), and the list of features is ``bot/catalogue.py``.
 
 A feature's process-wide parts (the pledge's content, the awareness calendar, the reports desk)
-travel as ``Resources`` (``bot/resources.py``), looked up by type, so the generic machinery (the
+are loaded through its registration (``load``) and travel as ``Resources``
+(``bot/resources.py``), looked up by type, so the generic machinery (the composition root, the
 router, the turn, the renderers, the scheduler's tick) names no feature.
 """
 
@@ -71,3 +72,16 @@ class Feature:
     #: The reply when handling one of its forms fails unexpectedly, if not the general apology
     #: (a report must never be thought received when it was not).
     failed: Mapping[str, str] = field(default_factory=dict)
+    #: Its operator commands for ``inclusion-bot``, each a click command or group named as
+    #: "module:attribute" (``"app.cli.pledge:export"``): named, not imported, so bot/ imports
+    #: neither click nor the application, and ``app/cli`` adds each to the top-level command.
+    cli: tuple[str, ...] = ()
+    #: What it is loaded with as a process starts (its content, calendar or keys), from the
+    #: settings; ``ConfigurationError`` says what to fix. Its handlers find it by type
+    #: (``turn.need(Pledge)``).
+    load: Callable[[Settings], object] | None = None
+    #: Its ``load`` needs secrets (REPORTS_KEY) and runs once the store is open: operator tools
+    #: that touch only the store (admins, export, outbox) skip it.
+    secret: bool = False
+    #: Run once as a process starts, after everything is loaded and the store is open.
+    start: Callable[[Session, datetime, Settings, Resources], None] | None = None

@@ -14,10 +14,9 @@ from sqlalchemy import text
 
 import content
 from adapters.console.chat import ConsoleChat
-from adapters.platforms import register_all
+from adapters.platforms import Settings, register_all
 from app.runtime import Runtime
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.pledge.content import Pledge, load_pledge
 from bot.router import Bot
 from bot.store import Store
@@ -96,7 +95,7 @@ def pledge() -> Pledge:
 
 @pytest.fixture
 def runtime(store: Store, clock: ManualClock, settings: Settings, pledge: Pledge) -> Runtime:
-    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge))
+    return Runtime(settings, store, clock, Bot(store, clock, settings, pledge))
 
 
 class Harness:

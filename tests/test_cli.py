@@ -284,14 +284,15 @@ def test_tick_sends_a_due_checkin_once(cli: Cli) -> None:
     # Monday 1 March also brings Women's History Month and the heads-up for 8 March.
     assert result.output.splitlines()[-1] == (
         "Tick at 2027-03-01T09:00:00+00:00: queued 1 check-in(s), 0 reminder(s), "
-        "2 awareness post(s) and 0 report notice(s); sent 3, retrying 0, failed 0."
+        "2 awareness post(s), 0 report notice(s) and 0 volunteer nudge(s); sent 3, retrying 0, "
+        "failed 0."
     )
     result = cli.invoke("tick", "--now", "2027-03-01T09:00:00Z")
     assert result.exit_code == 0, result.output
     assert CHECKIN_HEADING not in result.output
     assert (
-        "queued 0 check-in(s), 0 reminder(s), 0 awareness post(s) and 0 report notice(s); sent 0,"
-        in (result.output)
+        "queued 0 check-in(s), 0 reminder(s), 0 awareness post(s), 0 report notice(s) and "
+        "0 volunteer nudge(s); sent 0," in (result.output)
     )
 
 

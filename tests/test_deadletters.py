@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from adapters.platforms import Settings
 from app.runtime import Runtime
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import Address, Message, text_message
 from bot.deadletters import ALERT_REF, alert_admins, alert_key
 from bot.outbox import DeadLetter, Dispatcher, Outgoing, SendResult, queue

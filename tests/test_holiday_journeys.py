@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import select
 
 from adapters.console.jsonl import JsonLinesChat
-from app.runtime import Runtime, load_content
+from app.runtime import Runtime
 from bot.clock import ManualClock
 from bot.config import ConfigurationError, Settings
-from bot.pledge.content import Pledge
+from bot.pledge.content import Pledge, load_content
 from bot.pledge.models import Checkin, ClosureDay, Leader
 from bot.pledge.workdays import default_workplace, parse_workplace
 from bot.router import Bot
@@ -269,7 +269,7 @@ def closed_office(store: Store, settings: Settings, pledge: Pledge, tmp_path: Pa
     )
     settings = settings.model_copy(update={"content_dir": content_dir})
     clock = ManualClock(datetime(2027, 12, 1, 12, tzinfo=UTC))
-    runtime = Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge))
+    runtime = Runtime(settings, store, clock, Bot(store, clock, settings, pledge))
     return Journey(Harness(runtime, clock))
 
 

@@ -36,6 +36,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 import content
+from adapters.platforms import Settings
 from adapters.slack.app import Origin, SlackAdapter
 from adapters.slack.manifest import manifest
 from adapters.slack.wiring import EVENTS_PATH, attach_slack
@@ -43,7 +44,6 @@ from app.cli import main
 from app.runtime import Runtime
 from app.web import Server
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import Address, Form, FormField, text_message
 from bot.outbox import FIRST_RETRY, DrainReport, Outgoing, queue
 from bot.pledge.models import Checkin, Leader, Step, StepUpdate
@@ -1239,7 +1239,7 @@ def test_the_manifest_has_every_command_event_and_the_request_urls() -> None:
     data = yaml.safe_load(result.output)
     events_url = "https://bot.example.org/slack/events"
     commands = {c["command"]: c for c in data["features"]["slash_commands"]}
-    assert set(commands) == {"/pledge", "/awareness", "/report"}
+    assert set(commands) == {"/pledge", "/awareness", "/report", "/volunteer", "/volunteers"}
     assert all(c["url"] == events_url for c in commands.values())
     settings = data["settings"]
     assert settings["event_subscriptions"]["request_url"] == events_url
@@ -1272,6 +1272,8 @@ def test_the_socket_mode_manifest_needs_no_url() -> None:
         "/pledge",
         "/awareness",
         "/report",
+        "/volunteer",
+        "/volunteers",
     }
 
 

@@ -1,14 +1,17 @@
 """The ``inclusion-bot`` command: run the bot, and the operator's tools (click).
 
 The commands about the whole process (run, chat, tick, db, outbox, admins) are here; each
-feature and platform brings its own group from a module of this package.
+feature and platform brings its own groups, named in its registration (``cli``), from a module
+of this package, so this one names no feature and no platform.
 """
 
 from __future__ import annotations
 
 import asyncio
 import getpass
+import importlib
 import sys
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,21 +19,19 @@ import click
 
 from adapters.console.chat import ConsoleChat, parse_when
 from adapters.console.jsonl import JsonLinesChat
-from adapters.platforms import attach_all, register_all
-from app.cli.awareness import awareness
+from adapters.host import Surface
+from adapters.platforms import PLATFORMS, attach_all, register_all
 from app.cli.common import opened, parse_address, with_store
-from app.cli.pledge import export
-from app.cli.reports import handlers, reports
-from app.cli.slack import slack
-from app.cli.teams import teams
 from app.runtime import (
     Runtime,
     load_settings,
     open_store,
 )
-from bot import outbox_ops
+from bot import outbox_ops, platforms
+from bot.catalogue import FEATURES
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.config import ConfigurationError
+from bot.features import Feature
 from bot.people import add_admin, list_admins, remove_admin
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def run(speaker: str) -> None:
         settings = load_settings()
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
-    if not (settings.slack_enabled or settings.teams_enabled):
+    if not any(platform.configured(settings) for platform in platforms.registered()):
         _console(jsonl=False, speaker=speaker)
         return
     with opened(SystemClock()) as runtime:
@@ -325,5 +326,19 @@ def admins_list() -> None:
     with_store(act)
 
 
-for group in (awareness, export, handlers, reports, slack, teams):
-    main.add_command(group)
+def add_registered(
+    group: click.Group,
+    features: Iterable[Feature] = FEATURES,
+    surfaces: Iterable[Surface] = PLATFORMS,
+) -> None:
+    """Add every feature's and platform's own commands (their registrations' ``cli``) to
+    ``group``; each is named "module:attribute" and imported here."""
+    for ref in (*(r for f in features for r in f.cli), *(r for s in surfaces for r in s.cli)):
+        module, _, name = ref.partition(":")
+        command = getattr(importlib.import_module(module), name)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{ref} is not a click command")
+        group.add_command(command)
+
+
+add_registered(main)

@@ -11,6 +11,10 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, model_validator
 
+import content as shipped
+from bot.config import ConfigurationError, Settings
+from bot.pledge.workdays import ClosuresError, file_closures
+
 
 class Link(BaseModel):
     label: str
@@ -71,3 +75,17 @@ class Pledge(BaseModel):
 def load_pledge(path: Path) -> Pledge:
     with path.open(encoding="utf-8") as handle:
         return Pledge.model_validate(yaml.safe_load(handle))
+
+
+def load_content(settings: Settings) -> Pledge:
+    """The pledge this process is loaded with (its registration's ``load``): the
+    organisation's copy in CONTENT_DIR, else the shipped one; a broken file stops the start."""
+    path = settings.content_file("pledge.yaml", shipped.path("pledge.yaml"))
+    try:
+        pledge = load_pledge(path)
+        file_closures(settings.content_dir)  # checked now, so a broken file stops the start
+    except ClosuresError as exc:
+        raise ConfigurationError(f"The closure days are broken, so I won't start: {exc}") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(f"Cannot read {path}: {exc}") from None
+    return pledge

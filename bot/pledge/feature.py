@@ -7,7 +7,7 @@ from functools import partial
 from bot.features import Command, Feature, TickStep
 from bot.pledge import commands
 from bot.pledge.checkins import CHECKIN_RENDERER, render_outgoing
-from bot.pledge.content import Pledge
+from bot.pledge.content import Pledge, load_content
 from bot.pledge.due import queue_checkins, queue_reminders
 
 FEATURE = Feature(
@@ -19,7 +19,7 @@ FEATURE = Feature(
             "The Senior Leaders' Pledge: sign, check in, see progress (try: pledge help)",
             commands.on_command,
             usage="[progress | edit | skip | away YYYY-MM-DD | pause | resume | leave | summary "
-            "| help]",
+            "| closures | help]",
         ),
     ),
     on_action=commands.on_action,
@@ -37,4 +37,6 @@ FEATURE = Feature(
         ),
     ),
     home=commands.home,
+    cli=("app.cli.pledge:export",),
+    load=load_content,
 )
