@@ -29,7 +29,7 @@ from bot.conversation import (
     Say,
     text_message,
 )
-from bot.features import Command, Feature
+from bot.features import Command, Feature, offered
 from bot.introductions import first_meeting
 from bot.outbox import Renderer
 from bot.resources import Resources
@@ -91,7 +91,7 @@ class Bot:
         self.settings = settings
         self.features = tuple(features)
         self.loaded = tuple(item for item in loaded if item is not None)
-        self.resources = Resources(*self.loaded)
+        self.resources = Resources(*self.loaded, *offered(self.features))
         self.commands: dict[str, Command] = {
             command.name: command for feature in self.features for command in feature.commands
         }

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from adapters.host import Surface
 from adapters.platforms import PLATFORMS, settings_class
+from adapters.replies import NO_FORMS, ReplyChannel
 from adapters.slack.manifest import manifest as slack_manifest
 from adapters.teams.manifest import manifest as teams_manifest
 from app.cli import add_registered
@@ -28,10 +29,16 @@ from bot.conversation import (
     Actor,
     Address,
     CommandEvent,
+    Form,
+    FormErrors,
+    FormField,
     Message,
     MessageEvent,
+    OpenForm,
     Reply,
     Say,
+    TextBlock,
+    Update,
     text_message,
 )
 from bot.features import Command, Feature, TickStep
@@ -166,7 +173,15 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
     commands = (*COMMANDS, *ECHO.commands)
     slack: dict[str, Any] = slack_manifest(None, socket_mode=True, commands=commands)
     slash = [c["command"] for c in slack["features"]["slash_commands"]]
-    assert slash == ["/pledge", "/awareness", "/report", "/volunteer", "/volunteers", "/echo"]
+    assert slash == [
+        "/pledge",
+        "/commitments",
+        "/awareness",
+        "/report",
+        "/volunteer",
+        "/volunteers",
+        "/echo",
+    ]
     teams = teams_manifest(
         "00000000-0000-0000-0000-000000000001",
         privacy_url="https://example.org/privacy",
@@ -176,6 +191,7 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
     personal, shared = teams["bots"][0]["commandLists"]
     assert [c["title"] for c in personal["commands"]] == [
         "pledge",
+        "commitments",
         "awareness",
         "report",
         "volunteer",
@@ -185,6 +201,7 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
     # The anonymous /report is offered only where nobody else reads.
     assert [c["title"] for c in shared["commands"]] == [
         "pledge",
+        "commitments",
         "awareness",
         "volunteer",
         "volunteers",
@@ -236,3 +253,34 @@ def test_a_registered_platform_brings_its_own_settings(
     assert platforms.served(settings) == {"slack"}  # the echo platform says when it is served
     # The core's settings alone know no platform's.
     assert not hasattr(Settings(_env_file=None), "slack_bot_token")  # type: ignore[call-arg]
+
+
+class Printed(ReplyChannel[list[str], None]):
+    """A platform that can only print text: it renders nothing itself but ``say``."""
+
+    def say(self, where: list[str], message: Message, ephemeral: bool) -> None:
+        where.append(("(only you) " if ephemeral else "") + words(message))
+
+
+def test_a_platform_that_only_says_still_renders_every_reply() -> None:
+    shown: list[str] = []
+    printed = Printed()
+    form = Form(
+        form_id="echo.form",
+        title="Your words",
+        intro=[TextBlock(text="Tell me what to say back.")],
+        fields=[FormField(name="words", label="Words", kind="text")],
+    )
+    for reply in (
+        Update(message=text_message("changed")),
+        OpenForm(form=form),
+        FormErrors(form_id="echo.form", errors={"a": "Say more.", "b": "Say more."}),
+        Say(message=Message(blocks=[TextBlock(text="a case's words")], confidential=True)),
+    ):
+        printed.dispatch(shown, reply)
+    assert shown == [
+        "changed",  # an update is a new message where nothing can be edited
+        f"(only you) Your words\nTell me what to say back.\n{NO_FORMS}",  # never dropped
+        "(only you) A few answers need another look:\nSay more.",  # each problem once
+        "a case's words",  # a surface with no private window shows it as any other
+    ]

@@ -38,7 +38,15 @@ CHECKIN_HEADING = "Your pledge check-in for the week of"
 NUDGE = "gentle reminder: your pledge check-in"  # one line and an "Open check-in" button
 
 #: What a tick queues when nothing is due, step by step.
-QUIET = {"checkins": 0, "reminders": 0, "awareness": 0, "reports": 0, "volunteers": 0}
+QUIET = {
+    "checkins": 0,
+    "reminders": 0,
+    "owner-checkins": 0,
+    "overdue": 0,
+    "awareness": 0,
+    "reports": 0,
+    "volunteers": 0,
+}
 
 
 def utc(text: str) -> datetime:

@@ -1239,7 +1239,14 @@ def test_the_manifest_has_every_command_event_and_the_request_urls() -> None:
     data = yaml.safe_load(result.output)
     events_url = "https://bot.example.org/slack/events"
     commands = {c["command"]: c for c in data["features"]["slash_commands"]}
-    assert set(commands) == {"/pledge", "/awareness", "/report", "/volunteer", "/volunteers"}
+    assert set(commands) == {
+        "/pledge",
+        "/commitments",
+        "/awareness",
+        "/report",
+        "/volunteer",
+        "/volunteers",
+    }
     assert all(c["url"] == events_url for c in commands.values())
     settings = data["settings"]
     assert settings["event_subscriptions"]["request_url"] == events_url
@@ -1270,6 +1277,7 @@ def test_the_socket_mode_manifest_needs_no_url() -> None:
     assert "request_url" not in result.output and "url:" not in result.output
     assert {c["command"] for c in data["features"]["slash_commands"]} == {
         "/pledge",
+        "/commitments",
         "/awareness",
         "/report",
         "/volunteer",

@@ -1132,6 +1132,7 @@ def test_teams_package_builds_the_app_zip(tmp_path: Path) -> None:
     personal = next(c for c in bot["commandLists"] if c["scopes"] == ["personal"])
     assert [c["title"] for c in personal["commands"]] == [
         "pledge",
+        "commitments",
         "awareness",
         "report",
         "volunteer",

@@ -28,13 +28,13 @@ from aiohttp import web
 
 import content
 from adapters.console.jsonl import JsonLinesChat
+from adapters.platforms import Settings
 from adapters.slack.wiring import attach_slack
 from adapters.teams.wiring import attach_teams
 from app.runtime import Runtime
 from app.web import Server
 from bot.awareness.calendar import load_calendar
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import Actor, FormEvent
 from bot.pledge.content import Pledge
 from bot.router import Bot
@@ -78,7 +78,7 @@ class Surface(Protocol):
 def runtime_for(store: Store, settings: Settings, pledge: Pledge) -> Runtime:
     clock = ManualClock(START)
     calendar = load_calendar([content.path("awareness.yaml")])
-    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge, calendar))
+    return Runtime(settings, store, clock, Bot(store, clock, settings, pledge, calendar))
 
 
 def settings_for(tmp_path: Path, admin: str, outreach: str, **more: Any) -> Settings:

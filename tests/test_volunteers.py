@@ -17,11 +17,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 import content
+from adapters.platforms import Settings
 from app.cli import main
 from app.runtime import Runtime
 from bot.awareness.calendar import load_calendar
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import ActionEvent, Actor, CommandEvent, FormEvent
 from bot.pledge.content import Pledge
 from bot.router import Bot
@@ -52,7 +52,7 @@ def week(store: Store, settings: Settings, pledge: Pledge) -> Harness:
     clock = ManualClock(datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
     calendar = load_calendar([content.path("awareness.yaml")])
     bot = Bot(store, clock, settings, pledge, calendar)
-    return Harness(Runtime(settings, store, pledge, clock, bot), clock)
+    return Harness(Runtime(settings, store, clock, bot), clock)
 
 
 def say(harness: Harness, *lines: str) -> str:

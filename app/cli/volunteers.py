@@ -8,8 +8,7 @@ from typing import TextIO
 
 import click
 
-from app.cli.common import with_store
-from app.cli.pledge import _spreadsheet_safe
+from app.cli.common import spreadsheet_safe, with_store
 from app.runtime import Runtime
 from bot.volunteers.directory import EXPORT_COLUMNS, export_rows
 
@@ -45,7 +44,7 @@ def volunteers_export(fmt: str, out: TextIO) -> None:
         for row in rows:
             writer.writerow(
                 {
-                    key: _spreadsheet_safe(
+                    key: spreadsheet_safe(
                         "; ".join(str(v) for v in value) if isinstance(value, list) else value
                     )
                     for key, value in row.items()
