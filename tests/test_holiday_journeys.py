@@ -7,16 +7,13 @@ what the bot sent, and when, is read from the lines it wrote.
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from adapters.console.jsonl import JsonLinesChat
 from app.runtime import Runtime
 from bot.clock import ManualClock
 from bot.config import ConfigurationError, Settings
@@ -25,65 +22,8 @@ from bot.pledge.models import Checkin, ClosureDay, Leader
 from bot.pledge.workdays import default_workplace, parse_workplace
 from bot.router import Bot
 from bot.store import Store
+from tests.calendar_journey import HEADING, Journey
 from tests.conftest import Harness
-
-HEADING = "Your pledge check-in for the week of"
-
-
-class Journey:
-    """A JSON-lines session: each ``at`` moves the clock and returns what was sent then."""
-
-    def __init__(self, harness: Harness) -> None:
-        self.harness = harness
-        self.out = io.StringIO()
-        self.chat = JsonLinesChat(
-            harness.runtime.bot.handle, harness.run_due, harness.clock, self.out
-        )
-        harness.senders["console"] = self.chat  # type: ignore[assignment]
-
-    def feed(self, **event: Any) -> list[dict[str, Any]]:
-        start = self.out.tell()
-        self.chat.feed(json.dumps(event))
-        self.out.seek(start)
-        lines = [json.loads(line) for line in self.out.read().splitlines()]
-        self.out.seek(0, io.SEEK_END)
-        errors = [line for line in lines if line["type"] == "error"]
-        assert errors == [], errors
-        return lines
-
-    def at(self, instant: str) -> list[str]:
-        """Set the clock; the check-ins and reminders sent, as their first line of text."""
-        return [
-            line["message"]["blocks"][0]["text"]
-            for line in self.feed(type="clock", set=instant)
-            if line["type"] == "send"
-        ]
-
-    def command(self, who: str, args: str) -> str:
-        lines = self.feed(type="command", actor=actor(who), name="pledge", args=args)
-        return " ".join(
-            block.get("text", "")
-            for line in lines
-            if line["type"] == "reply"
-            for block in line["reply"]["message"]["blocks"]
-        )
-
-    def sign(
-        self, who: str, *, timezone: str, country: str = "", weekday: int = 1, at: str = "09:00"
-    ) -> list[dict[str, Any]]:
-        values: dict[str, Any] = {f"steps_{n}": [f"{n}.1"] for n in range(1, 9)}
-        values |= {
-            "weekday": str(weekday),
-            "time": at,
-            "timezone": timezone,
-            "country": country,
-            "announce": "no",
-        }
-        return self.feed(type="form", actor=actor(who), form_id="pledge.sign", values=values)
-
-
-def actor(who: str) -> dict[str, str]:
-    return {"platform": "console", "user_id": who, "display_name": who}
 
 
 @pytest.fixture

@@ -44,6 +44,8 @@ HELP = (
     "/pledge skip: skip this week's check-in, or the coming one if it has not come yet\n"
     "/pledge away 2027-04-14: no check-ins or reminders until that day; /pledge back to undo\n"
     "/pledge pause, /pledge resume: stop and restart check-ins\n"
+    "/pledge dates off, /pledge dates on: stop or bring back check-in lines about awareness "
+    "dates your steps relate to\n"
     "/pledge leave: stop every message (your history is kept)\n"
     "/pledge summary [PACK]: the D&I lead's summary, of the pledge or another pack (admins only)\n"
     "/pledge closures: the organisation's closure days, no check-ins on them (admins add them)"
@@ -356,6 +358,27 @@ def _back(turn: Turn, leader: Leader, _: str) -> list[Reply]:
     return [turn.say(text_message(f"Welcome back. Check-ins continue on {schedule(leader)}."))]
 
 
+def _dates(turn: Turn, leader: Leader, rest: str) -> list[Reply]:
+    """The leader's switch for check-in lines about awareness dates their steps relate to."""
+    word = rest.strip().lower()
+    if word not in ("on", "off"):
+        now = "on" if leader.related_dates else "off"
+        return [
+            turn.say(
+                text_message(
+                    f"Lines about awareness dates your steps relate to are {now} in your "
+                    "check-ins. /pledge dates off stops them; /pledge dates on brings them back."
+                )
+            )
+        ]
+    leader.related_dates = word == "on"
+    if leader.related_dates:
+        said = "Done: your check-ins will mention awareness dates your steps relate to."
+    else:
+        said = "Done: your check-ins will no longer mention awareness dates."
+    return [turn.say(text_message(said))]
+
+
 #: Buttons on a check-in (or its reminder), each carrying the check-in's id.
 CHECKIN_ACTIONS = (
     "pledge.status",
@@ -375,6 +398,7 @@ _LEADER_COMMANDS: dict[str, Callable[[Turn, Leader, str], list[Reply]]] = {
     "skip": _skip,
     "away": _away_command,
     "back": _back,
+    "dates": _dates,
 }
 
 

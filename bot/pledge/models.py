@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,6 +41,8 @@ class Leader(Base):
     #: optional subdivision. None (leaders from before it was asked): from the time zone.
     country: Mapped[str | None] = mapped_column(String(3))
     subdivision: Mapped[str | None] = mapped_column(String(8))
+    #: Lines in check-ins about awareness dates coming up that a step relates to (related.py).
+    related_dates: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     person: Mapped[Person] = relationship()
     steps: Mapped[list[Step]] = relationship(back_populates="leader", order_by="Step.id")
