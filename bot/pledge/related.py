@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from bot.awareness.calendar import EMPTY_CALENDAR, Calendar, Occurrence, occurrences
+from bot.awareness.confirmations import effective
 from bot.conversation import Block, TextBlock
 from bot.dates import long_date
 from bot.pledge.checkins import active_steps
@@ -98,7 +99,7 @@ def lines(
 def blocks(session: Session, resources: Resources, checkin: Checkin) -> list[Block]:
     """The check-in's related-date lines as blocks (none when the leader turned them off)."""
     leader = session.get(Leader, checkin.leader_id)
-    calendar = resources.get(Calendar, EMPTY_CALENDAR)
+    calendar = effective(session, resources.get(Calendar, EMPTY_CALENDAR))
     if leader is None or not leader.related_dates or not calendar.entries:
         return []
     place = workplace_of(leader.country, leader.subdivision, leader.timezone)
