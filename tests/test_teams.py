@@ -1583,3 +1583,32 @@ def test_a_check_in_that_outgrows_one_message_is_updated_in_parts(teams: Teams) 
     [refreshed] = all_ok(teams.press(pressed, last))
     assert (refreshed.kind, refreshed.activity_id) == ("update", last.answer["id"])
     assert pressed["data"]["value"] in {a["data"].get("value") for a in refreshed.actions()}
+
+
+def test_an_admin_changes_an_organisers_dates_from_the_question_card(teams: Teams) -> None:
+    """Issue 15: the question about organisers' dates, its buttons and the change-dates form."""
+    teams.say("help", user=DINA, user_name="Dina Lead")  # the bot now knows Dina's 1:1 chat
+    teams.clock.set(datetime(2027, 8, 16, 8, 0, tzinfo=UTC))  # six weeks before, 09:00 London
+    teams.run_due()
+    [question] = [
+        c
+        for c in teams.fake.to(f"a:chat-{DINA}")
+        if "Please confirm the dates of National Inclusion Week 2027" in c.words()
+    ]
+    check_card(question)
+    assert "Expected: Monday 27 September 2027 to Sunday 3 October 2027." in question.words()
+    refused = teams.press(question.button("awareness.organiser.confirm"), question, user=ALICE)
+    assert "Only admins can confirm organisers' dates." in refused[-1].words()
+    [form] = teams.press(question.button("awareness.organiser.change"), question, user=DINA)
+    assert form.inputs()["start"]["type"] == "Input.Date"
+    assert form.inputs()["start"]["value"] == "2027-09-27"
+    [redrawn] = teams.submit(form, {"start": "2027-10-11", "end": "2027-10-04"}, user=DINA)
+    assert "The last day must be on or after the first." in redrawn.words()
+    replies = teams.submit(redrawn, {"start": "2027-10-04", "end": "2027-10-10"}, user=DINA)
+    assert any(
+        "Confirmed: National Inclusion Week 2027, Monday 4 October 2027 to Sunday 10 October"
+        in c.words()
+        for c in replies
+    )
+    again = teams.press(question.button("awareness.organiser.confirm"), question, user=DINA)
+    assert "was already confirmed for Monday 4 October 2027" in again[-1].words()
