@@ -29,6 +29,7 @@ from tests.test_slack import (  # noqa: F401  (fixtures, used by name)
     opened,
     posts_to,
     settings,
+    sign_up,
     slack,
 )
 from tests.test_slack_worst_cases import MARKUP, accepted, every_part, evil, read, shown
@@ -134,10 +135,16 @@ def test_slack_the_choose_and_assign_modals_fit_and_save(slack: Slack) -> None: 
     assert read(steps) in saved
 
 
+@pytest.mark.parametrize("leader", [False, True], ids=["owner", "leader"])
 def test_slack_the_biggest_board_and_checkin_reach_their_people_whole(
     slack: Slack,  # noqa: F811
     packs: Packs,
+    leader: bool,
 ) -> None:
+    """A leader's actions ride in the pledge check-in: one message (in parts) either way."""
+    slack.fake.users["UOWN"] = {"tz": "Europe/London", "real_name": "Omar", "display_name": "omar"}
+    if leader:
+        sign_up(slack, user="UOWN")  # check-ins on Mondays at 09:00 London
     slack.command("", user="UOWN", command="/commitments")
     accepted(slack)
     texts = everything_to(slack.runtime.store, packs, "slack", TEAM_ID, "UOWN", slack.clock.now())
@@ -160,10 +167,13 @@ def test_slack_the_biggest_board_and_checkin_reach_their_people_whole(
 
     slack.clock.set(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
     report, drained = slack.run_due()
-    assert report["owner-checkins"] == 1 and drained.sent >= 1
+    assert (report["checkins"], report["owner-checkins"]) == (int(leader), 1)
+    assert drained.sent >= 1
     accepted(slack)
     checkin = posts_to(slack, "UOWN")
     words = shown(checkin)
+    assert ("Your pledge check-in" in words) == leader
+    assert ("Your check-in on your commitments" in words) != leader
     for text in texts:
         assert read(text) in words
     assert "Due on Wednesday 10 March 2027 (in 9 days)." in words

@@ -25,6 +25,7 @@ from tests.test_teams import (  # noqa: F401  (fixtures, used by name)
     everything,
     fake,
     settings,
+    sign_up,
     teams,
 )
 
@@ -69,10 +70,15 @@ def test_teams_the_choose_and_assign_forms_fit_and_save(teams: Teams) -> None:  
     assert steps in saved  # verbatim, markup and all
 
 
+@pytest.mark.parametrize("leader", [False, True], ids=["owner", "leader"])
 def test_teams_the_biggest_board_and_checkin_reach_their_people_whole(
     teams: Teams,  # noqa: F811
     packs: Packs,
+    leader: bool,
 ) -> None:
+    """A leader's actions ride in the pledge check-in: one message (in parts) either way."""
+    if leader:
+        all_ok(sign_up(teams, user=OWNER, timezone="Europe/London"))  # Mondays at 09:00
     all_ok(teams.say("commitments", user=OWNER, user_name="Omar Owner"))
     texts = everything_to(teams.runtime.store, packs, "teams", TENANT, OWNER, teams.clock.now())
     words, buttons = everything(all_ok(teams.say("commitments social-mobility", user=DINA)))
@@ -82,9 +88,12 @@ def test_teams_the_biggest_board_and_checkin_reach_their_people_whole(
     assert evil("NEXT-social-mobility-14", NEXT_STEPS) in words
     teams.clock.set(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
     report, drained = teams.run_due()
-    assert report["owner-checkins"] == 1 and drained.sent >= 1
+    assert (report["checkins"], report["owner-checkins"]) == (int(leader), 1)
+    assert drained.sent >= 1
     sent = all_ok(teams.fake.calls_to("send", lambda c: c.conversation == f"a:chat-{OWNER}"))
     words, buttons = everything(sent)
+    assert ("Your pledge check-in" in words) == leader
+    assert ("Your check-in on your commitments" in words) != leader
     for text in texts:
         assert text in words
     statuses = [

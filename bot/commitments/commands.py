@@ -32,7 +32,7 @@ from bot.conversation import (
 from bot.dates import long_date
 from bot.features import Weekly
 from bot.forms import validate
-from bot.packs.content import Pack, Packs
+from bot.packs.content import NO_PACKS, Pack, Packs
 from bot.people import find_person, person_for
 from bot.turn import Turn
 
@@ -55,12 +55,18 @@ def _private(text: str) -> Say:
     return Say(message=text_message(text), ephemeral=True)
 
 
+def _packs(turn: Turn) -> Packs:
+    """The loaded packs (none in a process built without them: then there is nothing to
+    adopt, rather than an error)."""
+    return turn.resources.get(Packs, NO_PACKS)
+
+
 def _organisation_packs(turn: Turn) -> tuple[Pack, ...]:
-    return turn.need(Packs).of_mode("organisation")
+    return _packs(turn).of_mode("organisation")
 
 
 def _pack(turn: Turn, word: str) -> Pack | None:
-    found = turn.need(Packs).get(word)
+    found = _packs(turn).get(word)
     return found if found is not None and found.mode == "organisation" else None
 
 
@@ -192,7 +198,7 @@ def _mine(turn: Turn) -> Message:
             "you some; I'll check in with you when they do."
         )
     blocks: list[Block] = [TextBlock(text="The actions you own", style="heading")]
-    packs = turn.need(Packs)
+    packs = _packs(turn)
     for adoption_id in dict.fromkeys(r[1].id for r in rows):
         adoption = next(r[1] for r in rows if r[1].id == adoption_id)
         pack = packs.get(adoption.pack_id)
@@ -250,7 +256,7 @@ def _press_status(turn: Turn, value: str) -> list[Reply]:
         return [_private("That check-in isn't yours, or it has expired.")]
     if adopted.owner_id != person.id or not adopted.active:
         return [_private("That action is no longer yours, so I left it as it is.")]
-    pack = turn.need(Packs).get(adopted.adoption.pack_id)
+    pack = _packs(turn).get(adopted.adoption.pack_id)
     if pack is None or pack.status(status) is None:
         return [_private("That button has expired.")]
     record(turn.session, checkin, adopted, status, person.id, turn.now)
@@ -261,7 +267,7 @@ def _press_status(turn: Turn, value: str) -> list[Reply]:
             checkin.host, turn.session, person.id, checkin.week_of, turn.resources
         )
     else:
-        redrawn = checkin_message(turn.session, turn.need(Packs), checkin, _today(turn))
+        redrawn = checkin_message(turn.session, _packs(turn), checkin, _today(turn))
     if redrawn is None:
         return [_private("Saved.")]
     return [Update(message=redrawn)]

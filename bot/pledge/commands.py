@@ -27,7 +27,7 @@ from bot.conversation import (
 from bot.dates import long_date
 from bot.features import PackSummaries
 from bot.forms import validate
-from bot.packs.content import Packs
+from bot.packs.content import NO_PACKS, Packs
 from bot.pledge import checkins, closures, leaders, progress, questions, weekly, workdays
 from bot.pledge.checkins import ANSWER_FORM, AWAY_FORM, Answer
 from bot.pledge.content import PLEDGE_PACK, Pledge
@@ -181,7 +181,7 @@ def _go_away(turn: Turn, leader: Leader, until: date) -> list[Reply]:
 def _summary(turn: Turn, pack_id: str) -> Message:
     """The D&I lead's summary: the pledge's, or with a pack's id that pack's (each pack has
     its own view; the pledge's lists the others)."""
-    packs = turn.need(Packs)
+    packs = turn.resources.get(Packs, NO_PACKS)
     if pack_id in ("", PLEDGE_PACK):
         summary = progress.summary(
             turn.session, turn.need(Pledge), turn.now, turn.settings.missed_alert_threshold
