@@ -136,6 +136,12 @@ class Settings(BaseSettings):
     host: str | None = None
     #: /healthz, /readyz and /metrics, on their own listener: never on the public port, since
     #: the counters move when anyone acts (a report included).
+    #: The address links to the bot's own web pages use (the dashboard's sign-in links): how
+    #: people reach PORT, e.g. https://bot.example.org behind a proxy. http://127.0.0.1:PORT
+    #: unless set.
+    public_url: str | None = None
+    #: A dashboard session ends after this many minutes without a page being opened.
+    dashboard_idle_minutes: int = Field(default=30, ge=1, le=720)
     metrics_port: int = Field(default=9464, ge=1, le=65535)
     metrics_host: str = "127.0.0.1"
 
@@ -174,6 +180,16 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"unknown region {unknown[0]!r}; known: {', '.join(REGIONS)}")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _a_web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ValueError("give the address people open, e.g. https://bot.example.org")
+        return value.strip().rstrip("/")
 
     @field_validator("awareness_post_time")
     @classmethod
@@ -231,6 +247,11 @@ class Settings(BaseSettings):
     def loopback_only(self) -> bool:
         """True when the public web server listens on a loopback address alone."""
         return is_loopback(self.host or "")
+
+    @property
+    def public_base(self) -> str:
+        """PUBLIC_URL, or this machine's address on PORT: where the bot's links point."""
+        return self.public_url or f"http://127.0.0.1:{self.port}"
 
     @property
     def embedded_database(self) -> bool:

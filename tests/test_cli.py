@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -142,6 +143,7 @@ def test_the_walk_finds_every_command() -> None:
         ("admins", "list"),
         ("admins", "remove"),
         ("export", "checkins"),
+        ("dashboard", "link"),
     }
     assert expected <= set(COMMAND_PATHS)
 
@@ -452,3 +454,21 @@ def test_jsonl_answers_events_reports_bad_lines_and_carries_on(cli: Cli, pledge:
     assert out[10]["reply"]["message"]["blocks"][0]["text"] == (
         "I don't know the command /frobnicate."
     )
+
+
+def test_the_operators_command_prints_a_link_for_an_admin_only(cli: Cli) -> None:
+    done = cli.invoke(
+        "dashboard",
+        "link",
+        "console:dina",
+        ADMINS="console:dina",
+        PUBLIC_URL="https://bot.example.org/",
+    )
+    assert done.exit_code == 0, done.output
+    assert re.match(
+        r"https://bot\.example\.org/admin/sign-in\?token=[\w-]{40,}$", done.stdout.strip()
+    )
+    refused = cli.invoke("dashboard", "link", "console:mallory", ADMINS="console:dina")
+    assert refused.exit_code == 1
+    assert "console:mallory is not an admin" in refused.output
+    assert "token=" not in refused.output

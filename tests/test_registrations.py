@@ -180,6 +180,7 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
         "/report",
         "/volunteer",
         "/volunteers",
+        "/dashboard",
         "/echo",
     ]
     teams = teams_manifest(
@@ -196,6 +197,7 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
         "report",
         "volunteer",
         "volunteers",
+        "dashboard",
         "echo",
     ]
     # The anonymous /report is offered only where nobody else reads.
@@ -205,6 +207,7 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
         "awareness",
         "volunteer",
         "volunteers",
+        "dashboard",
         "echo",
     ]
 

@@ -50,7 +50,9 @@ from app.web import Server
 from bot.awareness.load import load_awareness
 from bot.clock import ManualClock
 from bot.conversation import Address, text_message
+from bot.dashboard.models import DashboardLink
 from bot.outbox import Outgoing, queue
+from bot.packs.content import Packs
 from bot.pledge.content import Pledge
 from bot.pledge.models import Leader, StepUpdate
 from bot.router import Bot
@@ -201,9 +203,11 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def runtime(store: Store, clock: ManualClock, settings: Settings, pledge: Pledge) -> Runtime:
-    """The real Bot with the shipped awareness calendar (conftest's has none)."""
-    bot = Bot(store, clock, settings, pledge, load_awareness(settings))
+def runtime(
+    store: Store, clock: ManualClock, settings: Settings, pledge: Pledge, packs: Packs
+) -> Runtime:
+    """The real Bot with the packs and the shipped awareness calendar (conftest's has none)."""
+    bot = Bot(store, clock, settings, pledge, packs, load_awareness(settings))
     return Runtime(settings, store, clock, bot)
 
 
@@ -1123,6 +1127,7 @@ def test_teams_package_builds_the_app_zip(tmp_path: Path) -> None:
         "report",
         "volunteer",
         "volunteers",
+        "dashboard",
     ]
     assert all(len(c["description"]) <= 128 for c in personal["commands"])
     assert data["validDomains"] == ["bot.example.org"]
@@ -1569,3 +1574,21 @@ def test_a_check_in_that_outgrows_one_message_is_updated_in_parts(teams: Teams) 
     [refreshed] = all_ok(teams.press(pressed, last))
     assert (refreshed.kind, refreshed.activity_id) == ("update", last.answer["id"])
     assert pressed["data"]["value"] in {a["data"].get("value") for a in refreshed.actions()}
+
+
+def test_dashboard_asked_for_in_a_channel_sends_an_admin_the_link_in_private(
+    teams: Teams,
+) -> None:
+    calls = teams._exchange(teams.activity(channel=GENERAL, user=DINA, **mention("dashboard")))
+    private = [c for c in calls if c.conversation == f"a:chat-{DINA}"]
+    assert len(private) == 1
+    assert "Your dashboard link" in private[0].words()
+    assert "/admin/sign-in?token=" in json.dumps(private[0].body)
+    shared = [c for c in calls if c.conversation.startswith(GENERAL)]
+    assert [c.words() for c in shared] == [ANSWERED_PRIVATELY]
+    assert "token=" not in json.dumps([c.body for c in shared])
+    refused = teams.say("dashboard")  # Alice, not an admin, in her 1:1 chat
+    assert [c.words() for c in refused] == ["Only admins can open the dashboard."]
+    with teams.runtime.store.session() as session:
+        (link,) = session.scalars(select(DashboardLink)).all()
+    assert link.address == f"teams:{TENANT}:{DINA}"

@@ -268,3 +268,27 @@ def test_outreach_is_a_list_of_addresses_like_admins() -> None:
     assert settings.outreach == ["slack:T1:U2", "console:olu"]
     with pytest.raises(ValidationError, match="is not an address"):
         Settings(_env_file=None, outreach="olu")  # type: ignore[call-arg]
+
+
+def test_a_forged_or_stale_answer_button_changes_nothing(week: Harness) -> None:
+    offer(week, "alice")
+    say(week, "/clock 2026-11-02T09:00Z")
+    question = say(week, "/clock 2026-11-23T09:00Z")
+    alice = Actor(platform="console", user_id="alice")
+    for value in ("", "x:yes", "99999:yes", "1:maybe", "1" * 40 + ":yes"):
+        event = ActionEvent(actor=alice, action_id="volunteer.done", value=value)
+        [reply] = week.runtime.bot.handle(event)
+        assert reply.message.plain_text() == (  # type: ignore[union-attr]
+            "That question has expired, so I left everything as it is."
+        )
+    say(week, "/volunteer withdraw")
+    printed = say(week, button(question, "Yes, I did"))
+    assert "That question has expired" in printed
+    with week.runtime.store.session() as session:
+        assert session.scalars(select(VolunteerYear)).all() == []
+
+
+def test_volunteers_help_and_a_search_too_long_are_answered_plainly(week: Harness) -> None:
+    assert "/volunteer withdraw" in say(week, "/as olu", "/volunteers help")
+    printed = say(week, "/volunteers " + "x" * 201)
+    assert "That search is 201 characters; please use at most 200" in printed

@@ -4,7 +4,7 @@ how it is served (``wiring.py``)."""
 from __future__ import annotations
 
 from adapters.host import Surface
-from adapters.slack.settings import SlackSettings, configured, slack_settings
+from adapters.slack.settings import SlackSettings, configured
 from bot.platforms import Platform
 
 SLACK = Platform(
@@ -30,6 +30,6 @@ SURFACE = Surface(
     SLACK,
     settings=SlackSettings,
     attach="adapters.slack.wiring:attach_slack",
-    served=lambda settings: slack_settings(settings).slack_enabled,
+    served=configured,
     cli=("app.cli.slack:slack",),
 )

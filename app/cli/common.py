@@ -43,10 +43,3 @@ def parse_address(text: str) -> Address:
 def with_store(action: Callable[[Runtime], None]) -> None:
     with opened(secrets=False) as runtime:
         action(runtime)
-
-
-def spreadsheet_safe(value: str | int) -> str | int:
-    """Defuse formula injection: a cell a spreadsheet would evaluate starts with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

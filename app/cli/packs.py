@@ -3,22 +3,16 @@ checkins` (every pack's check-ins: the pledge's and the organisation packs')."""
 
 from __future__ import annotations
 
-import csv
 import json
-from collections.abc import Iterator
 from typing import TextIO
 
 import click
 
-from app.cli.common import spreadsheet_safe, with_store
+from app import exports
+from app.cli.common import with_store
 from app.runtime import Runtime, load_settings
-from bot.commitments.export import export_rows as organisation_rows
 from bot.config import ConfigurationError
-from bot.packs.content import PLEDGE_PACK, Packs, load_configured
-from bot.pledge.progress import EXPORT_COLUMNS, export_rows
-
-#: The pledge's export columns, after the pack each row belongs to.
-COLUMNS = ("pack", *EXPORT_COLUMNS)
+from bot.packs.content import Packs, load_configured
 
 
 @click.group()
@@ -57,26 +51,6 @@ def export() -> None:
     """Export records."""
 
 
-def _write(rows: Iterator[dict[str, str | int]], fmt: str, out: TextIO) -> None:
-    if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
-    else:
-        json.dump(list(rows), out, ensure_ascii=False, indent=2)
-        out.write("\n")
-
-
-def _rows(runtime: Runtime, pack_id: str | None) -> Iterator[dict[str, str | int]]:
-    with runtime.store.session() as session:
-        if pack_id in (None, PLEDGE_PACK):
-            for row in export_rows(session):
-                yield {"pack": PLEDGE_PACK, **row}
-        if pack_id != PLEDGE_PACK:
-            yield from organisation_rows(session, runtime.need(Packs), pack_id)
-
-
 @export.command("checkins")
 @click.option("--pack", "pack_id", metavar="ID", help="Only this pack's (default: every pack).")
 @click.option(
@@ -98,6 +72,8 @@ def export_checkins(pack_id: str | None, fmt: str, out: TextIO) -> None:
             raise click.BadParameter(
                 f"no pack {pack_id!r}; the packs are: {known}", param_hint="--pack"
             )
-        _write(_rows(runtime, pack_id), fmt, out)
+        with runtime.store.session() as session:
+            rows = exports.checkin_rows(session, runtime.need(Packs), pack_id)
+            exports.write(rows, exports.CHECKIN_COLUMNS, fmt, out)
 
     with_store(act)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from typing import TextIO
 
 import click
 
-from app.cli.common import spreadsheet_safe, with_store
+from app import exports
+from app.cli.common import with_store
 from app.runtime import Runtime
 from bot.volunteers.directory import EXPORT_COLUMNS, export_rows
 
@@ -34,21 +33,6 @@ def volunteers_export(fmt: str, out: TextIO) -> None:
 
     def act(runtime: Runtime) -> None:
         with runtime.store.session() as session:
-            rows = list(export_rows(session))
-        if fmt == "json":
-            json.dump(rows, out, ensure_ascii=False, indent=2)
-            out.write("\n")
-            return
-        writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(
-                {
-                    key: spreadsheet_safe(
-                        "; ".join(str(v) for v in value) if isinstance(value, list) else value
-                    )
-                    for key, value in row.items()
-                }
-            )
+            exports.write(list(export_rows(session)), EXPORT_COLUMNS, fmt, out)
 
     with_store(act)

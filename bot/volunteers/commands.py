@@ -20,6 +20,7 @@ from bot.conversation import (
 )
 from bot.forms import validate
 from bot.store.models import Person
+from bot.text import clean
 from bot.turn import Turn
 from bot.volunteers import directory, offers
 from bot.volunteers.models import VolunteerOffer, VolunteerYear
@@ -34,6 +35,7 @@ HELP = (
 EDIT_ACTION = "volunteer.edit"
 WITHDRAW_ACTION = "volunteer.withdraw"
 NO_OFFER = "You haven't offered any time yet. Type /volunteer to make an offer."
+EXPIRED = "That question has expired, so I left everything as it is."
 REFUSED = (
     "Only admins and the outreach team can search the volunteer directory. "
     "To offer your own time, type /volunteer."
@@ -97,7 +99,9 @@ def _may_search(turn: Turn) -> bool:
 def on_volunteers(turn: Turn, args: str) -> list[Reply]:
     if not _may_search(turn):
         return [turn.say(text_message(REFUSED))]
-    text = " ".join(args.split())
+    text = clean(" ".join(args.split()))
+    if text.lower() == "help":
+        return [turn.say(text_message(HELP))]
     if len(text) > directory.SEARCH_LIMIT:
         return [
             turn.say(
@@ -148,7 +152,7 @@ def _answer(turn: Turn, value: str) -> list[Reply]:
     offer = turn.session.get(VolunteerOffer, row.offer_id) if row is not None else None
     person = turn.session.get(Person, offer.person_id) if offer is not None else None
     if row is None or done not in ("yes", "no") or person is None:
-        return [turn.say(text_message(NO_OFFER))]
+        return [turn.say(text_message(EXPIRED))]
     if (person.platform, person.tenant, person.user_id) != (
         turn.actor.platform,
         turn.actor.tenant,

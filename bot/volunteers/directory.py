@@ -97,7 +97,7 @@ def _phrases() -> list[tuple[str, str, str]]:
     regions["yorkshire"] += ["humber"]
     found = [(p, "kind", k) for k, ps in kinds.items() for p in ps]
     found += [(p, "region", r) for r, ps in regions.items() for p in ps]
-    return sorted(set(found), key=lambda item: -len(item[0].split()))
+    return sorted(set(found), key=lambda item: (-len(item[0].split()), item))
 
 
 _PHRASES = _phrases()
