@@ -296,8 +296,10 @@ class SlackAdapter:
             return Place(kind="channel", id=channel_id)
         return Place(kind="direct", id=channel_id or "")
 
-    async def _run(self, event: Event, urgent: bool = False) -> list[Reply]:
-        return await self._core.call(self.bot.handle, event, urgent=urgent)
+    async def _run(
+        self, event: Event, urgent: bool = False, before_ack: bool = False
+    ) -> list[Reply]:
+        return await self._core.call(self.bot.handle, event, urgent=urgent, before_ack=before_ack)
 
     # --- acks first ----------------------------------------------------------------------
 
@@ -305,13 +307,16 @@ class SlackAdapter:
     def acking(self) -> Iterator[None]:
         """Count one HTTP request as waiting for its ack until its response has been sent."""
         self._acking += 1
-        self._quiet.clear()
+        if self._acking == 1:
+            self._quiet.clear()
+            self._core.acks_pending(True)
         try:
             yield
         finally:
             self._acking -= 1
             if not self._acking:
                 self._quiet.set()
+                self._core.acks_pending(False)
 
     async def _after_ack(self, urgent: bool = False) -> None:
         """Start the work of an acked request once no other request awaits its ack (its own
@@ -459,7 +464,9 @@ class SlackAdapter:
         if not isinstance(meta, dict):
             meta = {}
         if "stored" in meta:  # too long to ride along: kept in the database (see _view)
-            stored = await self._core.call(self.tokens.get, str(meta["stored"]), urgent=True)
+            stored = await self._core.call(
+                self.tokens.get, str(meta["stored"]), urgent=True, before_ack=True
+            )
             meta = {**stored[1].get("metadata", {}), "context": stored[0].context} if stored else {}
         origin = Origin(
             team_id=tenant_of(context),
@@ -510,7 +517,7 @@ class SlackAdapter:
         client: AsyncWebClient,
         anonymous: bool,
     ) -> None:
-        work = asyncio.ensure_future(self._run(event, urgent=True))
+        work = asyncio.ensure_future(self._run(event, urgent=True, before_ack=True))
         try:
             replies = await asyncio.wait_for(asyncio.shield(work), VIEW_DEADLINE)
         except TimeoutError:
@@ -550,7 +557,8 @@ class SlackAdapter:
         if errors is not None:
             await ack(response_action="errors", errors=errors.errors)
         elif form is not None:
-            await ack(response_action="update", view=await self._view(form.form, origin))
+            view = await self._view(form.form, origin, before_ack=True)
+            await ack(response_action="update", view=view)
         else:
             await ack()  # a form pushed on a case's window closes, back to that window
         await self._after_ack()
@@ -792,14 +800,14 @@ class SlackAdapter:
             log.warning("a trigger was too old to use; offering a button")
         await self._offer_form(form, origin, client)
 
-    async def _view(self, form: Form, origin: Origin) -> dict[str, Any]:
+    async def _view(self, form: Form, origin: Origin, before_ack: bool = False) -> dict[str, Any]:
         """The modal for ``form``. Its metadata rides in private_metadata; past Slack's 3,000
         characters (a long context) it is kept in the database and only its token rides."""
         metadata = origin.metadata_for(form)
         private = view_metadata(metadata, form)
         if len(private) > PRIVATE_METADATA:
             token = await self._core.call(
-                self.tokens.put, form, {"metadata": metadata}, urgent=True
+                self.tokens.put, form, {"metadata": metadata}, urgent=True, before_ack=before_ack
             )
             private = json.dumps({"stored": token})
         return modal(form, private)
