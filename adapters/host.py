@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from aiohttp import web
+from pydantic_settings import BaseSettings
 
 from bot.config import Settings
 from bot.outbox import Sender
@@ -38,6 +39,9 @@ class Surface:
     """One platform: what the core knows of it, and how it is served."""
 
     core: Platform
+    #: Its own settings (``adapters/<platform>/settings.py``), read from the environment and
+    #: ``.env`` with the core's: ``adapters/platforms.py`` mixes them into the process's class.
+    settings: type[BaseSettings] | None = None
     #: Its ``Attach``, as "module:function": named, not imported, so a process imports a
     #: platform's SDK only when it serves it (the CLI and the console start without them).
     #: None for a surface that is not served on the web (the console runs in the terminal).
@@ -45,6 +49,9 @@ class Surface:
     #: Whether this process serves it (Teams is always attached: it refuses requests when it
     #: is not configured, rather than leaving /api/messages unanswered).
     served: Callable[[Settings], bool] = lambda _: True
+    #: Its operator commands for ``inclusion-bot`` (set-up: manifests, packages), each a click
+    #: command or group named as "module:attribute", as a feature's are (``bot/features.py``).
+    cli: tuple[str, ...] = ()
 
     def attacher(self, settings: Settings) -> Attach | None:
         """Its ``Attach`` when this process serves it, imported now."""

@@ -1,4 +1,5 @@
-"""Putting the parts together for a process: settings, store, content, bot, outbox.
+"""Putting the parts together for a process: settings, store, what the features are loaded
+with, bot, outbox.
 
 Every command-line entry point builds its runtime here, so configuration errors are reported
 the same way everywhere: one clear line and a non-zero exit, never a traceback.
@@ -6,36 +7,32 @@ the same way everywhere: one clear line and a non-zero exit, never a traceback.
 
 from __future__ import annotations
 
-import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pydantic import ValidationError
 
-import content
+from adapters.platforms import Settings as ProcessSettings
 from adapters.platforms import register_all
 from bot import logs
-from bot.awareness.calendar import Calendar, CalendarError, load_calendar
-from bot.awareness.due import recheck_all
+from bot.catalogue import FEATURES
 from bot.clock import Clock
 from bot.config import ConfigurationError, Settings
+from bot.features import Feature
 from bot.form_tokens import FormTokens
 from bot.outbox import DrainReport, Sender
-from bot.pledge.content import Pledge, load_pledge
-from bot.reports import registry
-from bot.reports.resources import Desk, load_categories
-from bot.reports.secrets import Vault, VaultError, new_key
 from bot.router import Bot
 from bot.store import SchemaOutOfDate, Store, StoreUnreachable
 from scheduler.tick import TickReport, run_due
 
-log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def load_settings() -> Settings:
     try:
-        return Settings()
+        return ProcessSettings()
     except ValidationError as exc:
         problems = "; ".join(
             ": ".join(
@@ -77,101 +74,16 @@ def open_store(settings: Settings, *, migrate: bool | None = None) -> Store:
     return store
 
 
-def load_content(settings: Settings) -> Pledge:
-    path = settings.content_file("pledge.yaml", content.path("pledge.yaml"))
-    try:
-        return load_pledge(path)
-    except (OSError, ValueError) as exc:
-        raise ConfigurationError(f"Cannot read {path}: {exc}") from None
-
-
-def load_awareness(settings: Settings) -> Calendar:
-    """The shipped calendar, then the organisation's own files (AWARENESS_DIR/*.yaml) over it."""
-    paths = [content.path("awareness.yaml")]
-    if settings.awareness_dir is not None:
-        if not settings.awareness_dir.is_dir():
-            raise ConfigurationError(f"AWARENESS_DIR {settings.awareness_dir} is not a folder")
-        paths += sorted(settings.awareness_dir.glob("*.yaml"))
-    try:
-        return load_calendar(paths)
-    except CalendarError as exc:
-        raise ConfigurationError(
-            f"The awareness calendar is broken, so I won't start: {exc}"
-        ) from None
-
-
-def load_reports(settings: Settings) -> Desk:
-    """The reports desk: its encryption keys and categories.
-
-    REPORTS_KEY is required with an external database; the embedded default makes one in the
-    data directory (readable only by its owner) and says so, so a first run just works.
-    """
-    keys = [
-        k.strip()
-        for k in (settings.reports_key.get_secret_value() if settings.reports_key else "").split(
-            ","
-        )
-        if k.strip()
-    ]
-    if not keys:
-        if not settings.embedded_database:
-            raise ConfigurationError(
-                "REPORTS_KEY is required with DATABASE_URL: make one with "
-                "`inclusion-bot reports new-key` and keep it out of the database's backups"
-            )
-        path = settings.data_dir / "reports.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch(mode=0o600)
-            path.write_text(new_key() + "\n", encoding="utf-8")
-            log.warning(
-                "No REPORTS_KEY: generated one at %s. Back it up; without it reports "
-                "cannot be read.",
-                path,
-            )
-        keys = [path.read_text(encoding="utf-8").strip()]
-    try:
-        vault = Vault.from_keys(keys)
-    except VaultError as exc:
-        raise ConfigurationError(str(exc)) from None
-    categories_file = settings.content_file(
-        "report_categories.yaml", content.path("report_categories.yaml")
-    )
-    try:
-        categories = load_categories(categories_file)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigurationError(f"Cannot read {categories_file}: {exc}") from None
-    return Desk(vault, categories, settings.reports_per_hour)
-
-
-def warn_unreceived(store: Store, desk: Desk, settings: Settings) -> None:
-    """Tell the operator at start-up which kinds of report nobody would receive: /report does
-    not offer them, and refuses to open when that is every kind."""
-    with store.session() as session:
-        nobody = registry.uncovered(
-            session, [c.id for c in desk.categories], settings.served_platforms
-        )
-    if nobody:
-        log.warning(
-            "No handler or escalation contact receives reports of: %s. /report does not offer "
-            "%s until one is added (inclusion-bot handlers add ADDRESS --category ... or "
-            "--escalation).",
-            ", ".join(nobody),
-            "any" if len(nobody) == len(desk.categories) else "them",
-        )
-
-
 @dataclass
 class Runtime:
     settings: Settings
     store: Store
-    pledge: Pledge
     clock: Clock
     bot: Bot
 
-    @property
-    def calendar(self) -> Calendar:
-        return self.bot.calendar
+    def need(self, kind: type[T]) -> T:
+        """What a feature was loaded with, by type (``runtime.need(Desk)``)."""
+        return self.bot.resources.need(kind)
 
     @property
     def form_tokens(self) -> FormTokens:
@@ -185,19 +97,27 @@ class Runtime:
         return run_due(self.bot, senders, stop)
 
 
-def build(clock: Clock, settings: Settings | None = None, *, reports: bool = True) -> Runtime:
-    """Everything a process needs. Operators' tools that never touch reports (admins,
-    export) pass ``reports=False`` and so need no REPORTS_KEY."""
+def build(
+    clock: Clock,
+    settings: Settings | None = None,
+    *,
+    secrets: bool = True,
+    features: Sequence[Feature] = FEATURES,
+) -> Runtime:
+    """Everything a process needs: what each feature is loaded with (its registration's
+    ``load``), the store, then each feature's ``start``. Operators' tools that touch only the
+    store (admins, export, outbox) pass ``secrets=False`` and so need no REPORTS_KEY."""
     register_all()
     settings = settings or load_settings()
     logs.configure(settings.log_level, settings.log_format)
-    pledge = load_content(settings)
-    calendar = load_awareness(settings)
+    loaded = [f.load(settings) for f in features if f.load is not None and not f.secret]
     store = open_store(settings)
-    with store.session() as session:
-        recheck_all(session, clock.now())
-    desk = load_reports(settings) if reports else None
-    if desk is not None:
-        warn_unreceived(store, desk, settings)
-    bot = Bot(store, clock, settings, pledge, calendar, desk)
-    return Runtime(settings, store, pledge, clock, bot)
+    if secrets:  # after the store: the embedded default's key goes in its private folder
+        loaded += [f.load(settings) for f in features if f.load is not None and f.secret]
+    bot = Bot(store, clock, settings, *loaded, features=features)
+    now = clock.now()
+    for feature in features:
+        if feature.start is not None:
+            with store.session() as session:
+                feature.start(session, now, settings, bot.resources)
+    return Runtime(settings, store, clock, bot)

@@ -1,6 +1,7 @@
-"""The bot's web server: Slack's /slack/events and Teams' /api/messages on the public listener
-(``HOST``:``PORT``), /healthz, /readyz and /metrics on a separate one (``METRICS_HOST``, loopback
-by default: ``METRICS_PORT``), and the scheduler's tick, all on one asyncio loop.
+"""The bot's web server: Slack's /slack/events, Teams' /api/messages and the dashboard at
+/admin/ on the public listener (``HOST``:``PORT``), /healthz, /readyz and /metrics on a
+separate one (``METRICS_HOST``, loopback by default: ``METRICS_PORT``), and the scheduler's
+tick, all on one asyncio loop.
 
 The metrics are not on the public port: their counters move when anyone acts, so an
 unauthenticated scrape at the right moment would date a report to the second.
@@ -29,6 +30,7 @@ from aiohttp import web
 
 from adapters.host import Hook
 from app import health
+from app.dashboard.web import attach as attach_dashboard
 from app.runtime import Runtime
 from bot.outbox import DrainReport, Sender
 from scheduler.aio import start_async_ticking
@@ -121,6 +123,7 @@ class Server:
         self.ops.router.add_get("/healthz", healthz)
         self.ops.router.add_get("/readyz", health.readyz(runtime.store, self.stopping))
         self.ops.router.add_get("/metrics", health.metrics(runtime.store, runtime.clock))
+        attach_dashboard(self.web, runtime)
         self.senders: dict[str, Sender] = {}
         self.on_start: list[Hook] = []
         self.on_stop: list[Hook] = []
@@ -169,14 +172,23 @@ class Server:
             )
 
     async def run(
-        self, port: int, stop: asyncio.Event | None = None, *, metrics_port: int | None = None
+        self,
+        port: int,
+        stop: asyncio.Event | None = None,
+        *,
+        metrics_port: int | None = None,
+        beside_console: bool = False,
     ) -> None:
         """Serve until ``stop`` is set or the process gets SIGINT/SIGTERM, then stop
-        gracefully (see the module's docstring). ``metrics_port`` defaults to METRICS_PORT."""
+        gracefully (see the module's docstring). ``metrics_port`` defaults to METRICS_PORT.
+
+        ``beside_console``: served from a thread while the console chat has the terminal (no
+        platform configured). The console then ticks and owns the signals, so this neither
+        ticks nor handles them."""
         settings = self.runtime.settings
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
-        signals = (signal.SIGINT, signal.SIGTERM)
+        signals = () if beside_console else (signal.SIGINT, signal.SIGTERM)
         for signum in signals:
             loop.add_signal_handler(signum, stop.set)
         runner = web.AppRunner(self.web)
@@ -190,8 +202,13 @@ class Server:
         self.metrics_port = _bound_port(ops.addresses)
         for hook in self.on_start:
             await hook()
-        freeze_startup_objects()
-        ticker = start_async_ticking(self.tick, self.runtime.settings.tick_interval_seconds)
+        if not beside_console:
+            freeze_startup_objects()
+        ticker = (
+            None
+            if beside_console
+            else start_async_ticking(self.tick, self.runtime.settings.tick_interval_seconds)
+        )
         log.warning(
             "health and metrics on %s port %d (not public)",
             settings.metrics_host,
@@ -203,7 +220,8 @@ class Server:
             log.warning("inclusion-bot is stopping: claiming nothing more, finishing sends")
         finally:
             self.stopping.set()
-            ticker.shutdown(wait=False)
+            if ticker is not None:
+                ticker.shutdown(wait=False)
             await self._finish_in_flight()
             for hook in self.on_stop:
                 await hook()

@@ -39,12 +39,12 @@ from sqlalchemy import func, select, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for benchmarks.tick and tests.fake_slack
 
+from adapters.platforms import Settings  # noqa: E402
 from adapters.slack.sender import SlackSender  # noqa: E402
 from adapters.slack.wiring import slack_sender  # noqa: E402
 from app.runtime import Runtime, build  # noqa: E402
 from benchmarks.tick import populate  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
-from bot.config import Settings  # noqa: E402
 from bot.deadletters import alert_admins  # noqa: E402
 from bot.outbox import Dispatcher  # noqa: E402
 from bot.store import Store  # noqa: E402
@@ -105,7 +105,7 @@ def drain_until_done(
 
 def worker(args: argparse.Namespace) -> None:
     """One bot process (--worker): settings from the environment, as the bot reads them."""
-    runtime = build(SystemClock(), reports=False)
+    runtime = build(SystemClock(), secrets=False)
     sender = slack_sender(runtime.settings, runtime.clock)
     drain_until_done(runtime, sender, batch=args.batch, lease=args.lease, threads=args.threads)
 
@@ -212,7 +212,7 @@ def run(args: argparse.Namespace, folder: str) -> None:
                         "slack_workspace_per_second": args.workspace_rate,
                     }
                 ),
-                reports=False,
+                secrets=False,
             )
             sender = slack_sender(runtime.settings, runtime.clock)
             drain_until_done(

@@ -128,11 +128,12 @@ def prepare_leaders(runtime: Any, users: list[str]) -> list[tuple[str, int, list
     from sqlalchemy import select
 
     from bot.conversation import Actor, FormEvent
+    from bot.pledge.content import Pledge
     from bot.pledge.models import Checkin, Leader, Step
     from bot.store.models import Person
 
     values: dict[str, Any] = {"weekday": "1", "time": "09:00", "timezone": "Europe/London"}
-    for commitment in runtime.pledge.commitments:
+    for commitment in runtime.need(Pledge).commitments:
         values[f"steps_{commitment.number}"] = [commitment.steps[0].id]
     for user in users:
         actor = Actor(platform="slack", tenant=TEAM, user_id=user, display_name=user.lower())
@@ -187,11 +188,11 @@ def run_servers(connection: Connection, api_url: str, users: list[str]) -> None:
     from pydantic import SecretStr
     from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
+    from adapters.platforms import Settings
     from adapters.slack.wiring import EVENTS_PATH, attach_slack
     from app.runtime import build
     from app.web import Server, freeze_startup_objects
     from bot.clock import ManualClock
-    from bot.config import Settings
 
     data_dir = tempfile.TemporaryDirectory(prefix="slack-ack-")
     settings = Settings(
@@ -207,9 +208,10 @@ def run_servers(connection: Connection, api_url: str, users: list[str]) -> None:
     runtime = build(ManualClock(SIGNED), settings)
     leaders = prepare_leaders(runtime, users)
     from adapters.slack.blocks import modal, view_metadata
+    from bot.pledge.content import Pledge
     from bot.pledge.signup import sign_form
 
-    form = sign_form(runtime.pledge, default_timezone="Europe/London", can_announce=False)
+    form = sign_form(runtime.need(Pledge), default_timezone="Europe/London", can_announce=False)
     where = {"team_id": TEAM, "user_id": "U0", "channel_id": "D0", "response_url": api_url}
     sign_up_view = modal(form, view_metadata(where, form))
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, text
 
 import content
-from bot.config import Settings
+from adapters.platforms import Settings
 from bot.pledge.content import load_pledge
 from bot.pledge.models import Leader, Step
 from bot.store import Store
@@ -33,7 +33,7 @@ PEAK = datetime(2027, 3, 8, 9, 0, tzinfo=UTC)  # Monday 09:00 in London (GMT)
 
 def populate(store: Store, leaders: int, due: datetime = PEAK) -> None:
     """Leaders with two steps for each of the eight commitments, all due at ``due``."""
-    pledge = load_pledge(content.path("pledge.yaml"))
+    pledge = load_pledge(content.path("packs/pledge.yaml"))
     signed = due - timedelta(days=30)
     with store.session() as session:
         session.execute(

@@ -6,10 +6,20 @@ Adding a feature is a folder in bot/ with its ``feature.py``, and one line here.
 from __future__ import annotations
 
 from bot.awareness.feature import FEATURE as AWARENESS
+from bot.commitments.feature import FEATURE as COMMITMENTS
+from bot.dashboard.feature import FEATURE as DASHBOARD
 from bot.features import Command, Feature
 from bot.pledge.feature import FEATURE as PLEDGE
 from bot.reports.feature import FEATURE as REPORTS
+from bot.volunteers.feature import FEATURE as VOLUNTEERS
 
-FEATURES: tuple[Feature, ...] = (PLEDGE, AWARENESS, REPORTS)
+FEATURES: tuple[Feature, ...] = (
+    PLEDGE,
+    COMMITMENTS,
+    AWARENESS,
+    REPORTS,
+    VOLUNTEERS,
+    DASHBOARD,
+)
 #: Every command, in help's order: what the platforms' manifests declare.
 COMMANDS: tuple[Command, ...] = tuple(c for feature in FEATURES for c in feature.commands)

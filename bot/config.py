@@ -1,7 +1,9 @@
-"""Settings from the environment and an optional ``.env`` file (pydantic-settings).
+"""The core's settings, from the environment and an optional ``.env`` file (pydantic-settings).
 
 Names match the README's configuration table exactly; they carry no prefix because operators
-paste them from platform consoles (SLACK_BOT_TOKEN, MicrosoftAppId) next to our own.
+paste a platform's from its console next to our own. Each platform declares its own settings
+in ``adapters/<platform>/settings.py``; the process's settings class mixes them into this one
+(``adapters/platforms.py``).
 """
 
 from __future__ import annotations
@@ -12,15 +14,12 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.awareness.calendar import REGIONS
 from bot.conversation import Address
 from bot.timezones import UnknownTimeZone, parse_local_time, zone
-
-#: How an Azure Bot authenticates (the "Type of App" chosen when it was created).
-TEAMS_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 
 class ConfigurationError(Exception):
@@ -74,6 +73,8 @@ class Settings(BaseSettings):
     content_dir: Path | None = None
     database_url: str | None = None
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: People who may search the volunteer directory besides admins (/volunteers).
+    outreach: Annotated[list[str], NoDecode] = Field(default_factory=list)
     announcements_channel: Annotated[list[str], NoDecode] = Field(default_factory=list)
     default_timezone: str = "Europe/London"
     reminder_after_hours: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [24, 72])
@@ -128,59 +129,25 @@ class Settings(BaseSettings):
     #: Reports one person may file per hour (counted in memory, by a keyed hash, never stored).
     reports_per_hour: int = Field(default=5, ge=1)
 
-    #: The bot's public web server (Slack's /slack/events, Teams' /api/messages).
+    #: The bot's public web server (the platforms' routes).
     port: int = Field(default=3000, ge=1, le=65535)
     #: The interface it listens on: all of them unless set (``127.0.0.1`` for local development;
-    #: TEAMS_ALLOW_UNAUTHENTICATED is honoured only on a loopback address).
+    #: a platform may refuse to serve unauthenticated anywhere else).
     host: str | None = None
     #: /healthz, /readyz and /metrics, on their own listener: never on the public port, since
     #: the counters move when anyone acts (a report included).
+    #: The address links to the bot's own web pages use (the dashboard's sign-in links): how
+    #: people reach PORT, e.g. https://bot.example.org behind a proxy. http://127.0.0.1:PORT
+    #: unless set.
+    public_url: str | None = None
+    #: A dashboard session ends after this many minutes without a page being opened.
+    dashboard_idle_minutes: int = Field(default=30, ge=1, le=720)
     metrics_port: int = Field(default=9464, ge=1, le=65535)
     metrics_host: str = "127.0.0.1"
-    slack_bot_token: SecretStr | None = None
-    slack_signing_secret: SecretStr | None = None
-    #: An app-level token (xapp-…) switches Slack to Socket Mode.
-    slack_app_token: SecretStr | None = None
-    #: Base URL of the Slack Web API: Slack's own unless set (GovSlack, a local test server).
-    slack_api_url: str | None = None
-    #: Sends to one Slack channel or person: a burst of this many, then this many a second.
-    slack_channel_burst: int = Field(default=3, ge=1)
-    slack_channel_per_second: float = Field(default=1.0, gt=0)
-    #: Sends to one workspace a second, if set (Slack publishes no figure; a 429 from Slack
-    #: pauses the whole workspace for its Retry-After either way).
-    slack_workspace_per_second: float | None = Field(default=None, gt=0)
-
-    #: Microsoft Teams: the Azure Bot registration, under the names the Azure portal and the
-    #: Bot Framework samples use, so operators can paste them as they are.
-    microsoft_app_id: str | None = Field(
-        default=None, validation_alias=AliasChoices("MicrosoftAppId", "microsoft_app_id")
-    )
-    microsoft_app_password: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("MicrosoftAppPassword", "microsoft_app_password"),
-    )
-    #: MultiTenant, SingleTenant or UserAssignedMSI, as chosen when the Azure Bot was created.
-    microsoft_app_type: str = Field(
-        default="MultiTenant",
-        validation_alias=AliasChoices("MicrosoftAppType", "microsoft_app_type"),
-    )
-    microsoft_app_tenant_id: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("MicrosoftAppTenantId", "microsoft_app_tenant_id"),
-    )
-    #: Serve Teams without an app id and without checking tokens: only for local testing with
-    #: the Bot Framework Emulator (a warning is logged at start-up).
-    teams_allow_unauthenticated: bool = Field(
-        default=False,
-        validation_alias=AliasChoices("TEAMS_ALLOW_UNAUTHENTICATED", "teams_allow_unauthenticated"),
-    )
-    #: The organisation's own privacy notice and terms of use, linked from the Teams app's
-    #: details (https): ``inclusion-bot teams package`` needs both.
-    teams_privacy_url: str | None = None
-    teams_terms_url: str | None = None
 
     _split = field_validator(
         "admins",
+        "outreach",
         "announcements_channel",
         "reminder_after_hours",
         "awareness_regions",
@@ -214,12 +181,22 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown region {unknown[0]!r}; known: {', '.join(REGIONS)}")
         return value
 
+    @field_validator("public_url")
+    @classmethod
+    def _a_web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ValueError("give the address people open, e.g. https://bot.example.org")
+        return value.strip().rstrip("/")
+
     @field_validator("awareness_post_time")
     @classmethod
     def _a_time(cls, value: str) -> str:
         return parse_local_time(value).strftime("%H:%M")
 
-    @field_validator("admins")
+    @field_validator("admins", "outreach")
     @classmethod
     def _admins_are_addresses(cls, value: list[str]) -> list[str]:
         return [str(Address.parse(item, kind="user")) for item in value]
@@ -255,26 +232,10 @@ class Settings(BaseSettings):
             )
         return self
 
-    @model_validator(mode="after")
-    def _slack_complete(self) -> Settings:
-        if self.slack_bot_token and not (self.slack_signing_secret or self.slack_app_token):
-            raise ValueError(
-                "SLACK_BOT_TOKEN needs SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)"
-            )
-        if (self.slack_signing_secret or self.slack_app_token) and not self.slack_bot_token:
-            raise ValueError("SLACK_SIGNING_SECRET and SLACK_APP_TOKEN need SLACK_BOT_TOKEN")
-        return self
-
-    @field_validator(
-        "microsoft_app_id",
-        "microsoft_app_tenant_id",
-        "microsoft_app_password",
-        "host",
-        mode="before",
-    )
+    @field_validator("host", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
-        """An empty MicrosoftAppId= line in a .env file means "not set", not an app id of ""."""
+        """An empty HOST= line in a .env file means "not set", not an interface of ""."""
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_format", mode="before")
@@ -282,56 +243,15 @@ class Settings(BaseSettings):
     def _format_any_case(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("microsoft_app_type")
-    @classmethod
-    def _app_type(cls, value: str) -> str:
-        known = {t.lower(): t for t in TEAMS_APP_TYPES}
-        if value.strip().lower() not in known:
-            raise ValueError(f"must be one of {', '.join(TEAMS_APP_TYPES)}")
-        return known[value.strip().lower()]
-
-    @model_validator(mode="after")
-    def _teams_complete(self) -> Settings:
-        if not self.microsoft_app_id:
-            if self.microsoft_app_password or self.microsoft_app_tenant_id:
-                raise ValueError(
-                    "MicrosoftAppPassword and MicrosoftAppTenantId need MicrosoftAppId"
-                )
-            return self
-        if self.microsoft_app_type != "UserAssignedMSI" and not self.microsoft_app_password:
-            raise ValueError(
-                f"MicrosoftAppId needs MicrosoftAppPassword ({self.microsoft_app_type} app)"
-            )
-        if self.microsoft_app_type != "MultiTenant" and not self.microsoft_app_tenant_id:
-            raise ValueError(
-                f"MicrosoftAppType {self.microsoft_app_type} needs MicrosoftAppTenantId"
-            )
-        return self
-
-    @property
-    def teams_enabled(self) -> bool:
-        """Teams is served with an app id, or without one only when explicitly allowed."""
-        return bool(self.microsoft_app_id) or self.teams_allow_unauthenticated
-
     @property
     def loopback_only(self) -> bool:
         """True when the public web server listens on a loopback address alone."""
         return is_loopback(self.host or "")
 
     @property
-    def slack_enabled(self) -> bool:
-        return self.slack_bot_token is not None
-
-    @property
-    def served_platforms(self) -> frozenset[str]:
-        """The platforms this deployment can deliver to: the configured ones, or the console
-        when none is (a console handler in a Slack deployment would never be told a thing)."""
-        configured = {
-            name
-            for name, enabled in (("slack", self.slack_enabled), ("teams", self.teams_enabled))
-            if enabled
-        }
-        return frozenset(configured or {"console"})
+    def public_base(self) -> str:
+        """PUBLIC_URL, or this machine's address on PORT: where the bot's links point."""
+        return self.public_url or f"http://127.0.0.1:{self.port}"
 
     @property
     def embedded_database(self) -> bool:

@@ -9,6 +9,10 @@ The alert names the destination, the error and the key to retry with, never the 
 words: a report's notices carry none anyway, and what a leader wrote is not the admin's to read.
 An alert that dies is only logged: alerting about an alert could loop for ever when an admin
 is unreachable.
+
+A platform's adapter that learns more than the row's error (Teams: the app is not installed for
+that person) words its own note, and queues it here too (``note_admins``), to the same admins,
+once a day per destination and admin; the dead row then raises no second alert.
 """
 
 from __future__ import annotations
@@ -71,10 +75,36 @@ def alert_admins(settings: Settings, session: Session, dead: DeadLetter, now: da
     )
 
 
+def note_admins(
+    session: Session,
+    settings: Settings,
+    destination: Address,
+    failed: Message,
+    note: Message,
+    now: datetime,
+) -> list[Address]:
+    """Queue a platform's own note about ``destination`` (``note``, whose ``ref`` is one of
+    its ``Platform.alert_refs``) to the admins who can be told, once a day per destination and
+    admin, in the caller's session. Nothing when the message that failed (``failed``) was
+    itself an alert. Returns the admins told."""
+    if is_alert(failed.ref):
+        log.warning("an alert to admin %s could not be delivered either", destination)
+        return []
+    told = [admin for admin in admins_of(session, settings, destination) if admin != destination]
+    day = now.date().isoformat()
+    queue(session, [Outgoing(note_key(note, destination, a, day), a, note) for a in told], now)
+    return told
+
+
+def note_key(note: Message, destination: Address, admin: Address, day: str) -> str:
+    """One note a day per destination and admin: the pair is hashed (Teams ids are long)."""
+    pair = hashlib.sha256(f"{destination}|{admin}".encode()).hexdigest()[:24]
+    return f"{note.ref}:{pair}:{day}"
+
+
 def admins_of(session: Session, settings: Settings, destination: Address) -> list[Address]:
     """The admins who can be told about ``destination``: those on its platform and tenant
-    (an alert goes where the admin can read it). Platform adapters telling admins something
-    themselves (Teams: someone cannot be reached) ask here too."""
+    (an alert goes where the admin can read it)."""
     return [
         admin
         for admin in (

@@ -3,7 +3,8 @@ manifests are built from one place: a command's name is defined once, in its fea
 registration (``bot/<feature>/feature.py``), and the list of features is ``bot/catalogue.py``.
 
 A feature's process-wide parts (the pledge's content, the awareness calendar, the reports desk)
-travel as ``Resources`` (``bot/resources.py``), looked up by type, so the generic machinery (the
+are loaded through its registration (``load``) and travel as ``Resources``
+(``bot/resources.py``), looked up by type, so the generic machinery (the composition root, the
 router, the turn, the renderers, the scheduler's tick) names no feature.
 """
 
@@ -11,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.conversation import ActionEvent, FormEvent, Message, Reply
+from bot.conversation import ActionEvent, Block, FormEvent, Message, Reply
 from bot.outbox import Renderer
 from bot.resources import Resources
 from bot.turn import Turn
@@ -71,3 +72,94 @@ class Feature:
     #: The reply when handling one of its forms fails unexpectedly, if not the general apology
     #: (a report must never be thought received when it was not).
     failed: Mapping[str, str] = field(default_factory=dict)
+    #: Its operator commands for ``inclusion-bot``, each a click command or group named as
+    #: "module:attribute" (``"app.cli.packs:export"``): named, not imported, so bot/ imports
+    #: neither click nor the application, and ``app/cli`` adds each to the top-level command.
+    cli: tuple[str, ...] = ()
+    #: What it is loaded with as a process starts (its content, calendar or keys), from the
+    #: settings; ``ConfigurationError`` says what to fix. Its handlers find it by type
+    #: (``turn.need(Pledge)``).
+    load: Callable[[Settings], object] | None = None
+    #: Its ``load`` needs secrets (REPORTS_KEY) and runs once the store is open: operator tools
+    #: that touch only the store (admins, export, outbox) skip it.
+    secret: bool = False
+    #: Run once as a process starts, after everything is loaded and the store is open.
+    start: Callable[[Session, datetime, Settings, Resources], None] | None = None
+    #: It sends people a weekly check-in that other features' items can ride in (the pledge).
+    weekly_host: WeeklyHost | None = None
+    #: What it adds to a host's weekly check-in for a person and week (the Monday): its items,
+    #: grouped by pack. A feature with a part sends its own message only to those nobody hosts.
+    weekly_part: Callable[[Session, int, date, Resources], list[Block]] | None = None
+    #: The admins' summary of a commitment pack it serves, by the pack's id (None: not one of
+    #: its packs). ``/pledge summary PACK`` shows any pack's through ``PackSummaries``.
+    pack_summary: Callable[[Turn, str], Message | None] | None = None
+
+
+@dataclass(frozen=True)
+class WeeklyHost:
+    """How a feature's weekly check-in takes other features' items, so that a person in
+    several packs gets one message a week, grouped by pack, never several."""
+
+    #: Its check-in for a person in the week from a Monday: "waiting" (due later that week),
+    #: "open" (made, not yet sent: others may join it), "sent" (others wait for next week),
+    #: or "" (none that week: others send their own).
+    state: Callable[[Session, int, date], str]
+    #: That check-in as it stands, others' parts included: what a guest's button redraws.
+    redraw: Callable[[Session, int, date, Resources], Message | None]
+
+
+@dataclass(frozen=True)
+class Weekly:
+    """The features' weekly hosts and parts, carried in the ``Resources``: a feature joins
+    another's check-in without importing it."""
+
+    features: tuple[Feature, ...]
+
+    def host(self, session: Session, person_id: int, monday: date) -> tuple[str, str]:
+        """(the host feature's name, its state) for a person's week, or ("", "")."""
+        for feature in self.features:
+            if feature.weekly_host is not None:
+                state = feature.weekly_host.state(session, person_id, monday)
+                if state:
+                    return feature.name, state
+        return "", ""
+
+    def parts(
+        self, session: Session, person_id: int, monday: date, resources: Resources
+    ) -> list[Block]:
+        return [
+            block
+            for feature in self.features
+            if feature.weekly_part is not None
+            for block in feature.weekly_part(session, person_id, monday, resources)
+        ]
+
+    def redraw(
+        self, host: str, session: Session, person_id: int, monday: date, resources: Resources
+    ) -> Message | None:
+        for feature in self.features:
+            if feature.name == host and feature.weekly_host is not None:
+                return feature.weekly_host.redraw(session, person_id, monday, resources)
+        return None
+
+
+def offered(features: tuple[Feature, ...]) -> tuple[object, ...]:
+    """What features offer each other through the ``Resources`` (the router's and the
+    tick's): pack summaries and weekly check-ins."""
+    return PackSummaries(features), Weekly(features)
+
+
+@dataclass(frozen=True)
+class PackSummaries:
+    """Every feature's ``pack_summary``, carried in the ``Resources``: one feature's command
+    shows another's pack without importing it."""
+
+    features: tuple[Feature, ...]
+
+    def of(self, turn: Turn, pack_id: str) -> Message | None:
+        for feature in self.features:
+            if feature.pack_summary is not None:
+                found = feature.pack_summary(turn, pack_id)
+                if found is not None:
+                    return found
+        return None

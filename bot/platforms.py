@@ -1,13 +1,16 @@
 """What the core needs to know of a platform, declared by its adapter
 (``adapters/<platform>/platform.py``) and registered by the process that serves it, so bot/
 names no platform: its metrics label, the ids log redaction removes, its SDK's chatty loggers,
-and the adapter's own notes to admins that a dead-letter alert must not repeat."""
+the adapter's own notes to admins that a dead-letter alert must not repeat, and whether this
+deployment delivers to it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import redaction
+from bot.config import Settings
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,11 @@ class Platform:
     alert_refs: frozenset[str] = frozenset()
     #: Its outbox gauges read 0, not absent, while nothing is queued (the server platforms).
     gauged: bool = False
+    #: Whether this deployment can deliver to it (its settings are there), from the process's
+    #: settings, which mix in the platform's own (``adapters/<platform>/settings.py``).
+    configured: Callable[[Settings], bool] = lambda _: False
+    #: Delivered to when no other platform is configured (the console).
+    fallback: bool = False
 
 
 _REGISTERED: dict[str, Platform] = {}
@@ -41,3 +49,11 @@ def registered() -> tuple[Platform, ...]:
 def alert_refs() -> frozenset[str]:
     """The adapters' own notes to admins, by ref."""
     return frozenset(ref for p in _REGISTERED.values() for ref in p.alert_refs)
+
+
+def served(settings: Settings) -> frozenset[str]:
+    """The platforms this deployment can deliver to: the configured ones, or the fallback
+    (the console) when none is: a console handler in a Slack deployment would never be told
+    a thing."""
+    configured = frozenset(p.name for p in _REGISTERED.values() if p.configured(settings))
+    return configured or frozenset(p.name for p in _REGISTERED.values() if p.fallback)

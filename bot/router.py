@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from bot import metrics, redaction
-from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
 from bot.catalogue import FEATURES
 from bot.clock import Clock
 from bot.config import Settings
@@ -30,11 +29,9 @@ from bot.conversation import (
     Say,
     text_message,
 )
-from bot.features import Command, Feature
+from bot.features import Command, Feature, offered
 from bot.introductions import first_meeting
 from bot.outbox import Renderer
-from bot.pledge.content import Pledge
-from bot.reports.resources import Desk
 from bot.resources import Resources
 from bot.store import Store
 from bot.text import clean
@@ -84,21 +81,17 @@ class Bot:
         store: Store,
         clock: Clock,
         settings: Settings,
-        pledge: Pledge,
-        calendar: Calendar = EMPTY_CALENDAR,
-        reports: Desk | None = None,
+        *loaded: object,
         features: Sequence[Feature] = FEATURES,
     ) -> None:
+        """``loaded``: what the features were loaded with (each registration's ``load``, in
+        any order, one per type), for their handlers, renderers and tick steps."""
         self.store = store
         self.clock = clock
         self.settings = settings
-        self.pledge = pledge
-        self.calendar = calendar
-        self.reports = reports
         self.features = tuple(features)
-        #: What the features were loaded with, for their renderers and tick steps.
-        self.loaded = (pledge, calendar, reports)
-        self.resources = Resources(*self.loaded)
+        self.loaded = tuple(item for item in loaded if item is not None)
+        self.resources = Resources(*self.loaded, *offered(self.features))
         self.commands: dict[str, Command] = {
             command.name: command for feature in self.features for command in feature.commands
         }

@@ -5,5 +5,5 @@ from pathlib import Path
 
 
 def path(name: str) -> Path:
-    """The path of a content file shipped with the package, e.g. ``path("pledge.yaml")``."""
+    """The path of a content file shipped with the package, e.g. ``path("awareness.yaml")``."""
     return Path(str(files(__package__).joinpath(name)))

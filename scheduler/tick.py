@@ -29,7 +29,7 @@ from bot.catalogue import FEATURES
 from bot.clock import as_utc
 from bot.config import Settings
 from bot.deadletters import alert_admins
-from bot.features import Feature
+from bot.features import Feature, offered
 from bot.outbox import Dispatcher, DrainReport, Sender
 from bot.resources import Resources
 from bot.router import Bot
@@ -98,7 +98,7 @@ def tick(
     """Queue what is due; each step in its own transaction, so one cannot hold up another.
     ``resources`` are what the features were loaded with (the awareness calendar, ...)."""
     now = as_utc(now)
-    found = Resources(*resources)
+    found = Resources(*resources, *offered(tuple(features)))
     steps = [step for feature in features for step in feature.tick]
     counted = {step.name: step.counted for step in steps}
     queued = dict.fromkeys(counted, 0)

@@ -14,11 +14,11 @@ from sqlalchemy import text
 
 import content
 from adapters.console.chat import ConsoleChat
-from adapters.platforms import register_all
+from adapters.platforms import Settings, register_all
 from app.runtime import Runtime
 from bot.clock import ManualClock
-from bot.config import Settings
-from bot.pledge.content import Pledge, load_pledge
+from bot.packs.content import Packs, load_packs
+from bot.pledge.content import PLEDGE_PACK, Pledge
 from bot.router import Bot
 from bot.store import Store
 from bot.store.models import Base
@@ -90,13 +90,21 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def pledge() -> Pledge:
-    return load_pledge(content.path("pledge.yaml"))
+def packs() -> Packs:
+    """The shipped commitment packs, the pledge's among them."""
+    return load_packs(sorted(content.path("packs").glob("*.yaml")))
+
+
+@pytest.fixture(scope="session")
+def pledge(packs: Packs) -> Pledge:
+    return Pledge.from_pack(packs.need(PLEDGE_PACK))
 
 
 @pytest.fixture
-def runtime(store: Store, clock: ManualClock, settings: Settings, pledge: Pledge) -> Runtime:
-    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge))
+def runtime(
+    store: Store, clock: ManualClock, settings: Settings, pledge: Pledge, packs: Packs
+) -> Runtime:
+    return Runtime(settings, store, clock, Bot(store, clock, settings, pledge, packs))
 
 
 class Harness:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 
-from bot.config import Settings
+from adapters.platforms import Settings
 
 
 def free_port() -> int:

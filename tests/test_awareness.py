@@ -94,7 +94,7 @@ def aware(store: Store, settings: Settings, pledge: Pledge, calendar_file: Path)
     clock = ManualClock(datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
     calendar = load_calendar([calendar_file])
     bot = Bot(store, clock, settings, pledge, calendar)
-    return Harness(Runtime(settings, store, pledge, clock, bot), clock)
+    return Harness(Runtime(settings, store, clock, bot), clock)
 
 
 def _posts(store: Store) -> list[tuple[str, str]]:

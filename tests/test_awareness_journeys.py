@@ -30,7 +30,7 @@ def aware(store: Store, settings: Settings, pledge: Pledge) -> Harness:
     clock = ManualClock(datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
     calendar = load_calendar([content.path("awareness.yaml")])
     bot = Bot(store, clock, settings, pledge, calendar)
-    return Harness(Runtime(settings, store, pledge, clock, bot), clock)
+    return Harness(Runtime(settings, store, clock, bot), clock)
 
 
 def say(harness: Harness, *lines: str) -> str:

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -142,6 +143,7 @@ def test_the_walk_finds_every_command() -> None:
         ("admins", "list"),
         ("admins", "remove"),
         ("export", "checkins"),
+        ("dashboard", "link"),
     }
     assert expected <= set(COMMAND_PATHS)
 
@@ -284,13 +286,15 @@ def test_tick_sends_a_due_checkin_once(cli: Cli) -> None:
     # Monday 1 March also brings Women's History Month and the heads-up for 8 March.
     assert result.output.splitlines()[-1] == (
         "Tick at 2027-03-01T09:00:00+00:00: queued 1 check-in(s), 0 reminder(s), "
-        "2 awareness post(s) and 0 report notice(s); sent 3, retrying 0, failed 0."
+        "0 owners' check-in(s), 0 overdue note(s), 2 awareness post(s), 0 report notice(s) and "
+        "0 volunteer nudge(s); sent 3, retrying 0, failed 0."
     )
     result = cli.invoke("tick", "--now", "2027-03-01T09:00:00Z")
     assert result.exit_code == 0, result.output
     assert CHECKIN_HEADING not in result.output
     assert (
-        "queued 0 check-in(s), 0 reminder(s), 0 awareness post(s) and 0 report notice(s); sent 0,"
+        "queued 0 check-in(s), 0 reminder(s), 0 owners' check-in(s), 0 overdue note(s), "
+        "0 awareness post(s), 0 report notice(s) and 0 volunteer nudge(s); sent 0,"
         in (result.output)
     )
 
@@ -337,32 +341,32 @@ def test_export_has_one_row_per_step_update_in_csv_and_json(cli: Cli, pledge: Pl
     assert CHECKIN_HEADING in printed
     assert "Saved 1 answer(s) for the week of Monday 1 March 2027." in printed
     first, second = (step.text for step in pledge.commitment(1).steps[:2])
-    columns = ["leader", "commitment", "step", "week", "status", "note", "answered_at"]
+    columns = ["pack", "leader", "commitment", "step", "week", "status", "note", "answered_at"]
     expected = [
-        ["alice", "1", first, "2027-03-01", "done", ""],
-        ["alice", "1", second, "2027-03-01", "progressing", ""],
-        ["alice", "1", first, "2027-03-01", "done", NOTE],
+        ["pledge", "alice", "1", first, "2027-03-01", "done", ""],
+        ["pledge", "alice", "1", second, "2027-03-01", "progressing", ""],
+        ["pledge", "alice", "1", first, "2027-03-01", "done", NOTE],
     ]
 
     result = cli.invoke("export", "checkins", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == columns
-    assert [row[:6] for row in rows[1:3]] == expected[:2]
-    assert rows[3][:6] == [*expected[2][:5], "'" + NOTE]  # a formula is defused
+    assert [row[:7] for row in rows[1:3]] == expected[:2]
+    assert rows[3][:7] == [*expected[2][:6], "'" + NOTE]  # a formula is defused
     assert len(rows) == 4
     for row in rows[1:]:  # the console's clock runs on from 09:00 as the session goes
-        assert answered_just_after_nine(row[6])
+        assert answered_just_after_nine(row[7])
 
     result = cli.invoke("export", "checkins", "--format", "json")
     assert result.exit_code == 0, result.output
     records: list[dict[str, Any]] = json.loads(result.stdout)
     assert [list(r) for r in records] == [columns] * 3
-    assert [list(r.values())[:6] for r in records] == [
-        [row[0], int(row[1]), *row[2:]] for row in expected
+    assert [list(r.values())[:7] for r in records] == [
+        [row[0], row[1], int(row[2]), *row[3:]] for row in expected
     ]
     assert records[2]["note"] == NOTE  # JSON is data, not a spreadsheet: left as typed
-    assert [r["answered_at"] for r in records] == [row[6] for row in rows[1:]]
+    assert [r["answered_at"] for r in records] == [row[7] for row in rows[1:]]
 
     out = cli.cwd / "checkins.csv"
     result = cli.invoke("export", "checkins", "--out", str(out))
@@ -374,7 +378,9 @@ def test_export_has_one_row_per_step_update_in_csv_and_json(cli: Cli, pledge: Pl
 def test_export_of_nothing_is_just_the_header(cli: Cli) -> None:
     result = cli.invoke("export", "checkins")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == ["leader,commitment,step,week,status,note,answered_at"]
+    assert result.stdout.splitlines() == [
+        "pack,leader,commitment,step,week,status,note,answered_at"
+    ]
     result = cli.invoke("export", "checkins", "--format", "json")
     assert json.loads(result.stdout) == []
 
@@ -448,3 +454,21 @@ def test_jsonl_answers_events_reports_bad_lines_and_carries_on(cli: Cli, pledge:
     assert out[10]["reply"]["message"]["blocks"][0]["text"] == (
         "I don't know the command /frobnicate."
     )
+
+
+def test_the_operators_command_prints_a_link_for_an_admin_only(cli: Cli) -> None:
+    done = cli.invoke(
+        "dashboard",
+        "link",
+        "console:dina",
+        ADMINS="console:dina",
+        PUBLIC_URL="https://bot.example.org/",
+    )
+    assert done.exit_code == 0, done.output
+    assert re.match(
+        r"https://bot\.example\.org/admin/sign-in\?token=[\w-]{40,}$", done.stdout.strip()
+    )
+    refused = cli.invoke("dashboard", "link", "console:mallory", ADMINS="console:dina")
+    assert refused.exit_code == 1
+    assert "console:mallory is not an admin" in refused.output
+    assert "token=" not in refused.output

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from adapters.platforms import Settings
 from app.runtime import Runtime
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import Address, Message, text_message
-from bot.deadletters import ALERT_REF, alert_admins, alert_key
+from bot.deadletters import ALERT_REF, alert_admins, alert_key, note_admins
 from bot.outbox import DeadLetter, Dispatcher, Outgoing, SendResult, queue
 from bot.people import add_admin
 from bot.store import Store
@@ -195,3 +195,26 @@ def test_no_second_alert_when_the_platforms_adapter_told_the_admins_itself(
     sender = FakeSender(SendResult.failed("not reachable: not installed", admins_told=True))
     assert dispatcher(store, slack_settings, sender, ManualClock(T0)).drain().dead == 1
     assert rows(store, "dead:") == []
+
+
+def test_a_platforms_own_note_goes_to_the_same_admins_once_a_day(
+    store: Store, slack_settings: Settings
+) -> None:
+    """An adapter that knows more than the error (Teams: not installed) words its own note;
+    bot/deadletters.py queues it to the destination's admins, keyed per day, as it does alerts."""
+    bob = Address(platform="teams", tenant="T1", id="29:bob")
+    note = Message(blocks=text_message("Bob cannot be reached").blocks, ref="teams.unreachable")
+    check_in = text_message(WORDS, ref="checkin")
+    with store.session() as session:
+        assert note_admins(session, slack_settings, bob, check_in, note, T0) == [TEAMS_ADMIN]
+        again = note_admins(session, slack_settings, bob, check_in, note, T0 + timedelta(hours=3))
+        assert again == [TEAMS_ADMIN]  # told, but the same day's note is queued once
+        # A note about a failed note (or alert) is never queued.
+        assert note_admins(session, slack_settings, bob, note, note, T0) == []
+        # Nobody is told about themselves.
+        assert note_admins(session, slack_settings, TEAMS_ADMIN, check_in, note, T0) == []
+    [queued] = rows(store, "teams.unreachable:")
+    assert queued.destination == str(TEAMS_ADMIN) and WORDS not in str(queued.payload)
+    with store.session() as session:
+        note_admins(session, slack_settings, bob, check_in, note, T0 + timedelta(days=1))
+    assert len(rows(store, "teams.unreachable:")) == 2  # the next day, once more

@@ -21,6 +21,7 @@ from bot.pledge.models import Checkin, StepUpdate
 from bot.store import Store
 from bot.store.models import OutboxMessage
 from tests.conftest import fresh_store
+from tests.processes import free_port
 from tests.test_cli import TEST_REPORTS_KEY
 
 SCRIPT = Path(__file__).with_name("journey.txt")
@@ -37,6 +38,11 @@ def journey(
         "DATA_DIR": str(tmp_path),
         "ADMINS": "console:dina",
         "ANNOUNCEMENTS_CHANNEL": "console:#announcements",
+        # The dashboard's web server, beside the console: on free ports, so runs side by side
+        # do not collide.
+        "HOST": "127.0.0.1",
+        "PORT": str(free_port()),
+        "METRICS_PORT": str(free_port()),
     }
     env.pop("DATABASE_URL", None)
     if _postgres_ready:

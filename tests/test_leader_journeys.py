@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from adapters.console.jsonl import JsonLinesChat
 from bot.conversation import ActionEvent
+from bot.pledge.content import Pledge
 from bot.pledge.models import Checkin, Leader, Step, StepUpdate
 from tests.conftest import SIGN_UP, Harness, sign_up
 
@@ -305,7 +306,7 @@ def test_signing_says_the_rules_first_and_re_asks_a_missing_step_with_the_own_st
     printed = harness.say(*answers)
     assert "Thank you for signing" not in printed
     again = printed.split("a few answers need another look:")[1]
-    title = harness.runtime.pledge.commitment(3).title
+    title = harness.runtime.need(Pledge).commitment(3).title
     problem = f"{title}: Choose a step, or write your own below."
     assert " ".join(again.split()).count(problem) == 1  # one problem on two fields: said once
     lines = again.splitlines()
@@ -325,7 +326,7 @@ def test_too_many_steps_names_the_commitment_and_counts_the_own_step(harness: Ha
     answers = list(SIGN_UP)
     answers[4] = "1,2"  # commitment 3: two suggestions and the own step
     printed = say(harness, "/as alice", "/pledge", *answers)
-    title = harness.runtime.pledge.commitment(3).title
+    title = harness.runtime.need(Pledge).commitment(3).title
     assert f"{title}: That is 3 steps; choose at most 2, your own step included." in printed
     printed = say(harness, "1", "")  # one suggestion, and Enter keeps the own step
     assert "Thank you for signing" in printed

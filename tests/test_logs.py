@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.platforms import Settings
 from bot import redaction
-from bot.config import Settings
 from bot.logs import TEXT_FORMAT, JsonFormatter
 
 SLACK_USER = "U0123ABCD9"

@@ -5,13 +5,22 @@ and the router, help, the tick, the outbox and both platform manifests pick them
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+import click
+import pytest
+from click.testing import CliRunner
+from pydantic_settings import BaseSettings
 from sqlalchemy.orm import Session
 
+from adapters.host import Surface
+from adapters.platforms import PLATFORMS, settings_class
+from adapters.replies import NO_FORMS, ReplyChannel
 from adapters.slack.manifest import manifest as slack_manifest
 from adapters.teams.manifest import manifest as teams_manifest
-from bot import metrics, redaction
+from app.cli import add_registered
+from bot import metrics, platforms, redaction
 from bot.catalogue import COMMANDS, FEATURES
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -20,10 +29,16 @@ from bot.conversation import (
     Actor,
     Address,
     CommandEvent,
+    Form,
+    FormErrors,
+    FormField,
     Message,
     MessageEvent,
+    OpenForm,
     Reply,
     Say,
+    TextBlock,
+    Update,
     text_message,
 )
 from bot.features import Command, Feature, TickStep
@@ -54,6 +69,12 @@ def _queue_echoes(session: Session, now: datetime, settings: Settings, _: Resour
     return queue(session, [note], now)
 
 
+@click.command("echo-count")
+def echo_count() -> None:
+    """How many echoes (the feature's own operator command)."""
+    click.echo("0 echoes")
+
+
 ECHO = Feature(
     name="echo",
     prefix="echo.",
@@ -63,11 +84,33 @@ ECHO = Feature(
     help="/echo WORDS: I say them back",
     renderers=lambda _: {"echo.note": lambda session, args: text_message("a daily echo")},
     tick=(TickStep("echoes", "echo(es)", _queue_echoes),),
+    cli=("tests.test_registrations:echo_count",),
 )
 
 # --- a minimal platform: an echo surface ------------------------------------------------------
 
 ECHO_PLATFORM = Platform(name="echo", redact=(r"\becho-user-\d+\b",), gauged=True)
+
+
+@click.group("echo-setup")
+def echo_setup() -> None:
+    """The echo platform's set-up."""
+
+
+@echo_setup.command("url")
+def echo_url() -> None:
+    click.echo("echo://bot")
+
+
+class EchoSettings(BaseSettings):
+    """The echo platform's own setting, read from the environment with the core's."""
+
+    echo_token: str | None = None
+
+
+ECHO_SURFACE = Surface(
+    ECHO_PLATFORM, settings=EchoSettings, cli=("tests.test_registrations:echo_setup",)
+)
 
 
 class EchoSurface:
@@ -130,7 +173,16 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
     commands = (*COMMANDS, *ECHO.commands)
     slack: dict[str, Any] = slack_manifest(None, socket_mode=True, commands=commands)
     slash = [c["command"] for c in slack["features"]["slash_commands"]]
-    assert slash == ["/pledge", "/awareness", "/report", "/echo"]
+    assert slash == [
+        "/pledge",
+        "/commitments",
+        "/awareness",
+        "/report",
+        "/volunteer",
+        "/volunteers",
+        "/dashboard",
+        "/echo",
+    ]
     teams = teams_manifest(
         "00000000-0000-0000-0000-000000000001",
         privacy_url="https://example.org/privacy",
@@ -138,9 +190,26 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
         commands=commands,
     )
     personal, shared = teams["bots"][0]["commandLists"]
-    assert [c["title"] for c in personal["commands"]] == ["pledge", "awareness", "report", "echo"]
+    assert [c["title"] for c in personal["commands"]] == [
+        "pledge",
+        "commitments",
+        "awareness",
+        "report",
+        "volunteer",
+        "volunteers",
+        "dashboard",
+        "echo",
+    ]
     # The anonymous /report is offered only where nobody else reads.
-    assert [c["title"] for c in shared["commands"]] == ["pledge", "awareness", "echo"]
+    assert [c["title"] for c in shared["commands"]] == [
+        "pledge",
+        "commitments",
+        "awareness",
+        "volunteer",
+        "volunteers",
+        "dashboard",
+        "echo",
+    ]
 
 
 def test_a_registered_platform_is_labelled_redacted_and_gauged(
@@ -157,3 +226,64 @@ def test_a_registered_platform_is_labelled_redacted_and_gauged(
     )
     gauges = metrics.exposition(store, clock).decode()
     assert 'inclusion_bot_outbox_messages{platform="echo",status="pending"} 0.0' in gauges
+
+
+def test_a_registered_feature_and_platform_bring_their_own_cli_commands() -> None:
+    @click.group()
+    def cli() -> None:
+        """A top-level command as app/cli's, built from registrations alone."""
+
+    add_registered(cli, (*FEATURES, ECHO), (ECHO_SURFACE,))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["echo-count"]).output == "0 echoes\n"
+    assert runner.invoke(cli, ["echo-setup", "url"]).output == "echo://bot\n"
+    listed = runner.invoke(cli, ["--help"]).output
+    # The real features' groups come from their registrations too.
+    assert all(name in listed for name in ("export", "awareness", "handlers", "reports"))
+    assert "slack" not in listed  # only the surfaces given
+
+
+def test_a_registered_platform_brings_its_own_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ECHO_TOKEN", "e-123")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
+    everything = settings_class((*PLATFORMS, ECHO_SURFACE))
+    settings = everything(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    assert isinstance(settings, EchoSettings) and settings.echo_token == "e-123"
+    assert settings.data_dir == tmp_path  # the core's, in the same object
+    assert platforms.served(settings) == {"slack"}  # the echo platform says when it is served
+    # The core's settings alone know no platform's.
+    assert not hasattr(Settings(_env_file=None), "slack_bot_token")  # type: ignore[call-arg]
+
+
+class Printed(ReplyChannel[list[str], None]):
+    """A platform that can only print text: it renders nothing itself but ``say``."""
+
+    def say(self, where: list[str], message: Message, ephemeral: bool) -> None:
+        where.append(("(only you) " if ephemeral else "") + words(message))
+
+
+def test_a_platform_that_only_says_still_renders_every_reply() -> None:
+    shown: list[str] = []
+    printed = Printed()
+    form = Form(
+        form_id="echo.form",
+        title="Your words",
+        intro=[TextBlock(text="Tell me what to say back.")],
+        fields=[FormField(name="words", label="Words", kind="text")],
+    )
+    for reply in (
+        Update(message=text_message("changed")),
+        OpenForm(form=form),
+        FormErrors(form_id="echo.form", errors={"a": "Say more.", "b": "Say more."}),
+        Say(message=Message(blocks=[TextBlock(text="a case's words")], confidential=True)),
+    ):
+        printed.dispatch(shown, reply)
+    assert shown == [
+        "changed",  # an update is a new message where nothing can be edited
+        f"(only you) Your words\nTell me what to say back.\n{NO_FORMS}",  # never dropped
+        "(only you) A few answers need another look:\nSay more.",  # each problem once
+        "a case's words",  # a surface with no private window shows it as any other
+    ]

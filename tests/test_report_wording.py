@@ -32,7 +32,7 @@ def form(store: Store, clock: ManualClock, settings: Settings, pledge: Pledge) -
         everything = [c.id for c in CATEGORIES]
         registry.add(session, Address.parse("console:hana"), everything, False, "Hana")
     desk = Desk(Vault.from_keys([new_key()]), CATEGORIES, rng=random.Random(7))
-    bot = Bot(store, clock, settings, pledge, reports=desk)
+    bot = Bot(store, clock, settings, pledge, desk)
     actor = Actor(platform="console", tenant="", user_id="zz-reporter", display_name="zz")
     [reply] = bot.handle(CommandEvent(actor=actor, name="report", args=""))
     assert isinstance(reply, OpenForm)

@@ -26,10 +26,10 @@ from pydantic import ValidationError
 from sqlalchemy import func, select, text
 
 import content
+from adapters.platforms import Settings
 from app.cli import main
 from app.runtime import Runtime
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import (
     ActionEvent,
     ActionsBlock,
@@ -94,8 +94,8 @@ def make(
         if staffed:
             team(store)
         changed = settings.model_copy(update=changes)
-        bot = Bot(store, clock, changed, pledge, reports=desk)
-        return Harness(Runtime(changed, store, pledge, clock, bot), clock)
+        bot = Bot(store, clock, changed, pledge, desk)
+        return Harness(Runtime(changed, store, clock, bot), clock)
 
     return build
 
@@ -676,7 +676,7 @@ def test_rekey_moves_every_sealed_value_to_the_new_key(
     store = Store(url)
     try:
         add_handler(store, "console:hana", ["racism"], name="Hana")
-        bot = Bot(store, clock, settings, pledge, reports=make_desk(old))
+        bot = Bot(store, clock, settings, pledge, make_desk(old))
         reference, passphrase = receipt(said(file_event(bot, REPORTER)))
         with store.session() as session:
             case_id = session.scalar(select(ReportCase.id))
@@ -700,7 +700,7 @@ def test_rekey_moves_every_sealed_value_to_the_new_key(
             body = session.scalar(select(CaseMessage.body))
         assert body is not None and Vault.from_keys([new]).open(body) == "We are on it."
         assert sealed_times(store) == [0, 0]  # rotation also scrubbed the old token's time
-        fresh = Bot(store, clock, settings, pledge, reports=make_desk(new))
+        fresh = Bot(store, clock, settings, pledge, make_desk(new))
         assert "We are on it." in said(followup_event(fresh, "rosa", reference, passphrase))
     finally:
         store.dispose()
@@ -817,8 +817,8 @@ def test_a_report_that_cannot_be_stored_is_never_given_a_receipt(
         with broken.engine.begin() as connection:
             connection.execute(text("DROP TABLE report_cases"))
         add_handler(broken, "console:hana", ["racism"])
-        bot = Bot(broken, clock, settings, pledge, reports=desk)
-        h = Harness(Runtime(settings, broken, pledge, clock, bot), clock)
+        bot = Bot(broken, clock, settings, pledge, desk)
+        h = Harness(Runtime(settings, broken, clock, bot), clock)
         printed = file_report(h)
         assert "Your report was NOT received" in printed
         assert "Case reference" not in printed and "Passphrase" not in printed
@@ -1032,7 +1032,7 @@ def test_an_organisations_own_timings_are_used_and_a_target_past_them_refused(
 def test_when_reports_are_not_set_up_nobody_is_told_to_ask_for_a_key(
     store: Store, clock: ManualClock, settings: Settings, pledge: Pledge
 ) -> None:
-    bot = Bot(store, clock, settings, pledge, reports=None)
+    bot = Bot(store, clock, settings, pledge)
     event = CommandEvent(actor=as_user(REPORTER), name="report", args="")
     words = said(bot.handle(event))
     assert "Nothing was sent" in words and "other reporting routes" in words

@@ -23,15 +23,16 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from adapters.platforms import Settings
 from adapters.teams.limits import TeamsLimits
 from adapters.teams.sender import TeamsSender
 from adapters.teams.wiring import attach_teams, check_exposure
 from app.cli import main
-from app.runtime import Runtime, open_store, warn_unreceived
+from app.runtime import Runtime, open_store
 from app.web import Server
-from bot import metrics, redaction
+from bot import metrics, platforms, redaction
 from bot.clock import ManualClock
-from bot.config import ConfigurationError, Settings, is_loopback_url
+from bot.config import ConfigurationError, is_loopback_url
 from bot.conversation import (
     ActionEvent,
     Address,
@@ -44,8 +45,10 @@ from bot.conversation import (
     text_message,
 )
 from bot.pledge.content import Pledge
+from bot.reports.load import warn_unreceived
 from bot.reports.models import CaseAudit, ReportCase, ReportHandler
 from bot.reports.resources import Desk
+from bot.resources import Resources
 from bot.router import Bot
 from bot.store import Store
 from bot.store.models import OutboxMessage
@@ -89,8 +92,8 @@ def make(
 
     def build(**changes: Any) -> Harness:
         changed = settings.model_copy(update=changes)
-        bot = Bot(store, clock, changed, pledge, reports=desk)
-        return Harness(Runtime(changed, store, pledge, clock, bot), clock)
+        bot = Bot(store, clock, changed, pledge, desk)
+        return Harness(Runtime(changed, store, clock, bot), clock)
 
     return build
 
@@ -131,7 +134,7 @@ def test_2_report_is_refused_while_nobody_can_receive_it_and_says_nothing_of_key
     assert "REPORTS_KEY" not in printed and "key" not in printed.lower()
     assert "Case reference" not in printed and count_cases(store) == 0
     # Without a desk at all, the would-be reporter is not sent to an admin for a key either.
-    bare = Bot(store, h.clock, h.runtime.settings, h.runtime.pledge)
+    bare = Bot(store, h.clock, h.runtime.settings, h.runtime.need(Pledge))
     answer = said(bare.handle(CommandEvent(actor=as_user(REPORTER), name="report")))
     assert "REPORTS_KEY" not in answer and "administrator" not in answer
 
@@ -164,7 +167,7 @@ def test_2_a_handler_on_a_platform_this_deployment_does_not_serve_receives_nothi
     listed = flat(h.say("/as dina", "/report handlers"))
     assert "Nobody receives reports of: racism" in listed
     served = make(slack_bot_token="xoxb-1", slack_signing_secret="s")
-    assert served.runtime.settings.served_platforms == {"slack"}
+    assert platforms.served(served.runtime.settings) == {"slack"}
     assert "Case reference" in said(file_event(served.runtime.bot, REPORTER))
 
 
@@ -217,9 +220,10 @@ def test_2_admins_are_told_at_start_up_and_in_report_handlers(
     settings: Settings,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="app.runtime")
+    caplog.set_level(logging.WARNING, logger="bot.reports.load")
     add_handler(store, "console:bob", ["bullying"])
-    warn_unreceived(store, desk, settings)
+    with store.session() as session:  # what the reports' registration runs at start
+        warn_unreceived(session, datetime.now(UTC), settings, Resources(desk))
     assert "No handler or escalation contact receives reports of: racism" in caplog.text
     assert "bullying" not in caplog.text.split("receives reports of:")[1].split(".")[0]
     h = make()

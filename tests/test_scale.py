@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from adapters.platforms import Settings
 from benchmarks.tick import populate
-from bot.config import Settings
 from bot.store import Store
 from bot.store.models import OutboxMessage
 from scheduler.tick import tick

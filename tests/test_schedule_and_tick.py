@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from adapters.platforms import Settings
 from app.runtime import Runtime
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import Address
 from bot.pledge.content import Pledge
 from bot.pledge.models import Checkin, Leader, StepUpdate
@@ -38,7 +38,15 @@ CHECKIN_HEADING = "Your pledge check-in for the week of"
 NUDGE = "gentle reminder: your pledge check-in"  # one line and an "Open check-in" button
 
 #: What a tick queues when nothing is due, step by step.
-QUIET = {"checkins": 0, "reminders": 0, "awareness": 0, "reports": 0}
+QUIET = {
+    "checkins": 0,
+    "reminders": 0,
+    "owner-checkins": 0,
+    "overdue": 0,
+    "awareness": 0,
+    "reports": 0,
+    "volunteers": 0,
+}
 
 
 def utc(text: str) -> datetime:
@@ -426,9 +434,7 @@ def test_reminder_cap_limits_the_ladder(
     settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
     assert settings.reminder_cap == int(cap)
     clock = ManualClock(utc("2027-03-01T08:00Z"))
-    harness = Harness(
-        Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge)), clock
-    )
+    harness = Harness(Runtime(settings, store, clock, Bot(store, clock, settings, pledge)), clock)
     sign_up(harness, "alice")
     printed = walk(harness, utc("2027-03-01T09:00Z"), utc("2027-03-08T08:00Z"), timedelta(hours=1))
     assert printed.count(CHECKIN_HEADING) == 1  # reminders do not repeat the check-in

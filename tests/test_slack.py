@@ -36,6 +36,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 import content
+from adapters.platforms import Settings
 from adapters.slack.app import Origin, SlackAdapter
 from adapters.slack.manifest import manifest
 from adapters.slack.wiring import EVENTS_PATH, attach_slack
@@ -43,8 +44,8 @@ from app.cli import main
 from app.runtime import Runtime
 from app.web import Server
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import Address, Form, FormField, text_message
+from bot.dashboard.models import DashboardLink
 from bot.outbox import FIRST_RETRY, DrainReport, Outgoing, queue
 from bot.pledge.models import Checkin, Leader, Step, StepUpdate
 from bot.reports.intake import heading
@@ -1236,7 +1237,15 @@ def test_the_manifest_has_every_command_event_and_the_request_urls() -> None:
     data = yaml.safe_load(result.output)
     events_url = "https://bot.example.org/slack/events"
     commands = {c["command"]: c for c in data["features"]["slash_commands"]}
-    assert set(commands) == {"/pledge", "/awareness", "/report"}
+    assert set(commands) == {
+        "/pledge",
+        "/commitments",
+        "/awareness",
+        "/report",
+        "/volunteer",
+        "/volunteers",
+        "/dashboard",
+    }
     assert all(c["url"] == events_url for c in commands.values())
     settings = data["settings"]
     assert settings["event_subscriptions"]["request_url"] == events_url
@@ -1267,8 +1276,12 @@ def test_the_socket_mode_manifest_needs_no_url() -> None:
     assert "request_url" not in result.output and "url:" not in result.output
     assert {c["command"] for c in data["features"]["slash_commands"]} == {
         "/pledge",
+        "/commitments",
         "/awareness",
         "/report",
+        "/volunteer",
+        "/volunteers",
+        "/dashboard",
     }
 
 
@@ -1363,3 +1376,19 @@ def test_inclusion_bot_run_serves_slack(
         _, errors = bot.communicate(timeout=15)
     assert bot.returncode == 0, errors
     assert "Traceback" not in errors
+
+
+def test_dashboard_in_a_channel_gives_an_admin_a_private_link(slack: Slack) -> None:
+    refused = slack.command("", user="U1", channel="C0GENERAL", command="/dashboard")
+    [refusal] = responses(slack, refused.response_id)
+    assert "Only admins can open the dashboard." in words(refusal)
+    reply = slack.command("", user="UDINA", channel="C0GENERAL", command="/dashboard")
+    [link] = responses(slack, reply.response_id)
+    assert link.params["response_type"] == "ephemeral"
+    assert "Your dashboard link" in words(link)
+    assert "/admin/sign-in?token=" in json.dumps(link.params)
+    slack.idle()
+    assert slack.fake.calls_to("chat.postMessage") == []  # nothing posted for all to see
+    with slack.runtime.store.session() as session:
+        (stored,) = session.scalars(select(DashboardLink)).all()
+    assert stored.address == f"slack:{TEAM_ID}:UDINA"

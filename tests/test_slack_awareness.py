@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 import content
 from app.runtime import Runtime
-from bot.awareness.calendar import load_calendar
+from bot.awareness.calendar import Calendar, load_calendar
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.pledge.content import Pledge
@@ -32,7 +32,7 @@ from tests.test_slack import (  # noqa: F401  (fixtures, used by name)
 def runtime(store: Store, settings: Settings, pledge: Pledge) -> Runtime:  # noqa: F811
     clock = ManualClock(datetime(2027, 2, 26, 8, 0, tzinfo=UTC))
     calendar = load_calendar([content.path("awareness.yaml")])
-    return Runtime(settings, store, pledge, clock, Bot(store, clock, settings, pledge, calendar))
+    return Runtime(settings, store, clock, Bot(store, clock, settings, pledge, calendar))
 
 
 def _tick(slack: Slack, when: str) -> None:  # noqa: F811
@@ -74,6 +74,6 @@ def test_a_subscribed_channel_gets_the_heads_up_and_the_day_once(slack: Slack) -
     for key, destination in queued:
         if destination not in regions:
             continue  # the announcements channel, subscribed by default
-        entry = slack.runtime.calendar.entry(key.rsplit(":", 3)[1])
+        entry = slack.runtime.need(Calendar).entry(key.rsplit(":", 3)[1])
         assert entry is not None
         assert regions[destination] in entry.regions or "global" in entry.regions, key

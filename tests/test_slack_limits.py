@@ -1,48 +1,52 @@
-"""Slack rate limiting on the bot's side: per-channel token buckets, an optional per-workspace
-bucket, and a workspace-wide pause after Slack's 429, on an injected clock; then through the
+"""Slack rate limiting on the bot's side (the shared limiter, adapters/limits.py, with Slack's
+numbers): per-channel token buckets, an optional per-workspace bucket, and a workspace-wide
+pause after Slack's 429, on the injected clock; then through the
 real SlackSender against the fake Slack Web API."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.slack.limits import SlackLimits, TokenBuckets
+from adapters.limits import TokenBuckets
+from adapters.slack.limits import SlackLimits
 from adapters.slack.sender import SlackSender
+from bot.clock import ManualClock
 from bot.conversation import ActionsBlock, Address, Button, Message, TextBlock, text_message
 from tests.fake_slack import TEAM_ID, FakeSlack
 from tests.platform_rules import SLACK_MESSAGE_BLOCKS_TEXT, slack_blocks_text
 from tests.test_slack import Loop
 
 
-class Clock:
-    """A monotonic clock that moves only when told."""
+class Clock(ManualClock):
+    """The bot's injected clock, moved by seconds (a fraction of one too)."""
 
     def __init__(self) -> None:
-        self.now = 1000.0
+        super().__init__(datetime(2027, 3, 8, 9, tzinfo=UTC))
 
-    def __call__(self) -> float:
-        return self.now
+    def advance(self, seconds: float) -> None:
+        self.set(self.now() + timedelta(seconds=seconds))
 
 
 def test_a_channel_gets_a_burst_of_three_then_one_a_second() -> None:
     clock = Clock()
-    limits = SlackLimits(clock=clock)
+    limits = SlackLimits(clock)
     assert [limits.take("T1", "C1") for _ in range(3)] == [0, 0, 0]
     assert limits.take("T1", "C1") == pytest.approx(1.0)
-    clock.now += 0.5
+    clock.advance(0.5)
     assert limits.take("T1", "C1") == pytest.approx(0.5)  # a deferral counts nothing
-    clock.now += 0.5
+    clock.advance(0.5)
     assert limits.take("T1", "C1") == 0
     assert limits.take("T1", "C1") == pytest.approx(1.0)
-    clock.now += 10  # a quiet channel earns back its burst, and no more
+    clock.advance(10)  # a quiet channel earns back its burst, and no more
     assert [limits.take("T1", "C1") for _ in range(4)][-1] == pytest.approx(1.0)
 
 
 def test_channels_and_workspaces_are_counted_apart() -> None:
     clock = Clock()
-    limits = SlackLimits(clock=clock)
+    limits = SlackLimits(clock)
     for _ in range(3):
         limits.take("T1", "C1")
     assert limits.take("T1", "C1") > 0
@@ -52,42 +56,42 @@ def test_channels_and_workspaces_are_counted_apart() -> None:
 
 def test_a_workspace_rate_paces_every_channel_together() -> None:
     clock = Clock()
-    limits = SlackLimits(workspace_per_second=8, workspace_burst=2, clock=clock)
+    limits = SlackLimits(clock, workspace_per_second=8, workspace_burst=2)
     assert limits.take("T1", "C1") == 0 and limits.take("T1", "C2") == 0
     assert limits.take("T1", "C3") == pytest.approx(0.125)
     assert limits.take("T2", "C3") == 0
-    clock.now += 0.125
+    clock.advance(0.125)
     assert limits.take("T1", "C3") == 0
     sent = 0
     for _ in range(160):  # ten seconds in steps of 1/16 s, a send tried at each
-        clock.now += 1 / 16
+        clock.advance(1 / 16)
         sent += limits.take("T1", f"C{sent}") == 0
     assert sent == 80
 
 
 def test_a_429_pauses_the_whole_workspace_until_retry_after() -> None:
     clock = Clock()
-    limits = SlackLimits(clock=clock)
+    limits = SlackLimits(clock)
     limits.pause("T1", 5)
     assert limits.take("T1", "C9") == pytest.approx(5)
     assert limits.paused_for("T1") == pytest.approx(5)
     assert limits.take("T2", "C9") == 0  # other workspaces are not Slack's concern here
     limits.pause("T1", 1)  # a shorter Retry-After does not cut the pause short
-    clock.now += 4.9
+    clock.advance(4.9)
     assert limits.take("T1", "C9") == pytest.approx(0.1)
-    clock.now += 0.1
+    clock.advance(0.1)
     assert limits.take("T1", "C9") == 0 and limits.paused_for("T1") == 0
 
 
 def test_buckets_refuse_nonsense_and_forget_quiet_keys() -> None:
     with pytest.raises(ValueError):
-        TokenBuckets(0, 1, Clock())
+        TokenBuckets(0, 1)
     clock = Clock()
-    buckets = TokenBuckets(1, 1, clock)
+    buckets = TokenBuckets(1, 1)
     for key in range(10_001):
-        buckets.take(str(key), clock.now)
-    clock.now += 2
-    buckets.take("new", clock.now)  # the 10,002nd key: the full (quiet) ones are dropped
+        buckets.record(str(key), clock.now())
+    clock.advance(2)
+    buckets.record("new", clock.now())  # the 10,002nd key: the full (quiet) ones are dropped
     assert len(buckets._buckets) == 1
 
 
@@ -100,7 +104,7 @@ def fake(loop: Loop) -> Iterator[FakeSlack]:
 
 def test_after_a_429_other_channels_are_deferred_not_sent(fake: FakeSlack) -> None:
     clock = Clock()
-    sender = SlackSender("xoxb-test", fake.api_url, SlackLimits(clock=clock))
+    sender = SlackSender("xoxb-test", fake.api_url, SlackLimits(clock))
     message = text_message("Your weekly check-in", ref="checkin")
 
     def to(channel: str) -> Address:
@@ -116,7 +120,7 @@ def test_after_a_429_other_channels_are_deferred_not_sent(fake: FakeSlack) -> No
         assert deferred.deferred and not deferred.rate_limited
         assert deferred.retry_after == pytest.approx(30)
     assert [c.answer["ok"] for c in fake.calls_to("chat.postMessage")] == [True, False]
-    clock.now += 30
+    clock.advance(30)
     assert sender.send(to("C3"), message).ok
     assert fake.delivered == {"C1": 1, "C3": 1}
 
@@ -129,9 +133,9 @@ def test_the_sender_waits_for_the_workspace_token_but_defers_a_busy_channel(
 
     def sleep(seconds: float) -> None:  # the injected clock moves instead of real time
         waited.append(seconds)
-        clock.now += seconds
+        clock.advance(seconds)
 
-    limits = SlackLimits(workspace_per_second=4, workspace_burst=1, clock=clock)
+    limits = SlackLimits(clock, workspace_per_second=4, workspace_burst=1)
     sender = SlackSender("xoxb-test", fake.api_url, limits, sleep=sleep)
     message = text_message("Your weekly check-in", ref="checkin")
     channel = Address(platform="slack", tenant=TEAM_ID, id="C1", kind="channel")
@@ -159,7 +163,7 @@ def test_a_message_with_more_text_than_slack_takes_goes_in_accepted_marked_parts
             TextBlock(text=words, style="quote"),
         ]
     blocks.append(ActionsBlock(buttons=[Button(action_id="report.ack", label="Acknowledge")]))
-    sender = SlackSender("xoxb-test", fake.api_url, SlackLimits(channel_burst=100, clock=Clock()))
+    sender = SlackSender("xoxb-test", fake.api_url, SlackLimits(Clock(), channel_burst=100))
     channel = Address(platform="slack", tenant=TEAM_ID, id="C1", kind="channel")
     assert sender.send(channel, Message(blocks=blocks)).ok
     posted = fake.calls_to("chat.postMessage")

@@ -35,6 +35,7 @@ from app.cli import main
 from bot.conversation import Message, TextBlock
 from bot.pledge.models import Leader
 from bot.reports.models import CaseMessage, ReportCase
+from bot.reports.resources import Desk
 from bot.store import Store
 from bot.store.models import Introduction, Person
 from tests.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, Call
@@ -295,8 +296,7 @@ def test_a_slow_follow_up_shows_the_conversation_in_the_modal(slack: Slack) -> N
     reference, passphrase, _ = file_report(slack)
     with slack.runtime.store.session() as session:
         case = session.scalars(select(ReportCase)).one()
-        assert slack.runtime.bot.reports is not None
-        sealed = slack.runtime.bot.reports.vault.seal("Could you tell us which day it was?")
+        sealed = slack.runtime.need(Desk).vault.seal("Could you tell us which day it was?")
         session.add(
             CaseMessage(case_id=case.id, kind="to_reporter", body=sealed, sent_on=case.received_on)
         )
@@ -470,7 +470,7 @@ def test_a_long_case_pages_inside_its_modal_and_a_slow_note_shows_there(slack: S
     file_report(slack)
     with slack.runtime.store.session() as session:
         case = session.scalars(select(ReportCase)).one()
-        desk = slack.runtime.bot.reports
+        desk = slack.runtime.need(Desk)
         assert desk is not None
         for n in range(60):  # a heading and a quote each: 120 blocks, more than a modal's 100
             sealed = desk.vault.seal(f"Message number {n}")

@@ -45,7 +45,7 @@ def runtime(store: Store, clock: ManualClock, settings: Settings, pledge: Pledge
         load_categories(content.path("report_categories.yaml")),
         rng=random.Random(7),
     )
-    bot = Bot(store, clock, settings, pledge, reports=desk)
+    bot = Bot(store, clock, settings, pledge, desk)
     with store.session() as session:
         registry.add(
             session,
@@ -54,7 +54,7 @@ def runtime(store: Store, clock: ManualClock, settings: Settings, pledge: Pledge
             False,
             "Hana",
         )
-    return Runtime(settings, store, pledge, clock, bot)
+    return Runtime(settings, store, clock, bot)
 
 
 def _everything_in_the_database(store: Store) -> str:

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from adapters.platforms import Settings
 from adapters.slack.blocks import modal
 from adapters.slack.wiring import attach_slack
 from app.runtime import Runtime
 from app.web import Server
-from bot.config import Settings
 from bot.conversation import Actor, CommandEvent, OpenForm, Place
 from tests.event_loop import Loop
 from tests.fake_slack import TEAM_ID, FakeSlack

@@ -217,12 +217,12 @@ def runtime(store: Store, clock: ManualClock, settings: Settings, pledge: Pledge
         load_categories(content.path("report_categories.yaml")),
         rng=random.Random(7),
     )
-    bot = Bot(store, clock, settings, pledge, reports=desk)
+    bot = Bot(store, clock, settings, pledge, desk)
     with store.session() as session:
         for n, user in enumerate(HANDLERS):
             who = Address(platform="slack", tenant=TEAM_ID, id=user)
             registry.add(session, who, ["racism"], False, f"Handler {n:03d}")
-    return Runtime(settings, store, pledge, clock, bot)
+    return Runtime(settings, store, clock, bot)
 
 
 def test_a_case_with_a_long_report_and_25_long_messages_opens_whole(slack: Slack) -> None:  # noqa: F811
@@ -244,7 +244,7 @@ def test_a_case_with_a_long_report_and_25_long_messages_opens_whole(slack: Slack
         case = session.scalars(select(ReportCase)).one()
         assert case.excluded == [f"slack:{TEAM_ID}:{HANDLERS[-1]}"]  # the 120th, left out
         case.alerted = True  # the delayed alert has gone out: handlers may open it now
-        desk = slack.runtime.bot.reports
+        desk = slack.runtime.need(Desk)
         assert desk is not None
         messages = [evil(f"MSG{n:02d}", 3000) for n in range(25)]
         for n, text in enumerate(messages):
@@ -304,7 +304,7 @@ def test_the_summary_for_500_leaders_reaches_the_admin_whole(slack: Slack) -> No
         "timezone": "Europe/London",
         "announce": "no",
     }
-    for commitment in runtime.pledge.commitments:
+    for commitment in runtime.need(Pledge).commitments:
         values[f"steps_{commitment.number}"] = [commitment.steps[0].id]
     names = [f"Leader {n:03d} {MARKUP}"[:60] for n in range(500)]
     for n, name in enumerate(names):

@@ -40,16 +40,19 @@ from click.testing import CliRunner
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
+from adapters.platforms import Settings
 from adapters.teams.limits import TeamsLimits
 from adapters.teams.sender import NOT_INSTALLED
 from adapters.teams.wiring import MESSAGES_PATH, attach_teams
 from app.cli import main
-from app.runtime import Runtime, load_awareness
+from app.runtime import Runtime
 from app.web import Server
+from bot.awareness.load import load_awareness
 from bot.clock import ManualClock
-from bot.config import Settings
 from bot.conversation import Address, text_message
+from bot.dashboard.models import DashboardLink
 from bot.outbox import Outgoing, queue
+from bot.packs.content import Packs
 from bot.pledge.content import Pledge
 from bot.pledge.models import Leader, StepUpdate
 from bot.router import Bot
@@ -200,10 +203,12 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def runtime(store: Store, clock: ManualClock, settings: Settings, pledge: Pledge) -> Runtime:
-    """The real Bot with the shipped awareness calendar (conftest's has none)."""
-    bot = Bot(store, clock, settings, pledge, load_awareness(settings))
-    return Runtime(settings, store, pledge, clock, bot)
+def runtime(
+    store: Store, clock: ManualClock, settings: Settings, pledge: Pledge, packs: Packs
+) -> Runtime:
+    """The real Bot with the packs and the shipped awareness calendar (conftest's has none)."""
+    bot = Bot(store, clock, settings, pledge, packs, load_awareness(settings))
+    return Runtime(settings, store, clock, bot)
 
 
 def serve(loop: Loop, server: Server) -> tuple[web.AppRunner, int]:
@@ -951,8 +956,8 @@ def serve_with(
 ) -> Teams:
     """Another server on the same store, with other Teams settings (or a reports desk)."""
     settings = runtime.settings.model_copy(update=changes)
-    bot = Bot(runtime.store, runtime.clock, settings, runtime.pledge, runtime.calendar, reports)
-    other = Runtime(settings, runtime.store, runtime.pledge, runtime.clock, bot)
+    bot = Bot(runtime.store, runtime.clock, settings, *runtime.bot.loaded, reports)
+    other = Runtime(settings, runtime.store, runtime.clock, bot)
     server = Server(other)
     attach_teams(server, bot, settings)
     runner, port = serve(loop, server)
@@ -1115,7 +1120,15 @@ def test_teams_package_builds_the_app_zip(tmp_path: Path) -> None:
     # Where the bot answers (activities.py): 1:1 chats, team channels and group chats.
     assert bot["botId"] == APP_ID and sorted(bot["scopes"]) == ["groupChat", "personal", "team"]
     personal = next(c for c in bot["commandLists"] if c["scopes"] == ["personal"])
-    assert [c["title"] for c in personal["commands"]] == ["pledge", "awareness", "report"]
+    assert [c["title"] for c in personal["commands"]] == [
+        "pledge",
+        "commitments",
+        "awareness",
+        "report",
+        "volunteer",
+        "volunteers",
+        "dashboard",
+    ]
     assert all(len(c["description"]) <= 128 for c in personal["commands"])
     assert data["validDomains"] == ["bot.example.org"]
     assert data["icons"] == {"color": "color.png", "outline": "outline.png"}
@@ -1251,8 +1264,8 @@ def dialog_card(response: dict[str, Any]) -> Call:
 def test_a_report_is_filed_in_a_dialog_and_nothing_of_it_stays_in_the_chat(
     loop: Loop, fake: FakeConnector, runtime: Runtime
 ) -> None:
-    from app.runtime import load_reports
     from bot.reports import registry
+    from bot.reports.load import load_reports
     from bot.reports.models import ReportCase
 
     with runtime.store.session() as session:  # someone to receive it, or /report is refused
@@ -1413,8 +1426,8 @@ def test_a_case_with_a_long_history_reaches_its_handler_whole_in_a_dialog(
 ) -> None:
     """A 3,000-character report and 25 messages of 3,000 characters, opened by a handler: all
     of it in the dialog, none of it in the chat."""
-    from app.runtime import load_reports
     from bot.reports import registry
+    from bot.reports.load import load_reports
     from bot.reports.models import ReportCase
 
     teams = serve_with(loop, fake, runtime, reports=load_reports(runtime.settings))
@@ -1499,8 +1512,8 @@ def test_a_form_token_is_served_by_another_instance_of_the_adapter(
 ) -> None:
     """A form card and a dialog opened on one server work on another (a replica, or the same
     bot after a restart): their tokens are in the database, not in the process."""
-    from app.runtime import load_reports
     from bot.reports import registry
+    from bot.reports.load import load_reports
 
     with runtime.store.session() as session:  # someone to receive a report
         registry.add(session, Address.parse(f"teams:{TENANT}:{DINA}"), ["racism"], False, "")
@@ -1561,3 +1574,21 @@ def test_a_check_in_that_outgrows_one_message_is_updated_in_parts(teams: Teams) 
     [refreshed] = all_ok(teams.press(pressed, last))
     assert (refreshed.kind, refreshed.activity_id) == ("update", last.answer["id"])
     assert pressed["data"]["value"] in {a["data"].get("value") for a in refreshed.actions()}
+
+
+def test_dashboard_asked_for_in_a_channel_sends_an_admin_the_link_in_private(
+    teams: Teams,
+) -> None:
+    calls = teams._exchange(teams.activity(channel=GENERAL, user=DINA, **mention("dashboard")))
+    private = [c for c in calls if c.conversation == f"a:chat-{DINA}"]
+    assert len(private) == 1
+    assert "Your dashboard link" in private[0].words()
+    assert "/admin/sign-in?token=" in json.dumps(private[0].body)
+    shared = [c for c in calls if c.conversation.startswith(GENERAL)]
+    assert [c.words() for c in shared] == [ANSWERED_PRIVATELY]
+    assert "token=" not in json.dumps([c.body for c in shared])
+    refused = teams.say("dashboard")  # Alice, not an admin, in her 1:1 chat
+    assert [c.words() for c in refused] == ["Only admins can open the dashboard."]
+    with teams.runtime.store.session() as session:
+        (link,) = session.scalars(select(DashboardLink)).all()
+    assert link.address == f"teams:{TENANT}:{DINA}"

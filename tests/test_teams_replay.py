@@ -30,9 +30,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.runtime import Runtime, load_reports
+from app.runtime import Runtime
 from bot.conversation import Address
 from bot.reports import registry
+from bot.reports.load import load_reports
 from bot.reports.models import CaseMessage, ReportCase
 from bot.store.models import ConversationReference, Person
 from tests.event_loop import Loop

@@ -72,5 +72,5 @@ def test_a_tick_from_cron_delivers_a_slack_checkin(
     assert done.stdout.splitlines()[-1].startswith(
         "Tick at 2027-03-01T09:00:00+00:00: queued 1 check-in(s), 0 reminder(s), "
     )
-    assert " report notice(s); sent " in done.stdout
+    assert " volunteer nudge(s); sent " in done.stdout
     assert "failed 0." in done.stdout

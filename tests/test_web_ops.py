@@ -108,7 +108,7 @@ def test_healthz_and_readyz_on_a_current_database(runtime: Runtime) -> None:
 def elsewhere(runtime: Runtime, store: Store, pledge: Pledge) -> Runtime:
     """The same bot on another database."""
     bot = Bot(store, runtime.clock, runtime.settings, pledge)
-    return Runtime(runtime.settings, store, pledge, runtime.clock, bot)
+    return Runtime(runtime.settings, store, runtime.clock, bot)
 
 
 def test_readyz_is_503_with_the_reason_when_migrations_are_not_current(

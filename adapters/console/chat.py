@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, TextIO
 
 from adapters.console.render import ButtonBook, render
+from adapters.replies import ReplyChannel
 from bot.awareness.calendar import FIRST_DAY, LAST_DAY, OutOfRange, check_in_range
 from bot.clock import as_utc
 from bot.conversation import (
@@ -32,11 +33,8 @@ from bot.conversation import (
     FormValue,
     Message,
     MessageEvent,
-    OpenForm,
     Place,
     Reply,
-    Say,
-    Update,
 )
 from bot.forms import subject
 from bot.outbox import SendResult
@@ -99,7 +97,7 @@ class _PendingForm:
     queue: list[FormField] = field(default_factory=list)
 
 
-class ConsoleChat:
+class ConsoleChat(ReplyChannel[None, None]):
     """Drives the bot from lines of text. ``run_due`` ticks and drains after every line."""
 
     def __init__(
@@ -258,22 +256,27 @@ class ConsoleChat:
 
     def _event(self, event: Event) -> None:
         for reply in self.handle(event):
-            self._reply(reply)
+            self.dispatch(None, reply)
 
-    def _reply(self, reply: Reply) -> None:
-        if isinstance(reply, Say):
-            self._show("bot (only you can see this):" if reply.ephemeral else "bot:", reply.message)
-        elif isinstance(reply, Update):
-            self._show("bot (updated the message):", reply.message)
-        elif isinstance(reply, OpenForm):
-            pending = _PendingForm(reply.form, queue=list(reply.form.fields))
-            self.forms[self.speaker.user_id] = pending
-            self._print(f"bot: {reply.form.title} (one question at a time; /cancel to stop)")
-            for line in render(Message(blocks=reply.form.intro), self.book):
-                self._print(line)
-            self._ask(pending)
-        elif isinstance(reply, FormErrors):
-            self._errors(reply)
+    # --- replies (adapters/replies.py): a confidential one is shown as any other, since the
+    # terminal is its reader's own ------------------------------------------------------------
+
+    def say(self, where: None, message: Message, ephemeral: bool) -> None:
+        self._show("bot (only you can see this):" if ephemeral else "bot:", message)
+
+    def update(self, where: None, message: Message) -> None:
+        self._show("bot (updated the message):", message)
+
+    def open_form(self, where: None, form: Form) -> None:
+        pending = _PendingForm(form, queue=list(form.fields))
+        self.forms[self.speaker.user_id] = pending
+        self._print(f"bot: {form.title} (one question at a time; /cancel to stop)")
+        for line in render(Message(blocks=form.intro), self.book):
+            self._print(line)
+        self._ask(pending)
+
+    def form_errors(self, where: None, errors: FormErrors) -> None:
+        self._errors(errors)
 
     # --- forms -----------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -49,6 +49,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.replies import ReplyChannel
 from adapters.slack.blocks import (
     HOME_PAGE_ACTION,
     WINDOW_PAGE_ACTION,
@@ -229,9 +230,21 @@ def _error(exc: Exception) -> str:
     return type(exc).__name__
 
 
-class SlackAdapter:
+@dataclass(frozen=True)
+class Answering:
+    """Where a reply goes back to, and with what: the event's origin, the Web API client,
+    the press's trigger if any, and the button to offer again if a window cannot open."""
+
+    origin: Origin
+    client: AsyncWebClient
+    trigger: Trigger | None
+    again: Pressed | None = None
+
+
+class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
     """Bolt listeners around one Bot. ``client`` is the async Web API client (its base_url
-    may point at a local fake in tests, or at Slack's government cloud)."""
+    may point at a local fake in tests, or at Slack's government cloud). Replies are rendered
+    through the shared dispatch (``adapters/replies.py``), every kind overridden here."""
 
     def __init__(self, bot: Bot, app: AsyncApp) -> None:
         self.bot = bot
@@ -715,7 +728,7 @@ class SlackAdapter:
         once more if a case's window could not open with this press's trigger."""
         for reply in replies:
             try:
-                await self._deliver_one(reply, origin, client, trigger, again)
+                await self.dispatch(Answering(origin, client, trigger, again), reply)
             except (SlackApiError, Refused, SlackClientError, ClientError, OSError) as exc:
                 log.warning("Slack refused a %s reply: %s", reply.type, _error(exc))
                 await self._fallback(origin, client)
@@ -726,27 +739,31 @@ class SlackAdapter:
         except (SlackApiError, Refused, SlackClientError, ClientError, OSError) as exc:
             log.error("Slack refused even the plain apology: %s", _error(exc))
 
-    async def _deliver_one(
-        self,
-        reply: Reply,
-        origin: Origin,
-        client: AsyncWebClient,
-        trigger: Trigger | None,
-        again: Pressed | None,
-    ) -> None:
-        if isinstance(reply, Say | Update) and reply.message.confidential:
-            await self._confidential(reply.message, origin, client, trigger, again)
-        elif isinstance(reply, Say | Update) and origin.view_id:
-            # Pressed in a modal (a case's window): the answer shows there, not in a chat.
-            await client.views_update(view_id=origin.view_id, view=window(reply.message))
-        elif isinstance(reply, Say):
-            await self._say(reply.message, reply.ephemeral, origin, client)
-        elif isinstance(reply, Update):
-            await self._update(reply.message, origin, client)
-        elif isinstance(reply, OpenForm):
-            await self._open(reply.form, origin, client, trigger)
+    # --- replies (adapters/replies.py) ---------------------------------------------------
+
+    async def say(self, where: Answering, message: Message, ephemeral: bool) -> None:
+        if where.origin.view_id:  # pressed in a modal (a case's window): the answer shows there
+            await where.client.views_update(view_id=where.origin.view_id, view=window(message))
         else:
-            log.warning("form errors outside a modal submission for %s", reply.form_id)
+            await self._say(message, ephemeral, where.origin, where.client)
+
+    async def update(self, where: Answering, message: Message) -> None:
+        if where.origin.view_id:
+            await where.client.views_update(view_id=where.origin.view_id, view=window(message))
+        else:
+            await self._update(message, where.origin, where.client)
+
+    async def open_form(self, where: Answering, form: Form) -> None:
+        await self._open(form, where.origin, where.client, where.trigger)
+
+    async def form_errors(self, where: Answering, errors: FormErrors) -> None:
+        # Errors go with a modal submission's ack (response_action), never as a message.
+        log.warning("form errors outside a modal submission for %s", errors.form_id)
+
+    async def confidential(self, where: Answering, reply: Say | Update) -> None:
+        await self._confidential(
+            reply.message, where.origin, where.client, where.trigger, where.again
+        )
 
     async def _confidential(
         self,

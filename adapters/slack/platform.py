@@ -4,6 +4,7 @@ how it is served (``wiring.py``)."""
 from __future__ import annotations
 
 from adapters.host import Surface
+from adapters.slack.settings import SlackSettings, configured
 from bot.platforms import Platform
 
 SLACK = Platform(
@@ -21,11 +22,14 @@ SLACK = Platform(
     ),
     loggers=("slack_sdk", "slack_bolt"),
     gauged=True,
+    configured=configured,
 )
 
 
 SURFACE = Surface(
     SLACK,
+    settings=SlackSettings,
     attach="adapters.slack.wiring:attach_slack",
-    served=lambda settings: settings.slack_enabled,
+    served=configured,
+    cli=("app.cli.slack:slack",),
 )

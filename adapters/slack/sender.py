@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack.blocks import fallback_text, message_pages
 from adapters.slack.limits import SlackLimits
+from bot.clock import SystemClock
 from bot.conversation import Address, Message
 from bot.outbox import SendResult
 
@@ -53,7 +54,7 @@ class SlackSender:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = WebClient(token=token, base_url=base_url or WebClient.BASE_URL, timeout=15)
-        self.limits = limits or SlackLimits()
+        self.limits = limits or SlackLimits(SystemClock())
         self.sleep = sleep
         self._tenants: tuple[str, ...] | None = None
 

@@ -13,6 +13,7 @@ from adapters.host import Host
 from adapters.slack.app import SlackAdapter
 from adapters.slack.limits import SlackLimits
 from adapters.slack.sender import SlackSender
+from adapters.slack.settings import SlackSettings, slack_settings
 from bot.clock import Clock
 from bot.config import Settings
 from bot.router import Bot
@@ -20,7 +21,7 @@ from bot.router import Bot
 EVENTS_PATH = "/slack/events"
 
 
-def build_app(settings: Settings) -> AsyncApp:
+def build_app(settings: SlackSettings) -> AsyncApp:
     """Bolt's AsyncApp on a client whose base URL comes from SLACK_API_URL (if set).
 
     Interactive Web API calls retry a 429 once after its Retry-After; sends from the outbox
@@ -40,7 +41,7 @@ def build_app(settings: Settings) -> AsyncApp:
     )
 
 
-def slack_sender(settings: Settings, clock: Clock) -> SlackSender:
+def slack_sender(settings: SlackSettings, clock: Clock) -> SlackSender:
     """The outbox's sender for Slack, paced by the configured limits on the bot's ``clock``
     (the outbox's own, so a deferred row is due when the limiter has room again)."""
     assert settings.slack_bot_token is not None
@@ -48,21 +49,21 @@ def slack_sender(settings: Settings, clock: Clock) -> SlackSender:
         settings.slack_bot_token.get_secret_value(),
         settings.slack_api_url,
         SlackLimits(
+            clock,
             channel_burst=settings.slack_channel_burst,
             channel_per_second=settings.slack_channel_per_second,
             workspace_per_second=settings.slack_workspace_per_second,
-            clock=lambda: clock.now().timestamp(),
         ),
     )
 
 
 def attach_slack(server: Host, bot: Bot, settings: Settings) -> SlackAdapter:
     """Serve Slack over HTTP at /slack/events, or over Socket Mode with an app token."""
-    adapter = SlackAdapter(bot, build_app(settings))
-    assert settings.slack_bot_token is not None
-    server.senders["slack"] = slack_sender(settings, bot.clock)
-    if settings.slack_app_token is not None:
-        app_token = settings.slack_app_token.get_secret_value()
+    slack = slack_settings(settings)
+    adapter = SlackAdapter(bot, build_app(slack))
+    server.senders["slack"] = slack_sender(slack, bot.clock)
+    if slack.slack_app_token is not None:
+        app_token = slack.slack_app_token.get_secret_value()
         handlers: list[AsyncSocketModeHandler] = []
 
         async def connect() -> None:

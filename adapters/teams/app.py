@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -42,6 +43,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 from msrest.serialization import Model
 from pydantic import ValidationError
 
+from adapters.replies import ReplyChannel
 from adapters.teams import references
 from adapters.teams.activities import Where, event_of, reference_of, where
 from adapters.teams.cards import (
@@ -149,8 +151,26 @@ class Shown:
     page: int
 
 
-class TeamsBot:
-    """The ``bot`` that botbuilder's CloudAdapter runs for every activity on /api/messages."""
+@dataclass
+class Personal:
+    """Replies in a 1:1 chat, and the cards they updated (not marked done afterwards)."""
+
+    turn: Incoming
+    updated: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Shared:
+    """Replies to something done where everyone reads: what goes to the person privately."""
+
+    turn: Incoming
+    private: list[Activity] = field(default_factory=list)
+
+
+class TeamsBot(ReplyChannel[Personal, Coroutine[Any, Any, None]]):
+    """The ``bot`` that botbuilder's CloudAdapter runs for every activity on /api/messages.
+    Replies in a 1:1 chat are rendered through the shared dispatch (``adapters/replies.py``);
+    in a shared conversation through ``SharedReplies``."""
 
     def __init__(self, bot: Bot, adapter: CloudAdapter, app_id: str, limits: TeamsLimits) -> None:
         self.bot = bot
@@ -160,6 +180,7 @@ class TeamsBot:
         #: Forms sent, by token, in the database: to redraw one with its errors, or open it as
         #: a dialog, on whichever replica the press arrives, after restarts too.
         self.forms = FormTokens(bot.store, bot.clock)
+        self.shared = SharedReplies(self)
 
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
@@ -271,24 +292,10 @@ class TeamsBot:
         if turn.where.in_channel:
             await self._deliver_shared(turn, replies)
             return
-        updated: set[str] = set()
+        personal = Personal(turn)
         for reply in replies:
-            if isinstance(reply, Say | Update) and reply.message.confidential:
-                await self._keep_out(turn)
-            elif isinstance(reply, Say):
-                await self._send(turn, reply.message)
-            elif isinstance(reply, Update):
-                target = self._update_target(turn)
-                if target:
-                    await self._replace(turn, target, reply.message)
-                    updated.add(target)
-                else:
-                    await self._send(turn, reply.message)
-            elif isinstance(reply, OpenForm):
-                await self._open_form(turn, reply.form)
-            else:
-                await self._form_errors(turn, reply)
-        if _accepted(turn, replies) and turn.card_id not in (None, *updated):
+            await self.dispatch(personal, reply)
+        if _accepted(turn, replies) and turn.card_id not in (None, *personal.updated):
             got = await asyncio.to_thread(self.forms.take, str(turn.data.get("card", "")))
             await self._update(turn, str(turn.card_id), done_card(got[0] if got else None))
 
@@ -303,25 +310,35 @@ class TeamsBot:
         updated, whatever the activity's ``replyToId`` names: this bot sends no personal card
         there, so a press or a form arriving from one was forwarded, shared or forged.
         """
-        private: list[Activity] = []
+        shared = Shared(turn)
         for reply in replies:
-            if isinstance(reply, Say) and not reply.ephemeral and not reply.message.confidential:
-                await self._send(turn, reply.message)
-            elif isinstance(reply, Say | Update) and reply.message.confidential:
-                private.append(self._launcher(turn))
-            elif isinstance(reply, Say | Update):
-                private += message_activities(reply.message)
-            elif isinstance(reply, OpenForm):
-                if reply.form.anonymous:  # nothing opened or kept for the asker
-                    await self._send(turn, text_message(REPORT_PRIVATELY))
-                else:
-                    private.append(await self._form_activity(turn, reply.form, origin=False))
-            else:
-                private += await self._errors_activities(turn, reply)
-        if private:
-            await self._private(turn, private)
+            await self.shared.dispatch(shared, reply)
+        if shared.private:
+            await self._private(turn, shared.private)
         if _accepted(turn, replies):  # sent: it cannot be sent twice
             await asyncio.to_thread(self.forms.take, str(turn.data.get("card", "")))
+
+    # --- replies in a 1:1 chat (adapters/replies.py) ----------------------------------------
+
+    async def say(self, where: Personal, message: Message, ephemeral: bool) -> None:
+        await self._send(where.turn, message)  # a 1:1 chat is private already
+
+    async def update(self, where: Personal, message: Message) -> None:
+        target = self._update_target(where.turn)
+        if target:
+            await self._replace(where.turn, target, message)
+            where.updated.add(target)
+        else:
+            await self._send(where.turn, message)
+
+    async def open_form(self, where: Personal, form: Form) -> None:
+        await self._open_form(where.turn, form)
+
+    async def form_errors(self, where: Personal, errors: FormErrors) -> None:
+        await self._form_errors(where.turn, errors)
+
+    async def confidential(self, where: Personal, reply: Say | Update) -> None:
+        await self._keep_out(where.turn)
 
     async def _keep_out(self, turn: Incoming) -> None:
         """A confidential message (a case's words) asked for from the chat, by a button that
@@ -665,3 +682,32 @@ def _buttons(content: Card) -> set[tuple[object, object]]:
         for action in element.get("actions", [])
         if isinstance(action.get("data"), dict)
     }
+
+
+class SharedReplies(ReplyChannel[Shared, Coroutine[Any, Any, None]]):
+    """Replies in a channel or group chat (see ``TeamsBot._deliver_shared``): only a Say meant
+    for the conversation is posted there; the rest is collected for the person's 1:1 chat."""
+
+    def __init__(self, teams: TeamsBot) -> None:
+        self.teams = teams
+
+    async def say(self, where: Shared, message: Message, ephemeral: bool) -> None:
+        if ephemeral:
+            where.private += message_activities(message)
+        else:
+            await self.teams._send(where.turn, message)
+
+    async def update(self, where: Shared, message: Message) -> None:
+        where.private += message_activities(message)
+
+    async def open_form(self, where: Shared, form: Form) -> None:
+        if form.anonymous:  # nothing opened or kept for the asker
+            await self.teams._send(where.turn, text_message(REPORT_PRIVATELY))
+        else:
+            where.private.append(await self.teams._form_activity(where.turn, form, origin=False))
+
+    async def form_errors(self, where: Shared, errors: FormErrors) -> None:
+        where.private += await self.teams._errors_activities(where.turn, errors)
+
+    async def confidential(self, where: Shared, reply: Say | Update) -> None:
+        where.private.append(self.teams._launcher(where.turn))

@@ -5,6 +5,7 @@ served (``wiring.py``)."""
 from __future__ import annotations
 
 from adapters.host import Surface
+from adapters.teams.settings import TeamsSettings, configured
 from bot.platforms import Platform
 
 #: The ``ref`` of the sender's note to the tenant's admins that someone cannot be reached.
@@ -21,7 +22,13 @@ TEAMS = Platform(
     loggers=("botbuilder", "botframework", "msrest", "msal", "azure"),
     alert_refs=frozenset({UNREACHABLE_REF}),
     gauged=True,
+    configured=configured,
 )
 
 
-SURFACE = Surface(TEAMS, attach="adapters.teams.wiring:attach_teams")
+SURFACE = Surface(
+    TEAMS,
+    settings=TeamsSettings,
+    attach="adapters.teams.wiring:attach_teams",
+    cli=("app.cli.teams:teams",),
+)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import hashlib
 import logging
 import threading
 from collections.abc import Coroutine
@@ -38,8 +37,8 @@ from adapters.teams.platform import UNREACHABLE_REF
 from bot.clock import Clock
 from bot.config import Settings, is_loopback_url
 from bot.conversation import Address, Message, TextBlock
-from bot.deadletters import admins_of, is_alert
-from bot.outbox import Outgoing, SendResult, queue
+from bot.deadletters import is_alert, note_admins
+from bot.outbox import SendResult
 from bot.store import Store
 from bot.store.models import Person
 
@@ -49,8 +48,6 @@ NOT_INSTALLED = "not reachable: the Teams app is not installed for this user"
 NOT_IN_TEAM = "not reachable: the Teams app is not installed in this channel's team"
 #: Answers that go away by themselves (Teams' guidance: retry 429, 412, 502 and 504).
 TRANSIENT = {412, 429, 502, 503, 504}
-#: The message ref of an alert to admins, so an alert that cannot be delivered raises no other.
-ALERT_REF = UNREACHABLE_REF
 #: The note sent in place of a message Teams refused (none is sent in place of a note).
 REFUSED_REF = "teams.refused"
 
@@ -170,41 +167,20 @@ class TeamsSender:
     # --- telling admins ----------------------------------------------------------------------
 
     def _report_unreachable(self, destination: Address, message: Message, reason: str) -> bool:
-        """Queue a note to the tenant's Teams admins (once a day per destination and admin);
-        True if there was anyone to tell. An alert (this one, or a dead-letter alert) raises
-        no other."""
-        if is_alert(message.ref):
-            log.warning(
-                "an alert to Teams admin %s could not be delivered: %s", destination, reason
-            )
-            return False
-        now = self.clock.now()
+        """A note to the tenant's Teams admins, in Teams' words, queued by
+        ``bot/deadletters.note_admins`` (once a day per destination and admin; an alert that
+        fails raises no other); True if there was anyone to tell."""
         with self.store.session() as session:
-            admins = admins_of(session, self.settings, destination)
-            alert = _alert(destination, _name(session, destination), reason)
-            day = now.date().isoformat()
-            told = [admin for admin in admins if admin != destination]
-            queue(
-                session,
-                [
-                    Outgoing(_alert_key(destination, admin, day), admin, message=alert)
-                    for admin in told
-                ],
-                now,
+            note = _alert(destination, _name(session, destination), reason)
+            told = note_admins(session, self.settings, destination, message, note, self.clock.now())
+        if not is_alert(message.ref):
+            log.warning(
+                "Teams message to %s not delivered (%s); %s",
+                destination,
+                reason,
+                f"told {len(told)} admin(s)" if told else "no Teams admin in this tenant to tell",
             )
-        log.warning(
-            "Teams message to %s not delivered (%s); %s",
-            destination,
-            reason,
-            f"told {len(admins)} admin(s)" if admins else "no Teams admin in this tenant to tell",
-        )
         return bool(told)
-
-
-def _alert_key(destination: Address, admin: Address, day: str) -> str:
-    """Idempotency key: Teams ids are long, so the pair is hashed to fit the column."""
-    pair = hashlib.sha256(f"{destination}|{admin}".encode()).hexdigest()[:24]
-    return f"{ALERT_REF}:{pair}:{day}"
 
 
 def _name(session: Any, destination: Address) -> str:
@@ -233,7 +209,7 @@ def _alert(destination: Address, who: str, reason: str) -> Message:
             "once it is installed."
         )
     return Message(
-        ref=ALERT_REF,
+        ref=UNREACHABLE_REF,
         blocks=[
             TextBlock(text="A message could not be delivered in Teams", style="heading"),
             TextBlock(text=f"I could not reach {who}: {reason.removeprefix('not reachable: ')}."),

@@ -30,6 +30,7 @@ from adapters.host import Host
 from adapters.teams.app import TeamsBot
 from adapters.teams.limits import TeamsLimits
 from adapters.teams.sender import TeamsSender
+from adapters.teams.settings import TeamsSettings, teams_settings
 from bot.config import ConfigurationError, Settings, is_loopback_url
 from bot.router import Bot
 
@@ -45,7 +46,8 @@ UNAUTHENTICATED_WARNING = (
 
 def unauthenticated(settings: Settings) -> bool:
     """True when Teams is served without checking tokens (no app id, explicitly allowed)."""
-    return settings.teams_allow_unauthenticated and not settings.microsoft_app_id
+    teams = teams_settings(settings)
+    return teams.teams_allow_unauthenticated and not teams.microsoft_app_id
 
 
 def check_exposure(settings: Settings) -> None:
@@ -71,7 +73,7 @@ async def _refuse(_: web.Request) -> web.Response:
     return web.json_response({"error": "Teams is not configured on this server"}, status=401)
 
 
-def build_adapter(settings: Settings) -> CloudAdapter:
+def build_adapter(settings: TeamsSettings) -> CloudAdapter:
     """botbuilder's CloudAdapter with this deployment's Azure Bot credentials."""
     configuration = SimpleNamespace(
         APP_ID=settings.microsoft_app_id or "",
@@ -95,16 +97,17 @@ def build_adapter(settings: Settings) -> CloudAdapter:
 
 def attach_teams(server: Host, bot: Bot, settings: Settings) -> TeamsBot | None:
     """Serve Teams at /api/messages (or refuse it there when not configured)."""
-    if not settings.teams_enabled:
+    own = teams_settings(settings)
+    if not own.teams_enabled:
         server.web.router.add_post(MESSAGES_PATH, _refuse)
         return None
     check_exposure(settings)
-    if not settings.microsoft_app_id:
+    if not own.microsoft_app_id:
         log.warning(UNAUTHENTICATED_WARNING, MESSAGES_PATH)
-    elif settings.teams_allow_unauthenticated:
+    elif own.teams_allow_unauthenticated:
         log.warning("TEAMS_ALLOW_UNAUTHENTICATED is ignored: MicrosoftAppId is set")
-    adapter = build_adapter(settings)
-    app_id = settings.microsoft_app_id or ""
+    adapter = build_adapter(own)
+    app_id = own.microsoft_app_id or ""
     limits = TeamsLimits(bot.clock)
     teams = TeamsBot(bot, adapter, app_id, limits)
     sender = TeamsSender(adapter, app_id, bot.store, settings, bot.clock, limits)

@@ -1,14 +1,19 @@
 """The ``inclusion-bot`` command: run the bot, and the operator's tools (click).
 
 The commands about the whole process (run, chat, tick, db, outbox, admins) are here; each
-feature and platform brings its own group from a module of this package.
+feature and platform brings its own groups, named in its registration (``cli``), from a module
+of this package, so this one names no feature and no platform.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
+import importlib
 import sys
+import threading
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,21 +21,19 @@ import click
 
 from adapters.console.chat import ConsoleChat, parse_when
 from adapters.console.jsonl import JsonLinesChat
-from adapters.platforms import attach_all, register_all
-from app.cli.awareness import awareness
+from adapters.host import Surface
+from adapters.platforms import PLATFORMS, attach_all, register_all
 from app.cli.common import opened, parse_address, with_store
-from app.cli.pledge import export
-from app.cli.reports import handlers, reports
-from app.cli.slack import slack
-from app.cli.teams import teams
 from app.runtime import (
     Runtime,
     load_settings,
     open_store,
 )
-from bot import outbox_ops
+from bot import outbox_ops, platforms
+from bot.catalogue import FEATURES
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.config import ConfigurationError
+from bot.features import Feature
 from bot.people import add_admin, list_admins, remove_admin
 
 if TYPE_CHECKING:
@@ -46,9 +49,9 @@ def main() -> None:
     register_all()
 
 
-def _console(jsonl: bool, speaker: str) -> None:
+def _console(jsonl: bool, speaker: str, *, serve: bool = False) -> None:
     clock = OffsetClock()
-    with opened(clock) as runtime:
+    with opened(clock) as runtime, _web_beside(runtime) if serve else contextlib.nullcontext():
         interactive = sys.stdin.isatty() and not jsonl
         chat: ConsoleChat | JsonLinesChat
         if jsonl:
@@ -70,6 +73,52 @@ def _console(jsonl: bool, speaker: str) -> None:
             return
         assert isinstance(chat, ConsoleChat)
         _converse(chat, runtime, interactive)
+
+
+#: How long the console waits for its web server to start listening.
+WEB_START_TIMEOUT = 15.0
+
+
+@contextlib.contextmanager
+def _web_beside(runtime: Runtime) -> Iterator[None]:
+    """The web server (the dashboard, health) in a thread of its own while the console chat has
+    the terminal, stopped when the chat ends. If it cannot listen (the port is taken), the chat
+    still opens and says so."""
+    server = _server(runtime)
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    ready = threading.Event()
+    failed: list[BaseException] = []
+
+    async def listening() -> None:
+        ready.set()
+
+    def serve() -> None:
+        try:
+            loop.run_until_complete(server.run(runtime.settings.port, stop, beside_console=True))
+        except Exception as exc:  # reported below, in the terminal, as one line
+            failed.append(exc)
+        finally:
+            ready.set()
+            loop.close()
+
+    server.on_start.append(listening)
+    thread = threading.Thread(target=serve, name="inclusion-bot-web", daemon=True)
+    thread.start()
+    ready.wait(WEB_START_TIMEOUT)
+    if failed or server.port is None:
+        reason = f": {failed[0]}" if failed else ""
+        click.echo(f"The dashboard is not available (port {runtime.settings.port}{reason}).")
+    else:
+        click.echo(
+            f"Dashboard: {runtime.settings.public_base}/admin/ (type /dashboard for a link)."
+        )
+    try:
+        yield
+    finally:
+        if thread.is_alive():
+            loop.call_soon_threadsafe(stop.set)
+            thread.join(WEB_START_TIMEOUT)
 
 
 def _converse(chat: ConsoleChat, runtime: Runtime, interactive: bool) -> None:
@@ -102,14 +151,14 @@ def _converse(chat: ConsoleChat, runtime: Runtime, interactive: bool) -> None:
     help="Who speaks first in the console.",
 )
 def run(speaker: str) -> None:
-    """Run the bot: serve Slack and Teams, whichever are configured, on one web server;
-    with neither, open the console chat."""
+    """Run the bot: serve Slack and Teams, whichever are configured, and the dashboard on one
+    web server on PORT; with neither platform, open the console chat beside it."""
     try:
         settings = load_settings()
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
-    if not (settings.slack_enabled or settings.teams_enabled):
-        _console(jsonl=False, speaker=speaker)
+    if not any(platform.configured(settings) for platform in platforms.registered()):
+        _console(jsonl=False, speaker=speaker, serve=True)
         return
     with opened(SystemClock()) as runtime:
         server = _server(runtime)
@@ -325,5 +374,19 @@ def admins_list() -> None:
     with_store(act)
 
 
-for group in (awareness, export, handlers, reports, slack, teams):
-    main.add_command(group)
+def add_registered(
+    group: click.Group,
+    features: Iterable[Feature] = FEATURES,
+    surfaces: Iterable[Surface] = PLATFORMS,
+) -> None:
+    """Add every feature's and platform's own commands (their registrations' ``cli``) to
+    ``group``; each is named "module:attribute" and imported here."""
+    for ref in (*(r for f in features for r in f.cli), *(r for s in surfaces for r in s.cli)):
+        module, _, name = ref.partition(":")
+        command = getattr(importlib.import_module(module), name)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{ref} is not a click command")
+        group.add_command(command)
+
+
+add_registered(main)

@@ -8,10 +8,7 @@ from typing import BinaryIO
 
 import click
 
-from app.runtime import (
-    load_awareness,
-    load_settings,
-)
+from app.runtime import load_settings
 from bot.awareness.calendar import (
     LAST_DAY,
     REGIONS,
@@ -20,6 +17,7 @@ from bot.awareness.calendar import (
     check_in_range,
     occurrences,
 )
+from bot.awareness.load import load_awareness
 from bot.config import ConfigurationError
 
 

@@ -19,11 +19,11 @@ from bot.conversation import Address
 
 
 @contextmanager
-def opened(clock: Any = None, *, reports: bool = True) -> Iterator[Runtime]:
+def opened(clock: Any = None, *, secrets: bool = True) -> Iterator[Runtime]:
     """The process's runtime for one command, closed after it; configuration errors as one
     line and a non-zero exit."""
     try:
-        runtime = build(clock or SystemClock(), reports=reports)
+        runtime = build(clock or SystemClock(), secrets=secrets)
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
     try:
@@ -41,5 +41,5 @@ def parse_address(text: str) -> Address:
 
 
 def with_store(action: Callable[[Runtime], None]) -> None:
-    with opened(reports=False) as runtime:
+    with opened(secrets=False) as runtime:
         action(runtime)

@@ -7,9 +7,10 @@ import click
 import content
 from app.cli.common import opened, parse_address, with_store
 from app.runtime import Runtime
+from bot import platforms
 from bot.reports import registry
 from bot.reports.commands import orphaned
-from bot.reports.resources import load_categories
+from bot.reports.resources import Desk, load_categories
 from bot.reports.secrets import new_key
 from bot.reports.storage import rekey
 from bot.text import clean
@@ -78,7 +79,7 @@ def handlers_list() -> None:
                     f"{'escalation' if h.escalation else ''}\t{h.name}"
                 )
             nobody = registry.uncovered(
-                session, _category_ids(runtime), runtime.settings.served_platforms
+                session, _category_ids(runtime), platforms.served(runtime.settings)
             )
         if not rows:
             click.echo("No handlers yet: inclusion-bot handlers add ADDRESS --category racism")
@@ -123,7 +124,6 @@ def reports_new_key() -> None:
 def reports_rekey() -> None:
     """Re-encrypt every report with the first key in REPORTS_KEY."""
     with opened() as runtime:
-        assert runtime.bot.reports is not None
         with runtime.store.session() as session:
-            count = rekey(session, runtime.bot.reports.vault)
+            count = rekey(session, runtime.need(Desk).vault)
         click.echo(f"Re-encrypted {count} item(s) with the newest key.")

@@ -40,13 +40,15 @@ def teams_package(
 ) -> None:
     """Build the Teams app package (manifest.json and icons) to sideload or upload."""
     from adapters.teams.manifest import DEFAULT_WEBSITE, manifest, package
+    from adapters.teams.settings import teams_settings
 
     try:
         settings = load_settings()
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
-    privacy_url = privacy_url or settings.teams_privacy_url
-    terms_url = terms_url or settings.teams_terms_url
+    own = teams_settings(settings)
+    privacy_url = privacy_url or own.teams_privacy_url
+    terms_url = terms_url or own.teams_terms_url
     missing = [
         name
         for name, value in (("TEAMS_PRIVACY_URL", privacy_url), ("TEAMS_TERMS_URL", terms_url))

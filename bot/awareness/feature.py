@@ -6,7 +6,8 @@ from functools import partial
 
 from bot.awareness import commands
 from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
-from bot.awareness.due import queue_awareness
+from bot.awareness.due import queue_awareness, recheck_all
+from bot.awareness.load import load_awareness
 from bot.awareness.posts import POST_RENDERER, PREVIEW_RENDERER, render_post, render_preview
 from bot.features import Command, Feature, TickStep
 from bot.resources import Resources
@@ -41,4 +42,7 @@ FEATURE = Feature(
             lambda s, now, settings, found: queue_awareness(s, now, settings, _calendar(found)),
         ),
     ),
+    cli=("app.cli.awareness:awareness",),
+    load=load_awareness,
+    start=lambda session, now, settings, _: recheck_all(session, now),
 )

@@ -8,7 +8,7 @@ marks the check-in answered and stops its reminder ladder.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -191,13 +191,20 @@ def repeat_earlier(session: Session, checkin: Checkin, now: datetime) -> tuple[i
     return repeated, unknown
 
 
-def render(session: Session, pledge: Pledge, checkin: Checkin, lead: str | None = None) -> Message:
-    """The check-in as it stands now, with the answers given so far."""
+def render(
+    session: Session,
+    pledge: Pledge,
+    checkin: Checkin,
+    lead: str | None = None,
+    extra: Sequence[Block] = (),
+) -> Message:
+    """The check-in as it stands now, with the answers given so far; ``extra``: what other
+    features' check-ins add for the same person and week (bot/pledge/weekly.py)."""
     steps = [
         (s.id, s.commitment, s.text, pledge.ongoing(s.suggestion_id))
         for s in active_steps(session, checkin.leader_id)
     ]
-    return checkin_message(
+    message = checkin_message(
         pledge,
         checkin.id,
         long_date(checkin.week_of),
@@ -207,6 +214,9 @@ def render(session: Session, pledge: Pledge, checkin: Checkin, lead: str | None 
         lead=lead,
         repeatable=has_earlier_answers(session, checkin),
     )
+    if not extra:
+        return message
+    return Message(blocks=[*message.blocks, *extra], ref=message.ref)
 
 
 def reminder_message(checkin: Checkin, last: bool) -> Message:
@@ -219,7 +229,12 @@ def reminder_message(checkin: Checkin, last: bool) -> Message:
     return nudge(text, opener)
 
 
-def render_outgoing(pledge: Pledge, session: Session, args: dict[str, Any]) -> Message | None:
+def render_outgoing(
+    pledge: Pledge,
+    session: Session,
+    args: dict[str, Any],
+    extra: Callable[[Session, Checkin], list[Block]] | None = None,
+) -> Message | None:
     """The outbox's renderer for check-ins and reminders, run when their turn to be sent comes.
 
     Returns None, cancelling the send, if the check-in is no longer open (answered, skipped,
@@ -233,7 +248,7 @@ def render_outgoing(pledge: Pledge, session: Session, args: dict[str, Any]) -> M
         return None
     if args.get("reminder"):
         return reminder_message(checkin, bool(args.get("last")))
-    return render(session, pledge, checkin)
+    return render(session, pledge, checkin, extra=extra(session, checkin) if extra else ())
 
 
 def record(session: Session, checkin: Checkin, step_id: int, answer: Answer, now: datetime) -> None:

@@ -25,10 +25,12 @@ from bot.conversation import (
     text_message,
 )
 from bot.dates import long_date
+from bot.features import PackSummaries
 from bot.forms import validate
-from bot.pledge import checkins, leaders, progress, questions
+from bot.packs.content import NO_PACKS, Packs
+from bot.pledge import checkins, leaders, progress, questions, weekly
 from bot.pledge.checkins import ANSWER_FORM, AWAY_FORM, Answer
-from bot.pledge.content import Pledge
+from bot.pledge.content import PLEDGE_PACK, Pledge
 from bot.pledge.models import Checkin, Leader
 from bot.pledge.signup import SIGN_FORM, missed_notice, read_choices, sign_form
 from bot.pledge.wording import STATUSES, schedule
@@ -43,7 +45,7 @@ HELP = (
     "/pledge away 2027-04-14: no check-ins or reminders until that day; /pledge back to undo\n"
     "/pledge pause, /pledge resume: stop and restart check-ins\n"
     "/pledge leave: stop every message (your history is kept)\n"
-    "/pledge summary: the D&I lead's summary (admins only)"
+    "/pledge summary [PACK]: the D&I lead's summary, of the pledge or another pack (admins only)"
 )
 ELSEWHERE = "Awareness dates: /awareness help. Anonymous reports: /report. Everything: /help."
 NOT_SIGNED = "You haven't signed the pledge yet. Type /pledge to sign it."
@@ -162,6 +164,26 @@ def _go_away(turn: Turn, leader: Leader, until: date) -> list[Reply]:
     ]
 
 
+def _summary(turn: Turn, pack_id: str) -> Message:
+    """The D&I lead's summary: the pledge's, or with a pack's id that pack's (each pack has
+    its own view; the pledge's lists the others)."""
+    packs = turn.resources.get(Packs, NO_PACKS)
+    if pack_id in ("", PLEDGE_PACK):
+        summary = progress.summary(
+            turn.session, turn.need(Pledge), turn.now, turn.settings.missed_alert_threshold
+        )
+        others = [p.id for p in packs if p.id != PLEDGE_PACK]
+        if not others:
+            return summary
+        line = "Other packs: " + ", ".join(others) + ". /pledge summary PACK shows one."
+        return Message(blocks=[*summary.blocks, TextBlock(text=line, style="context")])
+    found = turn.need(PackSummaries).of(turn, pack_id) if packs.get(pack_id) else None
+    if found is None:
+        known = ", ".join(p.id for p in packs) or PLEDGE_PACK
+        return text_message(f"I don't know the pack “{pack_id}”. The packs are: {known}.")
+    return found
+
+
 def on_command(turn: Turn, args: str) -> list[Reply]:
     word, _, rest = args.strip().partition(" ")
     word = word.lower()
@@ -183,13 +205,7 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
                     )
                 )
             ]
-        return [
-            turn.say(
-                progress.summary(
-                    turn.session, turn.need(Pledge), turn.now, turn.settings.missed_alert_threshold
-                )
-            )
-        ]
+        return [turn.say(_summary(turn, rest.strip().lower()))]
     handler = _LEADER_COMMANDS.get(word)
     if handler is None:
         return [
@@ -349,7 +365,7 @@ def _skip_checkin(turn: Turn, checkin: Checkin) -> list[Reply]:
         return [_no_op("You already skipped this check-in; nothing changed.")]
     checkin.status = "skipped"
     checkin.next_reminder_at = None
-    return [Update(message=checkins.render(turn.session, turn.need(Pledge), checkin))]
+    return [Update(message=weekly.render(turn.session, turn.resources, checkin))]
 
 
 def _no_op(text: str) -> Say:
@@ -409,7 +425,7 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
         if not isinstance(found, Checkin):
             return [found]
         if name == "pledge.open":
-            return [turn.say(checkins.render(turn.session, turn.need(Pledge), found))]
+            return [turn.say(weekly.render(turn.session, turn.resources, found))]
         if name == "pledge.same":
             return _same_as_before(turn, found)
         if name == "pledge.notes":
@@ -466,7 +482,7 @@ def _same_as_before(turn: Turn, checkin: Checkin) -> list[Reply]:
     lead = f"Thank you: the same answers as before are recorded for {repeated} step(s)."
     if unknown:
         lead += f" {unknown} step(s) had no earlier answer: tap a status for them."
-    return [Update(message=checkins.render(turn.session, turn.need(Pledge), checkin, lead))]
+    return [Update(message=weekly.render(turn.session, turn.resources, checkin, lead))]
 
 
 def _press_status(turn: Turn, checkin: Checkin, rest: list[str]) -> list[Reply]:
@@ -490,7 +506,7 @@ def _press_status(turn: Turn, checkin: Checkin, rest: list[str]) -> list[Reply]:
     if answer == previous:  # a second press of the same button records nothing more
         return [_no_op(f"You already answered {STATUSES[answer.status]} for that step.")]
     checkins.record(turn.session, checkin, step_id, answer, turn.now)
-    return [Update(message=checkins.render(turn.session, turn.need(Pledge), checkin))]
+    return [Update(message=weekly.render(turn.session, turn.resources, checkin))]
 
 
 def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
@@ -533,7 +549,7 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
                     f"{long_date(found.week_of)}. Thank you."
                 )
             ),
-            Update(message=checkins.render(turn.session, turn.need(Pledge), found)),
+            Update(message=weekly.render(turn.session, turn.resources, found)),
         ]
     if form.form_id == AWAY_FORM:
         leader = _mine(turn)

@@ -1,37 +1,36 @@
-"""The pledge's commitments and suggested steps, read from content/pledge.yaml.
+"""The pledge's commitments and suggested steps: the personal pack ``pledge``
+(content/packs/pledge.yaml, or the organisation's copy in CONTENT_DIR/packs/).
 
-The words are IP Inclusive's; an organisation may edit or extend them. Validation here turns a
-broken edit into a clear start-up error rather than a confusing check-in.
+The pack format (bot/packs/content.py) is shared by every programme; this is the pledge's view
+of it, in the pledge's own terms (steps rather than actions), so the pledge journey reads as it
+always has. Validation happens when the pack loads.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
+from bot.config import Settings
+from bot.packs.content import PLEDGE_PACK, Link, Pack, load_configured, read_pack
+from bot.packs.content import Action as Suggestion
 
-class Link(BaseModel):
-    label: str
-    url: str
-
-
-class Suggestion(BaseModel):
-    id: str
-    text: str = Field(max_length=500)
-    links: list[Link] = Field(default_factory=list)
-    #: A behaviour kept up week after week (acting as an ally), answered "Ongoing", not "Done".
-    ongoing: bool = False
-    #: A short editor's note shown with the step (a dated term in the pledge's own words is
-    #: kept as written and explained here, never rewritten).
-    note: str = Field(default="", max_length=300)
+__all__ = [
+    "PLEDGE_PACK",
+    "Commitment",
+    "Link",
+    "Pledge",
+    "Suggestion",
+    "load_content",
+    "load_pledge",
+]
 
 
 class Commitment(BaseModel):
     number: int = Field(ge=1)
     title: str
-    steps: list[Suggestion] = Field(min_length=1)
+    steps: tuple[Suggestion, ...] = Field(min_length=1)
 
 
 class Pledge(BaseModel):
@@ -39,17 +38,20 @@ class Pledge(BaseModel):
     subtitle: str = ""
     url: str
     contact: str = ""
-    commitments: list[Commitment] = Field(min_length=1)
+    commitments: tuple[Commitment, ...] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _ids_unique(self) -> Pledge:
-        ids = [step.id for c in self.commitments for step in c.steps]
-        if len(ids) != len(set(ids)):
-            raise ValueError("step ids in pledge.yaml must be unique")
-        numbers = [c.number for c in self.commitments]
-        if numbers != list(range(1, len(numbers) + 1)):
-            raise ValueError("commitments must be numbered 1, 2, 3 … in order")
-        return self
+    @classmethod
+    def from_pack(cls, pack: Pack) -> Pledge:
+        return cls(
+            title=pack.title,
+            subtitle=pack.subtitle,
+            url=pack.source.url,
+            contact=pack.contact,
+            commitments=tuple(
+                Commitment(number=c.number, title=c.title, steps=c.actions)
+                for c in pack.commitments
+            ),
+        )
 
     def commitment(self, number: int) -> Commitment:
         return self.commitments[number - 1]
@@ -69,5 +71,11 @@ class Pledge(BaseModel):
 
 
 def load_pledge(path: Path) -> Pledge:
-    with path.open(encoding="utf-8") as handle:
-        return Pledge.model_validate(yaml.safe_load(handle))
+    """The pledge from its pack file (tests and benchmarks; the runtime loads every pack)."""
+    return Pledge.from_pack(read_pack(path))
+
+
+def load_content(settings: Settings) -> Pledge:
+    """The pledge this process is loaded with (its registration's ``load``): the ``pledge``
+    pack, validated with every other pack (CONTENT_DIR's copy replaces the shipped one)."""
+    return Pledge.from_pack(load_configured(settings).need(PLEDGE_PACK))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import partial
 
 from bot.features import Command, Feature, TickStep
-from bot.pledge import commands
+from bot.pledge import commands, weekly
 from bot.pledge.checkins import CHECKIN_RENDERER, render_outgoing
-from bot.pledge.content import Pledge
+from bot.pledge.content import Pledge, load_content
 from bot.pledge.due import queue_checkins, queue_reminders
 
 FEATURE = Feature(
@@ -25,7 +25,13 @@ FEATURE = Feature(
     on_action=commands.on_action,
     on_form=commands.on_form,
     help=commands.HELP,
-    renderers=lambda found: {CHECKIN_RENDERER: partial(render_outgoing, found.need(Pledge))},
+    renderers=lambda found: {
+        CHECKIN_RENDERER: partial(
+            render_outgoing,
+            found.need(Pledge),
+            extra=lambda session, checkin: weekly.guests(session, found, checkin),
+        )
+    },
     tick=(
         TickStep(
             "checkins", "check-in(s)", lambda s, now, settings, _: queue_checkins(s, now, settings)
@@ -37,4 +43,6 @@ FEATURE = Feature(
         ),
     ),
     home=commands.home,
+    load=load_content,
+    weekly_host=weekly.HOST,
 )

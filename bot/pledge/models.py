@@ -63,6 +63,8 @@ class Checkin(Base):
     __table_args__ = (
         UniqueConstraint("leader_id", "week_of"),
         Index("ix_checkins_reminder_due", "next_reminder_at"),
+        #: The dashboard's overview counts the last weeks' check-ins from this index alone.
+        Index("ix_checkins_week_of", "week_of", "status", "leader_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,6 +81,8 @@ class StepUpdate(Base):
     """A status (and optional note) given for one step in one check-in; a change adds a row."""
 
     __tablename__ = "step_updates"
+    #: The dashboard's overview counts the last weeks' answers from this index (and steps).
+    __table_args__ = (Index("ix_step_updates_answered_at", "answered_at", "step_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id"), index=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot import platforms
 from bot.conversation import (
     ActionEvent,
     ActionsBlock,
@@ -152,7 +153,7 @@ def _handlers(turn: Turn, rest: str) -> Say:
             nobody = registry.uncovered(
                 turn.session,
                 [c.id for c in desk.categories],
-                turn.settings.served_platforms,
+                platforms.served(turn.settings),
             )
             if nobody:
                 lines.append(

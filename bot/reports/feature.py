@@ -8,6 +8,7 @@ from bot.reports import commands
 from bot.reports.due import queue_reports
 from bot.reports.followup import FOLLOWUP_FORM
 from bot.reports.intake import FILE_FORM, NOT_RECEIVED
+from bot.reports.load import load_reports, warn_unreceived
 
 FEATURE = Feature(
     name="reports",
@@ -35,4 +36,8 @@ FEATURE = Feature(
     ),
     anonymous_forms=frozenset({FILE_FORM, FOLLOWUP_FORM}),
     failed={FILE_FORM: NOT_RECEIVED},
+    cli=("app.cli.reports:handlers", "app.cli.reports:reports"),
+    load=load_reports,
+    secret=True,
+    start=warn_unreceived,
 )

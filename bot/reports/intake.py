@@ -13,6 +13,7 @@ from typing import cast
 
 from sqlalchemy.exc import IntegrityError
 
+from bot import platforms
 from bot.config import Settings
 from bot.conversation import (
     Block,
@@ -160,7 +161,7 @@ def offered(turn: Turn, desk: Desk) -> list[Category]:
     the form offers no other, and ``/report`` is refused when there is none."""
     nobody = set(
         registry.uncovered(
-            turn.session, [c.id for c in desk.categories], turn.settings.served_platforms
+            turn.session, [c.id for c in desk.categories], platforms.served(turn.settings)
         )
     )
     return [c for c in desk.categories if c.id not in nobody]
@@ -254,7 +255,7 @@ def _errors(turn: Turn, desk: Desk, values: dict[str, FormValue]) -> dict[str, s
     elif when and date.fromisoformat(when) < EARLIEST_INCIDENT:
         errors["when"] = "Give the day it happened, as year-month-day (e.g. 2027-03-01)."
     category = cast(str, values["category"])
-    reachable = registry.reachable(turn.session, turn.settings.served_platforms)
+    reachable = registry.reachable(turn.session, platforms.served(turn.settings))
     if not registry.receivers(reachable, category, _excluded(turn, values)):
         errors["exclude" if values.get("exclude") else "category"] = (
             "Nobody would receive this report: you left out everyone who handles this kind "

@@ -1,0 +1,1 @@
+"""Time pledges and the volunteer directory: people offer time to outreach work."""
