@@ -11,11 +11,13 @@ most QUIET_WAIT, and the core runs in one worker thread, so a burst of button pr
 at the speed of a bare Bolt app and answered right after (benchmarks/slack_ack.py).
 
 Deadlines next: a request with a trigger_id (a modal may have to open within 3 s of Slack
-sending it) does not wait for quiet before the core has answered, goes to the front of the
+sending it) does not wait QUIET_WAIT before the core has answered, goes to the front of the
 core's queue, and waits for users.info at most USERS_INFO_WAIT; only if the answer opens no
-modal does it then wait for quiet, like any other work. (Waiting for quiet first, under a
+modal does it then wait for quiet, like any other work. (Waiting QUIET_WAIT first, under a
 steady stream of sign-ups, released the waiting work all at once whenever the stream paused,
-and the acks behind it waited: the benchmark's sign-up path.) A trigger that is too old by
+and the acks behind it waited: the benchmark's sign-up path.) The core thread itself starts
+no job while an ack is pending, for at most core_thread.ACKS_FIRST_WAIT (0.1 s), so the
+GIL-bound core does not run while a burst's acks are being written. A trigger that is too old by
 then, or that Slack calls expired, gets a private "Open the form" button at once instead; its
 form is kept in the database (bot/form_tokens.py), so any replica
 serves the button, after a restart too.
