@@ -175,7 +175,7 @@ def test_a_big_directory_pages_with_more_and_earlier(week: Harness) -> None:
 
 def test_a_nudge_before_the_week_once_a_year_and_a_question_after_it(week: Harness) -> None:
     offer(week, "alice")
-    assert "bot →" not in say(week, "/clock 2026-11-02T08:59Z")
+    assert "You offered" not in say(week, "/clock 2026-11-02T08:59Z")
     nudge = say(week, "/clock 2026-11-02T09:00Z")  # two weeks before Monday 16 November
     assert "bot → you (direct message):" in nudge  # alice
     assert (
@@ -186,15 +186,17 @@ def test_a_nudge_before_the_week_once_a_year_and_a_question_after_it(week: Harne
     assert "More from the organisers of Careers in Ideas Week: https://ipinclusive.org.uk/" in (
         nudge
     )
-    assert "bot →" not in say(week, "/clock 2026-11-10T09:00Z", "/clock 2026-11-22T20:00Z")
+    assert "Careers in Ideas Week" not in say(
+        week, "/clock 2026-11-10T09:00Z", "/clock 2026-11-22T20:00Z"
+    )
     question = say(week, "/clock 2026-11-23T09:00Z")
     assert "Careers in Ideas Week 2026 is over. Did you give the time you offered?" in question
-    assert "bot → dina" not in question
+    assert "bot → you (direct message):" in question  # alice
     printed = say(week, "/as dina", button(question, "Yes, I did"))
     assert "That question was for someone else" in printed
     printed = say(week, "/as alice", button(question, "Yes, I did"))
     assert "Careers in Ideas Week 2026: you gave your time. Thank you!" in printed
-    assert "bot →" not in say(week, "/clock 2026-12-01T09:00Z")
+    assert "Careers in Ideas Week" not in say(week, "/clock 2026-12-01T09:00Z")
     summary = say(week, "/as dina", "/volunteers")
     assert "Careers in Ideas Week 2026: 1 volunteer(s) reminded; 1 gave their time" in summary
     again = say(week, "/clock 2027-11-01T09:00Z")  # the 2027 week starts on 15 November
@@ -218,7 +220,7 @@ def test_withdraw_removes_the_offer_everywhere_at_once(
         "Thank you for offering. Type /volunteer if you'd like to offer again."
     )
     week.run_due()  # the nudge queued before the withdrawal is not sent
-    assert "Careers in Ideas Week" not in week.out.getvalue().split("/volunteer")[-1]
+    assert "You offered" not in week.out.getvalue().split("/volunteer")[-1]
     assert "Nobody is listed" in say(week, "/as olu", "/volunteers")
     with week.runtime.store.session() as session:
         assert session.scalars(select(VolunteerOffer)).all() == []
@@ -292,3 +294,28 @@ def test_volunteers_help_and_a_search_too_long_are_answered_plainly(week: Harnes
     assert "/volunteer withdraw" in say(week, "/as olu", "/volunteers help")
     printed = say(week, "/volunteers " + "x" * 201)
     assert "That search is 201 characters; please use at most 200" in printed
+
+
+def _answer_about_the_week(printed: str, label: str) -> str:
+    """The button ``label`` on the admins' question about Careers in Ideas Week's dates."""
+    question = printed.split("Please confirm the dates of Careers in Ideas Week")[1]
+    return question.split(f"] {label}")[0].rsplit("[", 1)[1]
+
+
+def test_the_week_as_the_admins_confirmed_changed_or_declined_it(week: Harness) -> None:
+    asked = offer(week, "alice")  # the admins were asked six weeks before the week
+    assert "Please confirm the dates of Careers in Ideas Week 2026" in asked
+    say(week, "/as dina", _answer_about_the_week(asked, "Confirm"))
+    nudge = say(week, "/clock 2026-11-02T09:00Z")
+    assert "Careers in Ideas Week runs from Monday 16 November to Sunday 22 November 2026." in (
+        nudge
+    )
+    assert "Careers in Ideas Week is expected" not in nudge
+    asked = say(week, "/clock 2027-10-05T12:00Z")
+    assert "Please confirm the dates of Careers in Ideas Week 2027" in asked
+    say(week, _answer_about_the_week(asked, "Not this year"))
+    assert "Careers in Ideas Week" not in say(week, "/clock 2027-11-01T09:00Z")
+    assert "Careers in Ideas Week" not in say(week, "/clock 2027-11-22T09:00Z")
+    with week.runtime.store.session() as session:
+        years = session.scalars(select(VolunteerYear.year)).all()
+    assert years == [2026]

@@ -6,8 +6,9 @@ proof, and a programme lead reports what happened. The answer is one button; an 
 question leaves the year as "not said", never "done".
 
 The week's dates are the awareness calendar's (``careers-in-ideas-week`` in
-content/awareness.yaml, or the organisation's own entry with that id); while the organisers
-have not confirmed them the nudge says they are expected. Times are 09:00 in DEFAULT_TIMEZONE.
+content/awareness.yaml, or the organisation's own entry with that id) as the admins confirmed,
+changed or declined them (``bot.awareness.confirmations.effective``); while nobody has
+confirmed them the nudge says they are expected. Times are 09:00 in DEFAULT_TIMEZONE.
 Each nudge and question is an outbox row keyed by offer and year, and a ``volunteer_years`` row
 records it, so however often the tick runs each goes out once a year.
 """
@@ -21,6 +22,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from bot.awareness.calendar import Calendar, Entry
+from bot.awareness.confirmations import effective
 from bot.config import Settings
 from bot.outbox import Outgoing, queue
 from bot.people import address_of
@@ -77,9 +79,10 @@ def weeks(calendar: Calendar, now: datetime, settings: Settings) -> list[Week]:
 def queue_volunteer_nudges(
     session: Session, now: datetime, settings: Settings, calendar: Calendar
 ) -> int:
-    """Queue what is due at ``now``: nudges before the week, questions after it."""
+    """Queue what is due at ``now``: nudges before the week, questions after it. The week's
+    dates are the ones the admins confirmed or changed; a year they declined has none."""
     queued = 0
-    for week in weeks(calendar, now, settings):
+    for week in weeks(effective(session, calendar), now, settings):
         if week.nudge_from <= now < week.ask_from:
             queued += _nudge(session, week, now)
         if week.ask_from <= now < week.ask_from + ASK_WITHIN:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.awareness.calendar import Calendar
+from bot.awareness.confirmations import effective
 from bot.conversation import ActionsBlock, Block, Button, LinkBlock, Message, TextBlock
 from bot.dates import long_date
 from bot.volunteers.due import WEEK_ID
@@ -28,7 +29,7 @@ def _span(start: date, end: date) -> str:
 
 def render_nudge(calendar: Calendar, session: Session, args: dict[str, Any]) -> Message | None:
     offer = session.get(VolunteerOffer, int(args["offer"]))
-    week = calendar.occurrence(f"{WEEK_ID}:{args['start']}")
+    week = effective(session, calendar).occurrence(f"{WEEK_ID}:{args['start']}")
     if offer is None or week is None:
         return None
     when = (
