@@ -252,7 +252,7 @@ def test_the_bot_refuses_to_start_with_a_broken_calendar(tmp_path: Path) -> None
     assert "awareness calendar is broken" in result.output and "nope" in result.output
 
 
-def test_cli_lists_occurrences_as_json_for_a_region() -> None:
+def test_cli_lists_occurrences_as_json_for_a_region(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,
         [
@@ -267,6 +267,7 @@ def test_cli_lists_occurrences_as_json_for_a_region() -> None:
             "--format",
             "json",
         ],
+        env={"DATA_DIR": str(tmp_path)},  # its own database, not the user's data folder
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
@@ -291,6 +292,7 @@ def test_cli_writes_an_icalendar_file_that_parses(tmp_path: Path) -> None:
             "--out",
             str(out),
         ],
+        env={"DATA_DIR": str(tmp_path)},  # its own database, not the user's data folder
     )
     assert result.exit_code == 0, result.output
     parsed = ICalendar.from_ical(out.read_bytes())

@@ -129,7 +129,13 @@ def test_the_awareness_calendar_shows_what_each_channel_gets(world: Harness, ser
     assert "console:#announcements: International Women&#39;s Day (on the day)" in march_8
     march_1 = page.split('<span class="date">1<', 1)[1].split("</td>", 1)[0]
     assert "International Women&#39;s Day (heads-up)" in march_1
-    assert "Unconfirmed Week" not in page  # never posted as fact
+    calendar = page.split('id="waiting"', 1)[0]
+    assert "Unconfirmed Week" not in calendar  # never posted as fact...
+    waiting = page.split('id="waiting"', 1)[1].split("</section>", 1)[0]
+    assert (  # ... but waiting for an admin to confirm it
+        '<th scope="row">Unconfirmed Week 2027</th><td>15 March to 21 March 2027</td>'
+        "<td>estimate</td>"
+    ) in waiting
     assert "Juneteenth" not in browser.get("/admin/awareness?month=2027-06").body  # us only
     odd = browser.get("/admin/awareness?month=2027-13")
     assert odd.status == 200 and "That month was not understood" in odd.body

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from bot.catalogue import FEATURES
 from bot.config import Settings
 from bot.pledge.models import Checkin
 from bot.store import Store
@@ -19,16 +20,8 @@ from tests.conftest import Harness, sign_up
 NINE = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # alice's first check-in falls due
 
 #: What a tick queues when nothing is due, step by step.
-QUIET = {
-    "checkins": 0,
-    "reminders": 0,
-    "owner-checkins": 0,
-    "overdue": 0,
-    "awareness": 0,
-    "organiser-asks": 0,
-    "reports": 0,
-    "volunteers": 0,
-}
+#: Every registered tick step, having queued nothing.
+QUIET = {step.name: 0 for feature in FEATURES for step in feature.tick}
 
 
 def needs_postgres(store: Store) -> None:

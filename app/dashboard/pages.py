@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.dashboard import charts
 from app.dashboard.overview import overview as read_overview
 from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
+from bot.awareness.confirmations import effective, waiting
 from bot.awareness.models import AwarenessSubscription
 from bot.awareness.posts import override, preview_message
 from bot.awareness.schedule import plan
@@ -113,7 +114,9 @@ def awareness(
     grid = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     days = {d: Day(d, d.month == first.month) for week in grid for d in week}
     who = viewer.address
-    calendar_of = runtime.bot.resources.get(Calendar, EMPTY_CALENDAR)
+    shipped = runtime.bot.resources.get(Calendar, EMPTY_CALENDAR)
+    # The admins' confirmations applied, as every reader of the calendar must.
+    calendar_of = effective(session, shipped)
     previews: dict[tuple[str, str, date], Preview] = {}
     for subscription in _subscriptions(session, who):
         channel = str(
@@ -156,6 +159,7 @@ def awareness(
         "before": before.strftime("%Y-%m"),
         "after": after.strftime("%Y-%m"),
         "subscribed": bool(_subscriptions(session, who)),
+        "waiting": waiting(session, shipped, today),
     }
 
 
