@@ -44,6 +44,7 @@ QUIET = {
     "owner-checkins": 0,
     "overdue": 0,
     "awareness": 0,
+    "organiser-asks": 0,
     "reports": 0,
     "volunteers": 0,
 }
