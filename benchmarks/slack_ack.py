@@ -1,7 +1,7 @@
 """Benchmark: how fast Slack gets its ack, under 50 concurrent signed requests on loopback.
 
     python benchmarks/slack_ack.py [--rounds 20] [--concurrency 50] [--only-sign-up]
-                                   [--users-info-delay SECONDS]
+                                   [--users-info-delay SECONDS] [--threads]
 
 Slack gives an app 3 seconds to acknowledge a slash command or a button press. This measures
 the bot's real aiohttp server with Slack attached (the real Bolt app, a temporary SQLite
@@ -40,10 +40,12 @@ import hmac
 import json
 import math
 import multiprocessing as mp
+import os
 import re
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -239,13 +241,52 @@ def run_servers(connection: Connection, api_url: str, users: list[str]) -> None:
             runners.append(runner)
         freeze_startup_objects()  # as Server.run does once it is up
         connection.send((ports, leaders))
-        await asyncio.get_running_loop().run_in_executor(None, connection.recv)
+        while await asyncio.get_running_loop().run_in_executor(None, connection.recv) != "stop":
+            connection.send(thread_counters())  # "threads": what each thread has used so far
         for runner in runners:
             await runner.cleanup()
 
     asyncio.run(main())
     runtime.store.dispose()
     data_dir.cleanup()
+
+
+Counters = dict[str, tuple[float, int]]
+
+
+def thread_counters() -> Counters:
+    """CPU seconds and voluntary context switches of this process's threads, by name, from
+    Linux's /proc. A thread that gives the GIL up at a socket call and must wait to take it
+    back (another thread holds it) blocks: a voluntary switch. A lone event loop makes next to
+    none between requests; each one counted beside a second thread is a wait for the GIL."""
+    counters = {}
+    for thread in threading.enumerate():
+        task = Path(f"/proc/self/task/{thread.native_id}")
+        with contextlib.suppress(OSError):
+            ticks = (task / "stat").read_text().rsplit(")", 1)[1].split()[11:13]
+            status = (task / "status").read_text()
+            switches = int(status.split("\nvoluntary_ctxt_switches:")[1].split()[0])
+            cpu = sum(map(int, ticks)) / os.sysconf("SC_CLK_TCK")
+            counters[thread.name] = (cpu, switches)
+    return counters
+
+
+def add_use(total: dict[str, list[float]], before: Counters, after: Counters) -> None:
+    """Add what each thread used between two snapshots to ``total``."""
+    for name, (cpu, switches) in after.items():
+        cpu_before, switches_before = before.get(name, (0.0, 0))
+        used = total.setdefault(name, [0.0, 0.0])
+        used[0] += cpu - cpu_before
+        used[1] += switches - switches_before
+
+
+def thread_use(total: dict[str, list[float]], requests: int) -> str:
+    """Per request, for each thread that did anything: CPU ms and voluntary switches."""
+    return "; ".join(
+        f"{name} {cpu * 1000 / requests:.2f} ms, {switches / requests:.2f} switches"
+        for name, (cpu, switches) in total.items()
+        if cpu >= 0.01
+    )
 
 
 # --- the load (this process) -----------------------------------------------------------------
@@ -455,6 +496,11 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--only-sign-up", action="store_true", help="measure only the sign-up path")
     parser.add_argument(
+        "--threads",
+        action="store_true",
+        help="also print the servers' CPU and voluntary context switches per request, by thread",
+    )
+    parser.add_argument(
         "--users-info-delay",
         type=float,
         default=0.0,
@@ -485,6 +531,12 @@ def main() -> int:
     sent = 0
     outcomes: dict[str, dict[str, Any]] = {}
     working: dict[str, Any] = {}
+    use: dict[tuple[str, str], dict[str, list[float]]] = {}
+
+    def snapshot() -> Counters:
+        servers_end.send("threads")
+        counters: Counters = servers_end.recv()
+        return counters
 
     def settle_bot(handled: int) -> None:
         nonlocal owed
@@ -496,10 +548,12 @@ def main() -> int:
             for app, port in (("bare Bolt app", bare_port), ("inclusion-bot", bot_port)):
                 settle = settle_bot if port == bot_port else (lambda handled: None)
                 for rounds in (1, args.rounds):  # a warm-up burst (connections, caches) first
+                    before = snapshot()
                     samples = asyncio.run(
                         measure(port, body, sent, rounds, args.concurrency, settle)
                     )
                     sent += len(samples)
+                add_use(use.setdefault((name, app), {}), before, snapshot())
                 results[(name, app)] = samples
         # In segments that alternate which app goes first, the fake's memory cleared between
         # them: whichever ran second otherwise met a fake slowed by everything it had recorded.
@@ -507,6 +561,7 @@ def main() -> int:
         per_segment = args.rounds * args.concurrency // SEGMENTS
         for segment in range(SEGMENTS):
             for app, port, prefix in apps if segment % 2 == 0 else apps[::-1]:
+                before = snapshot()
                 samples = asyncio.run(
                     measure_stream(
                         port, sign_up_body(api, prefix), sent, per_segment, args.concurrency
@@ -515,6 +570,7 @@ def main() -> int:
                 sent += per_segment
                 results.setdefault((SIGN_UP, app), []).extend(samples)
                 got = sign_ups_done(fake_end, prefix, per_segment, port == bot_port)
+                add_use(use.setdefault((SIGN_UP, app), {}), before, snapshot())
                 merged = outcomes.setdefault(prefix, {"opened": set(), "refused": {}, "offers": {}})
                 merged["opened"] |= got["opened"]
                 merged["refused"].update(got["refused"])
@@ -562,6 +618,12 @@ def main() -> int:
         f"buttons ({pressed_open} opened the form when pressed), {nothing} left with nothing"
     )
     met = met and nothing == 0
+    if args.threads:
+        print("Servers' threads, per request (the work after the acks included):")
+        for name in [*kinds, SIGN_UP]:
+            requests = (args.rounds + (0 if name == SIGN_UP else 1)) * args.concurrency
+            for app in ("bare Bolt app", "inclusion-bot"):
+                print(f"  {name}, {app}: {thread_use(use[(name, app)], requests)}")
     print(
         "Targets (p99 < 100 ms where marked, within 1.5x the bare app; every leader with the "
         f"modal or a working button): {'met' if met else 'MISSED'}"

@@ -11,11 +11,13 @@ most QUIET_WAIT, and the core runs in one worker thread, so a burst of button pr
 at the speed of a bare Bolt app and answered right after (benchmarks/slack_ack.py).
 
 Deadlines next: a request with a trigger_id (a modal may have to open within 3 s of Slack
-sending it) does not wait for quiet before the core has answered, goes to the front of the
+sending it) does not wait QUIET_WAIT before the core has answered, goes to the front of the
 core's queue, and waits for users.info at most USERS_INFO_WAIT; only if the answer opens no
-modal does it then wait for quiet, like any other work. (Waiting for quiet first, under a
+modal does it then wait for quiet, like any other work. (Waiting QUIET_WAIT first, under a
 steady stream of sign-ups, released the waiting work all at once whenever the stream paused,
-and the acks behind it waited: the benchmark's sign-up path.) A trigger that is too old by
+and the acks behind it waited: the benchmark's sign-up path.) The core thread itself starts
+no job while an ack is pending, for at most core_thread.ACKS_FIRST_WAIT (0.1 s), so the
+GIL-bound core does not run while a burst's acks are being written. A trigger that is too old by
 then, or that Slack calls expired, gets a private "Open the form" button at once instead; its
 form is kept in the database (bot/form_tokens.py), so any replica
 serves the button, after a restart too.
@@ -309,8 +311,10 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             return Place(kind="channel", id=channel_id)
         return Place(kind="direct", id=channel_id or "")
 
-    async def _run(self, event: Event, urgent: bool = False) -> list[Reply]:
-        return await self._core.call(self.bot.handle, event, urgent=urgent)
+    async def _run(
+        self, event: Event, urgent: bool = False, before_ack: bool = False
+    ) -> list[Reply]:
+        return await self._core.call(self.bot.handle, event, urgent=urgent, before_ack=before_ack)
 
     # --- acks first ----------------------------------------------------------------------
 
@@ -318,13 +322,16 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
     def acking(self) -> Iterator[None]:
         """Count one HTTP request as waiting for its ack until its response has been sent."""
         self._acking += 1
-        self._quiet.clear()
+        if self._acking == 1:
+            self._quiet.clear()
+            self._core.acks_pending(True)
         try:
             yield
         finally:
             self._acking -= 1
             if not self._acking:
                 self._quiet.set()
+                self._core.acks_pending(False)
 
     async def _after_ack(self, urgent: bool = False) -> None:
         """Start the work of an acked request once no other request awaits its ack (its own
@@ -472,7 +479,9 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         if not isinstance(meta, dict):
             meta = {}
         if "stored" in meta:  # too long to ride along: kept in the database (see _view)
-            stored = await self._core.call(self.tokens.get, str(meta["stored"]), urgent=True)
+            stored = await self._core.call(
+                self.tokens.get, str(meta["stored"]), urgent=True, before_ack=True
+            )
             meta = {**stored[1].get("metadata", {}), "context": stored[0].context} if stored else {}
         origin = Origin(
             team_id=tenant_of(context),
@@ -523,7 +532,7 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         client: AsyncWebClient,
         anonymous: bool,
     ) -> None:
-        work = asyncio.ensure_future(self._run(event, urgent=True))
+        work = asyncio.ensure_future(self._run(event, urgent=True, before_ack=True))
         try:
             replies = await asyncio.wait_for(asyncio.shield(work), VIEW_DEADLINE)
         except TimeoutError:
@@ -563,7 +572,8 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         if errors is not None:
             await ack(response_action="errors", errors=errors.errors)
         elif form is not None:
-            await ack(response_action="update", view=await self._view(form.form, origin))
+            view = await self._view(form.form, origin, before_ack=True)
+            await ack(response_action="update", view=view)
         else:
             await ack()  # a form pushed on a case's window closes, back to that window
         await self._after_ack()
@@ -809,14 +819,14 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             log.warning("a trigger was too old to use; offering a button")
         await self._offer_form(form, origin, client)
 
-    async def _view(self, form: Form, origin: Origin) -> dict[str, Any]:
+    async def _view(self, form: Form, origin: Origin, before_ack: bool = False) -> dict[str, Any]:
         """The modal for ``form``. Its metadata rides in private_metadata; past Slack's 3,000
         characters (a long context) it is kept in the database and only its token rides."""
         metadata = origin.metadata_for(form)
         private = view_metadata(metadata, form)
         if len(private) > PRIVATE_METADATA:
             token = await self._core.call(
-                self.tokens.put, form, {"metadata": metadata}, urgent=True
+                self.tokens.put, form, {"metadata": metadata}, urgent=True, before_ack=before_ack
             )
             private = json.dumps({"stored": token})
         return modal(form, private)

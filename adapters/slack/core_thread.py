@@ -1,22 +1,35 @@
-"""One worker thread for the (synchronous) core, where urgent work goes to the front.
+"""One worker thread for the (synchronous) core, where urgent work goes to the front and no
+work starts while Slack acks are waiting to be written.
 
 A request that carries a Slack trigger_id must open its modal within 3 seconds; one that does
 not (a typed message, a button that only redraws) can wait. With a plain ThreadPoolExecutor a
 burst of the second kind queues the first behind it, and its trigger expires. The standard
-library has no executor with priorities, so this is a small one: a PriorityQueue feeding one
-thread (more threads would only compete with the acks for the GIL), FIFO within a priority.
+library has no executor with priorities, so this is a small one: one thread (more would only
+compete with the acks for the GIL) taking the most urgent job first, FIFO within a priority.
+
+Acks first, on this thread too. The core is pure Python and holds the GIL while it runs; the
+event loop gives the GIL up at every socket call (read a request, write an ack) and, while
+this thread is runnable, must wait to take it back each time (the ack benchmark counts those
+waits as voluntary context switches of the loop's thread: about three per request for the
+bot, next to none for a bare Bolt app). Every slash command and button press carries a
+trigger_id, so "urgent" alone started the core on a burst's first requests while the other
+acks were still unwritten. So a job starts only once no ack is pending (``acks_pending``,
+told by the adapter) or once it has waited ACKS_FIRST_WAIT since it was queued: a steady
+stream of requests delays a job by at most that, and a backlog older than that runs without
+pause. Work that an ack itself waits for (a modal submission's validation) is called with
+``before_ack=True`` and never waits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import queue
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
 URGENT, LATER = 0, 1
@@ -26,39 +39,84 @@ URGENT, LATER = 0, 1
 #: means that each time the event loop gives up the GIL for a socket call while the core
 #: thread runs, the loop may wait 5 ms to get it back, and an ack makes several such calls.
 SWITCH_INTERVAL = 0.001
+#: Longest a queued job waits for the pending acks to be written before it starts anyway
+#: (a trigger has 3 s; a burst of 50 acks is written in a few tens of milliseconds). Read at
+#: each call, so a test may set it.
+ACKS_FIRST_WAIT = 0.1
+
+
+class _Job(NamedTuple):
+    priority: int
+    order: int
+    #: Monotonic instant after which the job starts even if acks are still pending.
+    start_by: float
+    work: Callable[[], Any] | None
+    future: Future[Any]
 
 
 class CoreThread:
     def __init__(self, name: str = "slack-core") -> None:
         if sys.getswitchinterval() > SWITCH_INTERVAL:
             sys.setswitchinterval(SWITCH_INTERVAL)
-        self._queue: queue.PriorityQueue[tuple[int, int, Callable[[], Any] | None, Future[Any]]]
-        self._queue = queue.PriorityQueue()
+        # Not a queue.PriorityQueue: the next job is the most urgent one free to start, which
+        # a queue cannot tell, so a small list under a condition (seldom more than 50 long).
+        self._jobs: list[_Job] = []
+        self._acks_pending = False
+        self._changed = threading.Condition()
         self._order = itertools.count()
         self._thread = threading.Thread(target=self._work, name=name, daemon=True)
         self._thread.start()
 
-    async def call(self, function: Callable[..., T], *args: Any, urgent: bool = False) -> T:
-        """Run ``function(*args)`` on the thread; urgent calls go before waiting ones."""
+    def acks_pending(self, pending: bool) -> None:
+        """Whether some Slack request still waits for its ack (told by the adapter)."""
+        with self._changed:
+            self._acks_pending = pending
+            self._changed.notify()
+
+    async def call(
+        self, function: Callable[..., T], *args: Any, urgent: bool = False, before_ack: bool = False
+    ) -> T:
+        """Run ``function(*args)`` on the thread; urgent calls go before waiting ones. Unless
+        ``before_ack`` (an ack waits for the answer), it starts once pending acks are written
+        or after ACKS_FIRST_WAIT."""
         future: Future[T] = Future()
-        self._queue.put(
-            (URGENT if urgent else LATER, next(self._order), lambda: function(*args), future)
-        )
+        start_by = time.monotonic() + (0.0 if before_ack else ACKS_FIRST_WAIT)
+        priority = URGENT if urgent else LATER
+        self._put(_Job(priority, next(self._order), start_by, lambda: function(*args), future))
         return await asyncio.wrap_future(future)
+
+    def _put(self, job: _Job) -> None:
+        with self._changed:
+            self._jobs.append(job)
+            self._changed.notify()
+
+    def _next(self) -> _Job:
+        """The most urgent job free to start: any while no ack is pending, else those whose
+        ACKS_FIRST_WAIT is over or that an ack waits for. Waits, without the GIL, until one is."""
+        with self._changed:
+            while True:
+                now = time.monotonic()
+                ready = [j for j in self._jobs if not self._acks_pending or j.start_by <= now]
+                if ready:
+                    job = min(ready)
+                    self._jobs.remove(job)
+                    return job
+                soonest = min((j.start_by for j in self._jobs), default=None)
+                self._changed.wait(None if soonest is None else soonest - now)
 
     def _work(self) -> None:
         while True:
-            _, _, job, future = self._queue.get()
-            if job is None:
+            job = self._next()
+            if job.work is None:
                 return
-            if not future.set_running_or_notify_cancel():
+            if not job.future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(job())
+                job.future.set_result(job.work())
             except BaseException as exc:  # handed to the awaiting coroutine, as an executor does
-                future.set_exception(exc)
+                job.future.set_exception(exc)
 
     def stop(self) -> None:
         """Let queued work finish, then end the thread."""
-        self._queue.put((LATER + 1, next(self._order), None, Future()))
+        self._put(_Job(LATER + 1, next(self._order), 0.0, None, Future()))
         self._thread.join(timeout=10)

@@ -1,0 +1,50 @@
+"""The Slack adapter's core thread: acks first, on the thread that holds the GIL too.
+
+No timing here: the order in which jobs run is what shows whether a job waited for the acks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from adapters.slack import core_thread
+from adapters.slack.core_thread import CoreThread
+
+
+@pytest.fixture
+def core(monkeypatch: pytest.MonkeyPatch) -> Iterator[CoreThread]:
+    # Long enough that only the acks being written can let a job start within the test.
+    monkeypatch.setattr(core_thread, "ACKS_FIRST_WAIT", 60.0)
+    core = CoreThread(name="test-core")
+    yield core
+    core.acks_pending(False)
+    core.stop()
+
+
+def test_work_waits_for_pending_acks_and_work_an_ack_waits_for_does_not(
+    core: CoreThread,
+) -> None:
+    ran: list[str] = []
+
+    async def scenario() -> None:
+        core.acks_pending(True)  # a request is still waiting for its ack
+        acked_work = asyncio.ensure_future(core.call(ran.append, "after the ack"))
+        # A modal submission's validation: its own ack waits for it, so it runs now, before
+        # the queued work and with the ack still pending (were it held, this would hang).
+        await core.call(ran.append, "before the ack", urgent=True, before_ack=True)
+        assert ran == ["before the ack"]
+        core.acks_pending(False)  # the acks are written
+        await acked_work
+
+    asyncio.run(asyncio.wait_for(scenario(), 30))
+    assert ran == ["before the ack", "after the ack"]
+
+
+def test_with_no_ack_pending_work_starts_at_once(core: CoreThread) -> None:
+    async def scenario() -> int:
+        return await core.call(sum, [1, 2, 3], urgent=True)
+
+    assert asyncio.run(asyncio.wait_for(scenario(), 30)) == 6
