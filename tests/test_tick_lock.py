@@ -19,7 +19,16 @@ from tests.conftest import Harness, sign_up
 NINE = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # alice's first check-in falls due
 
 #: What a tick queues when nothing is due, step by step.
-QUIET = {"checkins": 0, "reminders": 0, "awareness": 0, "reports": 0, "volunteers": 0}
+QUIET = {
+    "checkins": 0,
+    "reminders": 0,
+    "owner-checkins": 0,
+    "overdue": 0,
+    "awareness": 0,
+    "organiser-asks": 0,
+    "reports": 0,
+    "volunteers": 0,
+}
 
 
 def needs_postgres(store: Store) -> None:
