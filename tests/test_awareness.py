@@ -253,7 +253,8 @@ def test_the_bot_refuses_to_start_with_a_broken_calendar(tmp_path: Path) -> None
 
 
 def test_cli_lists_occurrences_as_json_for_a_region(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
+    # The list reads admins' answers about organisers' dates from the database: a fresh one.
+    result = CliRunner(env={"DATA_DIR": str(tmp_path), "DATABASE_URL": None}).invoke(
         main,
         [
             "awareness",
@@ -278,7 +279,7 @@ def test_cli_lists_occurrences_as_json_for_a_region(tmp_path: Path) -> None:
 
 def test_cli_writes_an_icalendar_file_that_parses(tmp_path: Path) -> None:
     out = tmp_path / "uk.ics"
-    result = CliRunner().invoke(
+    result = CliRunner(env={"DATA_DIR": str(tmp_path), "DATABASE_URL": None}).invoke(
         main,
         [
             "awareness",

@@ -1610,7 +1610,13 @@ def test_dashboard_asked_for_in_a_channel_sends_an_admin_the_link_in_private(
 
 def test_an_admin_changes_an_organisers_dates_from_the_question_card(teams: Teams) -> None:
     """Issue 15: the question about organisers' dates, its buttons and the change-dates form."""
-    teams.say("help", user=DINA, user_name="Dina Lead")  # the bot now knows Dina's 1:1 chat
+    # Dina's workspace posts UK dates, so she is asked; the bot knows her 1:1 chat.
+    teams._exchange(
+        teams.activity(
+            user=DINA, user_name="Dina Lead", channel=GENERAL, **mention("awareness subscribe uk")
+        )
+    )
+    teams.say("help", user=DINA, user_name="Dina Lead")
     teams.clock.set(datetime(2027, 8, 16, 8, 0, tzinfo=UTC))  # six weeks before, 09:00 London
     teams.run_due()
     [question] = [

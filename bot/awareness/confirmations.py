@@ -27,7 +27,7 @@ from typing import Any, cast
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.awareness.calendar import Calendar, Entry, OrganiserDates, OrganiserRule
+from bot.awareness.calendar import Calendar, Entry, Occurrence, OrganiserDates, OrganiserRule
 from bot.awareness.models import AwarenessSubscription, OrganiserDecision
 from bot.config import Settings
 from bot.conversation import (
@@ -58,6 +58,8 @@ from bot.turn import Turn
 
 ASK_DAYS = 42
 REMIND_DAYS = 14
+#: How long after its moment a question or reminder may still go out (the tick was late).
+ON_THE_DAY = timedelta(hours=12)
 #: The longest an organiser's period may be confirmed as (a month and a half).
 MAX_DAYS = 45
 RENDERER = "awareness.organiser"
@@ -163,23 +165,36 @@ def waiting(session: Session, calendar: Calendar, today: date) -> list[Waiting]:
 
 
 def queue_asks(session: Session, now: datetime, settings: Settings, calendar: Calendar) -> int:
-    """Ask every admin, privately, about each date six weeks off; remind them two weeks off.
-    At the awareness post time in DEFAULT_TIMEZONE. Keyed per date, year and admin, so each
-    goes out once; the renderer cancels one answered before it is sent."""
+    """Ask the admins, privately, about each date six weeks off; remind them two weeks off.
+
+    Each goes out on its day, from the awareness post time in DEFAULT_TIMEZONE (a bot down all
+    that day skips it rather than ask late), and only to admins of a workspace with a channel
+    that would post the date (its regions cover it): nobody else has anything to confirm.
+    Keyed per date, year and admin, so each goes out once; the renderer cancels one answered
+    before it is sent."""
     tz = zone(settings.default_timezone)
     at = parse_local_time(settings.awareness_post_time)
     today = now.astimezone(tz).date()
     admins = [Address.parse(text, kind="user") for text, _ in list_admins(session, settings)]
+    channels = session.execute(
+        select(
+            AwarenessSubscription.platform,
+            AwarenessSubscription.tenant,
+            AwarenessSubscription.regions,
+        )
+    ).all()
     outgoing = []
     for item in waiting(session, calendar, today):
         remind_at = datetime.combine(item.start - timedelta(days=REMIND_DAYS), at, tzinfo=tz)
         ask_at = datetime.combine(item.start - timedelta(days=ASK_DAYS), at, tzinfo=tz)
-        if now >= remind_at:
+        if remind_at <= now < remind_at + ON_THE_DAY:
             kind = "remind"
-        elif now >= ask_at:
+        elif ask_at <= now < ask_at + ON_THE_DAY:
             kind = "ask"
         else:
             continue
+        shown = Occurrence(item.entry, item.start, item.end, confirmed=False)
+        workspaces = {(c.platform, c.tenant) for c in channels if shown.covers_any(c.regions)}
         outgoing += [
             Outgoing(
                 f"organiser-{kind}:{item.key}:{_hashed(admin)}",
@@ -188,6 +203,7 @@ def queue_asks(session: Session, now: datetime, settings: Settings, calendar: Ca
                 args={"entry": item.entry.id, "year": item.year, "reminder": kind == "remind"},
             )
             for admin in admins
+            if (admin.platform, admin.tenant) in workspaces
         ]
     return queue(session, outgoing, now)
 
