@@ -33,6 +33,16 @@ START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)  # a Monday, before a 09:00 Londo
 register_all()
 
 
+@pytest.fixture(autouse=True)
+def _own_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test touches the machine's own data folder (platformdirs' user data dir): a command
+    run in-process without DATA_DIR would otherwise open, migrate and keep that database,
+    shared with every other checkout on the machine. A test that sets DATA_DIR still wins."""
+    monkeypatch.setenv("DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
 @pytest.fixture(scope="session")
 def _postgres_ready() -> Iterator[str | None]:
     """Migrate the PostgreSQL test database once per run, from an empty schema."""
