@@ -67,3 +67,19 @@ def next_weekly(weekday: int, at: time, tz: ZoneInfo, after: datetime) -> tuple[
         if instant > after:
             return instant, day
         day += timedelta(days=7)
+
+
+def last_weekly(weekday: int, at: time, tz: ZoneInfo, until: datetime) -> tuple[datetime, date]:
+    """The latest weekly occurrence at or before ``until``: (UTC instant, local date).
+
+    A check-in moved off a day off keeps the week of its usual slot: this finds that slot from
+    the moved instant (the same local time, some days later), so the week's key never depends
+    on which days were off when it was computed.
+    """
+    local_until = until.astimezone(tz)
+    day = local_until.date() - timedelta(days=(local_until.weekday() - weekday) % 7)
+    instant = datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+    if instant > until:
+        day -= timedelta(days=7)
+        instant = datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+    return instant, day

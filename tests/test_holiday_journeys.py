@@ -68,9 +68,9 @@ def test_easter_monday_checkin_arrives_on_tuesday_at_the_same_time(journey: Jour
     )
     assert journey.at("2027-03-29T08:00Z") == []  # Easter Monday, 09:00 BST
     assert journey.at("2027-03-30T07:59Z") == []
-    assert journey.at("2027-03-30T08:00Z") == [f"{HEADING} Tuesday 30 March 2027"]
+    assert journey.at("2027-03-30T08:00Z") == [f"{HEADING} Monday 29 March 2027"]
     assert _weeks(journey.harness) == [
-        (date(2027, 3, 30), datetime(2027, 3, 30, 8, tzinfo=UTC)),
+        (date(2027, 3, 29), datetime(2027, 3, 30, 8, tzinfo=UTC)),
     ]
     # The week after is the usual Monday again.
     assert "next on Monday 5 April 2027" in journey.command("alice", "progress")
@@ -82,7 +82,7 @@ def test_a_good_friday_checkin_passes_the_weekend_and_easter_monday(journey: Jou
     journey.sign("alice", timezone="Europe/London", weekday=5, at="14:30")
     assert journey.at("2027-03-26T14:30Z") == []  # Good Friday (GMT still)
     assert journey.at("2027-03-29T13:30Z") == []  # Easter Monday, after the clocks changed
-    assert journey.at("2027-03-30T13:30Z") == [f"{HEADING} Tuesday 30 March 2027"]
+    assert journey.at("2027-03-30T13:30Z") == [f"{HEADING} Friday 26 March 2027"]
     assert "next on Friday 2 April 2027" in journey.command("alice", "progress")
 
 
@@ -97,22 +97,22 @@ def test_a_reminder_due_on_good_friday_comes_on_the_tuesday(journey: Journey) ->
 
 
 @pytest.mark.parametrize(
-    ("holiday", "tuesday"),
+    ("holiday", "monday"),
     [
-        ("2027-05-03", "Tuesday 4 May 2027"),  # the early May bank holiday
-        ("2027-08-30", "Tuesday 31 August 2027"),  # the late summer bank holiday
+        ("2027-05-03", "Monday 3 May 2027"),  # the early May bank holiday
+        ("2027-08-30", "Monday 30 August 2027"),  # the late summer bank holiday
     ],
     ids=["early-may", "late-august"],
 )
 def test_an_english_bank_holiday_moves_the_monday_checkin(
-    journey: Journey, holiday: str, tuesday: str
+    journey: Journey, holiday: str, monday: str
 ) -> None:
     day = date.fromisoformat(holiday)
     journey.at(f"{(day - timedelta(days=7)).isoformat()}T12:00Z")
     journey.sign("alice", timezone="Europe/London")
     assert journey.at(f"{holiday}T08:00Z") == []
     following = (day + timedelta(days=1)).isoformat()
-    assert journey.at(f"{following}T08:00Z") == [f"{HEADING} {tuesday}"]
+    assert journey.at(f"{following}T08:00Z") == [f"{HEADING} {monday}"]
 
 
 def test_scotland_keeps_no_late_august_bank_holiday(journey: Journey) -> None:
@@ -139,7 +139,7 @@ def test_st_andrews_day_moves_a_scottish_checkin_not_an_english_one(journey: Jou
     [alice] = [
         line for line in sent if line["type"] == "send" and line["destination"] == "console:alice"
     ]
-    assert alice["message"]["blocks"][0]["text"] == f"{HEADING} Wednesday 1 December 2027"
+    assert alice["message"]["blocks"][0]["text"] == f"{HEADING} Tuesday 30 November 2027"
 
 
 def test_thanksgiving_moves_a_new_york_checkin_to_friday(journey: Journey) -> None:
@@ -147,7 +147,7 @@ def test_thanksgiving_moves_a_new_york_checkin_to_friday(journey: Journey) -> No
     journey.sign("carol", timezone="America/New_York", weekday=4, at="10:00")
     assert (_leader(journey.harness, "carol").country) == "US"
     assert journey.at("2027-11-25T15:00Z") == []  # Thanksgiving, 10:00 EST
-    assert journey.at("2027-11-26T15:00Z") == [f"{HEADING} Friday 26 November 2027"]
+    assert journey.at("2027-11-26T15:00Z") == [f"{HEADING} Thursday 25 November 2027"]
 
 
 def test_diwali_in_india_moves_a_friday_checkin_past_the_weekend(journey: Journey) -> None:
@@ -156,7 +156,7 @@ def test_diwali_in_india_moves_a_friday_checkin_past_the_weekend(journey: Journe
     assert (_leader(journey.harness, "dev").country) == "IN"
     assert journey.at("2027-10-29T04:30Z") == []  # Diwali, 10:00 IST
     assert journey.at("2027-10-30T04:30Z") == []  # the weekend
-    assert journey.at("2027-11-01T04:30Z") == [f"{HEADING} Monday 1 November 2027"]
+    assert journey.at("2027-11-01T04:30Z") == [f"{HEADING} Friday 29 October 2027"]
 
 
 def test_diwali_is_an_ordinary_day_in_london(journey: Journey) -> None:
@@ -225,7 +225,7 @@ def test_closure_days_from_the_file_and_an_admin_move_checkins(closed_office: Jo
     assert "Friday 31 December 2027: Winter closure" in listing
     assert "moved from Wednesday 8 December 2027 (Away day)" in journey.command("alice", "progress")
     assert journey.at("2027-12-08T09:00Z") == []
-    assert journey.at("2027-12-09T09:00Z") == [f"{HEADING} Thursday 9 December 2027"]
+    assert journey.at("2027-12-09T09:00Z") == [f"{HEADING} Wednesday 8 December 2027"]
     # 29 to 31 December (the file), then the New Year's Day holiday falls on a Saturday: its
     # observed Monday 3 January is off too, so the check-in comes on Tuesday 4 January 2028.
     assert journey.at("2027-12-22T09:00Z") == [f"{HEADING} Wednesday 22 December 2027"]
@@ -234,7 +234,7 @@ def test_closure_days_from_the_file_and_an_admin_move_checkins(closed_office: Jo
     assert journey.at("2027-12-25T09:00Z") == []  # the last reminder: Christmas Day
     assert journey.at("2027-12-29T09:00Z") == []
     assert journey.at("2028-01-03T09:00Z") == []
-    assert journey.at("2028-01-04T09:00Z") == [f"{HEADING} Tuesday 4 January 2028"]
+    assert journey.at("2028-01-04T09:00Z") == [f"{HEADING} Wednesday 29 December 2027"]
     with journey.harness.runtime.store.session() as session:
         row = session.get(ClosureDay, date(2027, 12, 8))
         assert row is not None and row.added_by == "console:dina"
@@ -247,7 +247,7 @@ def test_a_closure_added_after_scheduling_still_moves_the_checkin(closed_office:
     journey.command("dina", "closures add 2027-12-08..2027-12-09 Move")
     assert journey.at("2027-12-08T09:00Z") == []
     assert journey.at("2027-12-09T09:00Z") == []
-    assert journey.at("2027-12-10T09:00Z") == [f"{HEADING} Friday 10 December 2027"]
+    assert journey.at("2027-12-10T09:00Z") == [f"{HEADING} Wednesday 8 December 2027"]
     removed = journey.command("dina", "closures remove 2027-12-08..2027-12-09")
     assert "Removed 2 closure day(s)" in removed
     assert "no closure day" in journey.command("dina", "closures remove 2027-12-30").lower()
@@ -284,3 +284,51 @@ def test_a_broken_closures_file_stops_the_start_naming_it(
         load_content(broken)
     assert "The closure days are broken, so I won't start" in str(raised.value)
     assert "closures.yaml" in str(raised.value) and "until must be on or after" in str(raised.value)
+
+
+# --- the week a moved check-in belongs to ---------------------------------------------------------
+
+
+def test_a_checkin_skipped_ahead_stays_skipped_when_its_day_becomes_a_closure(
+    journey: Journey,
+) -> None:
+    journey.at("2027-04-06T12:00Z")
+    journey.sign("alice", timezone="Europe/London")
+    journey.at("2027-04-10T12:00Z")
+    assert "Monday 12 April 2027" in journey.command("alice", "skip")
+    journey.command("dina", "closures add 2027-04-12 Test")
+    assert journey.at("2027-04-12T08:00Z") == []
+    assert journey.at("2027-04-13T08:00Z") == []  # the moved time: still skipped
+    assert journey.at("2027-04-19T08:00Z") == [f"{HEADING} Monday 19 April 2027"]
+
+
+def test_a_checkin_skipped_ahead_stays_skipped_when_a_closure_is_removed(
+    journey: Journey,
+) -> None:
+    journey.at("2027-04-06T12:00Z")
+    journey.command("dina", "closures add 2027-04-12 Test")
+    journey.sign("alice", timezone="Europe/London")
+    assert "Tuesday 13 April 2027" in journey.command("alice", "skip")
+    journey.command("dina", "closures remove 2027-04-12")
+    assert journey.at("2027-04-12T08:00Z") == []
+    assert journey.at("2027-04-13T08:00Z") == []
+    assert journey.at("2027-04-19T08:00Z") == [f"{HEADING} Monday 19 April 2027"]
+
+
+def test_an_edit_on_easter_monday_afternoon_keeps_tuesdays_checkin(journey: Journey) -> None:
+    journey.at("2027-03-22T12:00Z")
+    journey.sign("alice", timezone="Europe/London")
+    journey.at("2027-03-29T11:00Z")  # Easter Monday, 12:00 BST: the usual 09:00 has passed
+    journey.sign("alice", timezone="Europe/London")  # the edit form, submitted again
+    assert "next on Tuesday 30 March 2027" in journey.command("alice", "progress")
+    assert journey.at("2027-03-30T08:00Z") == [f"{HEADING} Monday 29 March 2027"]
+
+
+def test_resuming_on_easter_monday_afternoon_keeps_tuesdays_checkin(journey: Journey) -> None:
+    journey.at("2027-03-22T12:00Z")
+    journey.sign("alice", timezone="Europe/London")
+    journey.command("alice", "pause")
+    journey.at("2027-03-29T11:00Z")
+    journey.command("alice", "resume")
+    assert "next on Tuesday 30 March 2027" in journey.command("alice", "progress")
+    assert journey.at("2027-03-30T08:00Z") == [f"{HEADING} Monday 29 March 2027"]

@@ -261,7 +261,7 @@ def test_tick_queues_the_checkin_at_nine_local_on_both_sides_of_the_march_change
     rows = checkins(store, "alice")
     assert [(c.week_of, c.due_at) for c in rows] == [
         (date(2027, 3, 22), utc("2027-03-22T09:00Z")),
-        (date(2027, 3, 30), utc("2027-03-30T08:00Z")),
+        (date(2027, 3, 29), utc("2027-03-30T08:00Z")),
     ]
     assert len(outbox(store, "checkin:")) == 2
 

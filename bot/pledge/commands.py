@@ -295,7 +295,7 @@ def _pause(turn: Turn, leader: Leader, _: str) -> list[Reply]:
 def _resume(turn: Turn, leader: Leader, _: str) -> list[Reply]:
     if leader.status == "active":
         return [turn.say(text_message("Your check-ins are not paused."))]
-    leaders.resume(leader, turn.now, _closed(turn))
+    leaders.resume(turn.session, leader, turn.now, _closed(turn))
     return [turn.say(text_message(f"Welcome back. I'll check in on {schedule(leader)}."))]
 
 

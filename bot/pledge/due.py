@@ -23,7 +23,7 @@ from bot.pledge.models import Checkin, Leader
 from bot.pledge.workdays import closed_days, shift, workplace_of
 from bot.store.models import Base, Person
 from bot.store.upsert import insert_new
-from bot.timezones import next_weekly, parse_local_time, zone
+from bot.timezones import last_weekly, next_weekly, parse_local_time, zone
 
 BATCH = 1000
 
@@ -76,7 +76,9 @@ def queue_checkins(session: Session, now: datetime, settings: Settings) -> int:
                 # was down and comes back on a holiday. It waits for the next working day.
                 advances.append({"leader": row.id, "next": moved})
                 continue
-            week_of = due.astimezone(tz).date()
+            # The week is keyed by its usual slot, not the day it was moved to: a check-in
+            # skipped ahead stays skipped when a day off is added or removed afterwards.
+            _, week_of = last_weekly(row.weekday, at, tz, due)
             away = row.away_until is not None and week_of <= row.away_until
             # Reminders count from when the check-in goes out: a late one (the bot was down)
             # must not be followed at once by nudges that fell due while it was not there.

@@ -22,7 +22,7 @@ from bot.pledge.models import Checkin, Leader, Step
 from bot.pledge.signup import PledgeChoices
 from bot.pledge.workdays import Workplace, shift, workplace_of
 from bot.store.models import Person
-from bot.timezones import next_weekly, parse_local_time, zone
+from bot.timezones import last_weekly, next_weekly, parse_local_time, zone
 
 
 def leader_of(session: Session, actor: Actor) -> Leader | None:
@@ -42,12 +42,34 @@ def workplace(leader: Leader) -> Workplace | None:
     return workplace_of(leader.country, leader.subdivision, leader.timezone)
 
 
-def reschedule(leader: Leader, now: datetime, closed: frozenset[date]) -> None:
+def week_of(leader: Leader, instant: datetime) -> date:
+    """The week a check-in at ``instant`` belongs to: the local date of its usual slot, the
+    latest at or before it (a moved check-in is a few days after its usual slot)."""
+    tz, at = zone(leader.timezone), parse_local_time(leader.local_time)
+    return last_weekly(leader.weekday, at, tz, instant)[1]
+
+
+def reschedule(session: Session, leader: Leader, now: datetime, closed: frozenset[date]) -> None:
     """Set the next check-in from the leader's weekday, local time and zone, strictly after now,
-    moved off a public holiday or closure day (``closed``) to the next working day."""
-    tz = zone(leader.timezone)
-    regular, _ = next_weekly(leader.weekday, parse_local_time(leader.local_time), tz, now)
-    leader.next_checkin_at = shift(regular, tz, workplace(leader), closed)
+    moved off a public holiday or closure day (``closed``) to the next working day.
+
+    This week's usual slot may already have passed while its moved time has not (an edit on
+    Easter Monday afternoon, for a Monday 09:00 leader): that week's check-in is still to
+    come on Tuesday, unless the week already has one or the leader signed after the slot."""
+    tz, at, place = zone(leader.timezone), parse_local_time(leader.local_time), workplace(leader)
+    current, _ = last_weekly(leader.weekday, at, tz, now)
+    moved = shift(current, tz, place, closed)
+    if moved > now and current >= leader.signed_at:
+        settled = session.scalar(
+            select(Checkin.id).where(
+                Checkin.leader_id == leader.id, Checkin.week_of == week_of(leader, moved)
+            )
+        )
+        if settled is None:
+            leader.next_checkin_at = moved
+            return
+    regular, _ = next_weekly(leader.weekday, at, tz, now)
+    leader.next_checkin_at = shift(regular, tz, place, closed)
 
 
 def _stop_ladders(session: Session, leader_id: int) -> None:
@@ -116,7 +138,7 @@ def sign(
     leader.away_until = None
     _apply_schedule(leader, choices)
     _apply_steps(session, leader, choices)
-    reschedule(leader, now, closed)
+    reschedule(session, leader, now, closed)
     session.flush()
     channel = settings.announcement_channel_for(actor.platform, actor.tenant)
     if choices.announce and channel is not None:
@@ -151,7 +173,7 @@ def edit(
     _apply_steps(session, leader, choices)
     _apply_schedule(leader, choices)
     if leader.status == "active":
-        reschedule(leader, now, closed)
+        reschedule(session, leader, now, closed)
 
 
 def pause(session: Session, leader: Leader) -> None:
@@ -160,9 +182,9 @@ def pause(session: Session, leader: Leader) -> None:
     _stop_ladders(session, leader.id)
 
 
-def resume(leader: Leader, now: datetime, closed: frozenset[date]) -> None:
+def resume(session: Session, leader: Leader, now: datetime, closed: frozenset[date]) -> None:
     leader.status = "active"
-    reschedule(leader, now, closed)
+    reschedule(session, leader, now, closed)
 
 
 def leave(session: Session, leader: Leader, now: datetime) -> None:
@@ -199,29 +221,32 @@ def away_until(leader: Leader, now: datetime) -> date | None:
     return leader.away_until if leader.away_until >= today else None
 
 
-def coming_checkins(leader: Leader, closed: frozenset[date]) -> Iterator[tuple[datetime, date]]:
-    """The leader's next check-ins by schedule, in order, as (UTC instant, local date), each
-    moved off a day off as the tick will move it; the weeks they are away get none, so those
-    are passed over. Endless: take what you need."""
+def coming_checkins(
+    leader: Leader, closed: frozenset[date]
+) -> Iterator[tuple[datetime, date, date]]:
+    """The leader's next check-ins by schedule, in order, as (UTC instant, local date, week:
+    the usual slot's date, the check-in row's key), each moved off a day off as the tick will
+    move it; the weeks they are away get none, so those are passed over. Endless: take what
+    you need."""
     if leader.next_checkin_at is None:
         return
     tz, at, place = zone(leader.timezone), parse_local_time(leader.local_time), workplace(leader)
     instant = shift(leader.next_checkin_at, tz, place, closed)
     while True:
-        day = instant.astimezone(tz).date()
-        if leader.away_until is None or day > leader.away_until:
-            yield instant, day
+        day, week = instant.astimezone(tz).date(), week_of(leader, instant)
+        if leader.away_until is None or week > leader.away_until:
+            yield instant, day, week
         regular, _ = next_weekly(leader.weekday, at, tz, instant)
         instant = shift(regular, tz, place, closed)
 
 
 def _weeks_settled_ahead(session: Session, leader: Leader) -> set[date]:
-    """The local dates, from the next check-in on, that already have a check-in row: one
+    """The weeks (usual slots' dates), from the next check-in on, that already have a row: one
     skipped before it was due (``/pledge skip`` with none open), or one from earlier the same
     day before the time was moved. The tick finds the row there and sends nothing."""
     if leader.next_checkin_at is None:
         return set()
-    first = leader.next_checkin_at.astimezone(zone(leader.timezone)).date()
+    first = week_of(leader, leader.next_checkin_at)
     return set(
         session.scalars(
             select(Checkin.week_of).where(
@@ -236,7 +261,8 @@ def next_checkin_day(session: Session, leader: Leader, closed: frozenset[date]) 
     """The local date of the next check-in the leader will really get: weeks away and weeks
     already settled (skipped ahead) are passed over, and days off moved from."""
     settled = _weeks_settled_ahead(session, leader)
-    return next((day for _, day in coming_checkins(leader, closed) if day not in settled), None)
+    coming = coming_checkins(leader, closed)
+    return next((day for _, day, week in coming if week not in settled), None)
 
 
 def skip_coming(
@@ -246,13 +272,15 @@ def skip_coming(
     sends nothing that week. Returns (the day skipped, the check-in after it), or None when
     check-ins are paused (there is none coming)."""
     settled = _weeks_settled_ahead(session, leader)
-    coming = (pair for pair in coming_checkins(leader, closed) if pair[1] not in settled)
+    coming = (slot for slot in coming_checkins(leader, closed) if slot[2] not in settled)
     first = next(coming, None)
     if first is None:
         return None
-    due_at, day = first
+    due_at, day, week = first
     session.add(
-        Checkin(leader_id=leader.id, week_of=day, due_at=due_at, status="skipped", reminders_sent=0)
+        Checkin(
+            leader_id=leader.id, week_of=week, due_at=due_at, status="skipped", reminders_sent=0
+        )
     )
     session.flush()
     after = next(coming, None)
