@@ -8,6 +8,8 @@ what the bot sent, and when, is read from the lines it wrote.
 from __future__ import annotations
 
 import json
+import logging
+import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -332,3 +334,23 @@ def test_resuming_on_easter_monday_afternoon_keeps_tuesdays_checkin(journey: Jou
     journey.command("alice", "resume")
     assert "next on Tuesday 30 March 2027" in journey.command("alice", "progress")
     assert journey.at("2027-03-30T08:00Z") == [f"{HEADING} Monday 29 March 2027"]
+
+
+def test_a_closures_file_broken_while_running_keeps_its_last_good_version(
+    closed_office: Journey, caplog: pytest.LogCaptureFixture
+) -> None:
+    journey = closed_office
+    journey.sign("alice", timezone="Europe/London", weekday=3)  # Wednesdays at 09:00
+    assert "Winter closure" in journey.command("dina", "closures")
+    path = journey.harness.runtime.settings.content_dir / "closures.yaml"  # type: ignore[operator]
+    path.write_text("closures:\n  - date: 2027-12-31\n    until: 2027-12-01\n", encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    with caplog.at_level(logging.ERROR):
+        assert journey.at("2027-12-08T09:00Z") == [f"{HEADING} Wednesday 8 December 2027"]
+        assert "Winter closure" in journey.command("dina", "closures")
+        assert "Added" in journey.command("dina", "closures add 2027-12-22 Party")
+        assert journey.at("2027-12-22T09:00Z") == []
+        assert journey.at("2027-12-29T09:00Z") == []  # the last good file's closure
+    broken = [r for r in caplog.records if "closure days file is broken" in r.getMessage()]
+    assert len(broken) == 1 and "until must be on or after" in broken[0].getMessage()

@@ -82,7 +82,7 @@ def load_content(settings: Settings) -> Pledge:
     CONTENT_DIR's closures.yaml is checked too, so a broken one stops the start."""
     pledge = Pledge.from_pack(load_configured(settings).need(PLEDGE_PACK))
     try:
-        file_closures(settings.content_dir)
+        file_closures(settings.content_dir, strict=True)
     except ClosuresError as exc:
         raise ConfigurationError(f"The closure days are broken, so I won't start: {exc}") from None
     return pledge

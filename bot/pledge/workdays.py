@@ -10,6 +10,8 @@ A leader who chose a weekend day for check-ins keeps it: only days off move a ch
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +27,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.pledge.models import ClosureDay
+
+log = logging.getLogger(__name__)
 
 #: The furthest a check-in is moved: a closure longer than this is a mistake in the file,
 #: and the check-in then keeps its day rather than vanishing.
@@ -191,15 +195,43 @@ def _read_closures(path: Path, _mtime_ns: int) -> dict[date, str]:
     return {day: c.label for c in parsed.closures for day in _spread(c.day, c.until)}
 
 
-def file_closures(content_dir: Path | None) -> dict[date, str]:
-    """The closure days in CONTENT_DIR's closures.yaml (none without one). Read again when
-    the file changes; a broken file raises ClosuresError naming it."""
+#: The last closures.yaml that read cleanly, by path, and the broken versions already logged:
+#: a file edited into a bad state while the bot runs must not stop every scheduled message.
+_last_good: dict[Path, dict[date, str]] = {}
+_reported: set[tuple[Path, int]] = set()
+_lock = threading.Lock()
+
+
+def file_closures(content_dir: Path | None, *, strict: bool = False) -> dict[date, str]:
+    """The closure days in CONTENT_DIR's closures.yaml (none without one), read again when
+    the file changes. ``strict`` (the start-up check) raises ClosuresError naming a broken
+    file; otherwise a broken file is logged once per version and the last good one is used."""
     if content_dir is None:
         return {}
     path = content_dir / CLOSURES_FILE
     if not path.is_file():
         return {}
-    return _read_closures(path, path.stat().st_mtime_ns)
+    version = path.stat().st_mtime_ns
+    try:
+        found = _read_closures(path, version)
+    except ClosuresError as exc:
+        if strict:
+            raise
+        with _lock:
+            first = (path, version) not in _reported
+            _reported.add((path, version))
+            kept = dict(_last_good.get(path, {}))
+        if first:
+            log.error(
+                "The closure days file is broken, so I keep using its last good version "
+                "(%d days) until it is fixed: %s",
+                len(kept),
+                exc,
+            )
+        return kept
+    with _lock:
+        _last_good[path] = found
+    return dict(found)
 
 
 def closures(session: Session, content_dir: Path | None) -> dict[date, str]:
