@@ -175,12 +175,28 @@ def test_an_unknown_country_is_asked_again_and_nothing_is_signed(journey: Journe
     assert reply["reply"]["type"] == "form_errors"
     assert reply["reply"]["errors"] == {
         "country": "Where you work: 'Narnia' is not a country (or country and region) I know "
-        "holidays for. Use a code like GB, GB-SCT, US, US-CA, IN."
+        "holidays for. Use a code like GB-ENG, GB-SCT, US, US-CA, IN."
     }
     [reply] = journey.sign("alice", timezone="Europe/London", country="GB-XYZ")
     assert "'GB-XYZ' is not a country" in reply["reply"]["errors"]["country"]
+    for half in ("GB-", "US-", "us-"):
+        [reply] = journey.sign("alice", timezone="Europe/London", country=half)
+        assert f"'{half}' is not a country" in reply["reply"]["errors"]["country"]
     assert _weeks(journey.harness) == []
     assert "haven't signed" in journey.command("alice", "progress")
+
+
+def test_bare_gb_is_refused_naming_the_four_nations(journey: Journey) -> None:
+    """The UK's nationwide table has neither Easter Monday nor the late August bank holiday,
+    so a bare GB would quietly lose them: the leader is asked which nation."""
+    [reply] = journey.sign("alice", timezone="Europe/London", country=" gb ")
+    assert reply["reply"]["errors"] == {
+        "country": "Where you work: GB's public holidays differ between its parts: use GB-ENG, "
+        "GB-WLS, GB-SCT or GB-NIR."
+    }
+    assert "haven't signed" in journey.command("alice", "progress")
+    journey.sign("alice", timezone="Europe/London", country="GB-WLS")
+    assert (_leader(journey.harness, "alice").subdivision) == "WLS"
 
 
 def test_pledge_edit_shows_and_changes_where_they_work(journey: Journey, harness: Harness) -> None:

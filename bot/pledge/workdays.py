@@ -34,7 +34,12 @@ log = logging.getLogger(__name__)
 #: and the check-in then keeps its day rather than vanishing.
 MAX_SHIFT_DAYS = 60
 CLOSURES_FILE = "closures.yaml"
-EXAMPLES = "GB, GB-SCT, US, US-CA, IN"
+EXAMPLES = "GB-ENG, GB-SCT, US, US-CA, IN"
+
+#: Countries whose nationwide holidays table leaves out what most people there get off, so a
+#: bare country code would quietly lose days: the UK's has neither Easter Monday nor the late
+#: August bank holiday. Those are refused, naming the parts to choose from.
+PART_NEEDED = {"GB": ("ENG", "WLS", "SCT", "NIR")}
 
 #: Where the time zone alone cannot say which of a country's parts someone works in, but one
 #: part's holidays are what most people there keep. Europe/London covers the four nations, and
@@ -44,7 +49,15 @@ DEFAULT_SUBDIVISION = {"GB": "ENG"}
 
 
 class UnknownWorkplace(ValueError):
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, parts: tuple[str, ...] = ()) -> None:
+        if parts:
+            country = text.upper()
+            codes = [f"{country}-{part}" for part in parts]
+            super().__init__(
+                f"{country}'s public holidays differ between its parts: use "
+                f"{', '.join(codes[:-1])} or {codes[-1]}."
+            )
+            return
         super().__init__(
             f"{text!r} is not a country (or country and region) I know holidays for. "
             f"Use a code like {EXAMPLES}."
@@ -69,11 +82,14 @@ def _supported() -> dict[str, tuple[str, ...]]:
 
 
 def parse_workplace(text: str) -> Workplace:
-    """``GB``, ``gb-sct``, ``US-CA`` as a Workplace; UnknownWorkplace if holidays has no table."""
-    country, _, part = text.strip().upper().replace("_", "-").partition("-")
+    """``US``, ``gb-sct``, ``US-CA`` as a Workplace; UnknownWorkplace if holidays has no table,
+    the code ends in a bare ``-``, or the country is one that needs its part (bare ``GB``)."""
+    country, dash, part = text.strip().upper().replace("_", "-").partition("-")
     subdivisions = _supported().get(country)
-    if subdivisions is None or (part and part not in subdivisions):
+    if subdivisions is None or (dash and part not in subdivisions):
         raise UnknownWorkplace(text.strip())
+    if not part and country in PART_NEEDED:
+        raise UnknownWorkplace(country, PART_NEEDED[country])
     return Workplace(country, part or None)
 
 
