@@ -199,3 +199,49 @@ def test_the_waiting_list_and_the_effective_calendar(journey: Journey) -> None:
         if o.entry.id == "national-inclusion-week"
     ]
     assert not shipped.confirmed  # the loaded calendar itself is never changed
+
+
+def test_a_date_already_over_is_refused_and_nothing_stored(journey: Journey) -> None:
+    asked(journey, "2027-08-16T08:00Z")
+    journey.at("2027-10-04T12:00Z")  # the expected week ended on Sunday 3 October
+    for action in ("confirm", "change", "decline"):
+        refused = press(journey, action)
+        assert refused["type"] == "say" and refused["ephemeral"] is True
+        assert (
+            "National Inclusion Week 2027 ended on Sunday 3 October 2027, so there is nothing "
+            "to decide; nothing changed." in words({"reply": refused})
+        )
+    assert decision(journey) is None
+
+
+def test_a_date_already_begun_is_confirmed_but_not_promised_a_post(journey: Journey) -> None:
+    asked(journey, "2027-08-16T08:00Z")
+    journey.at("2027-09-28T12:00Z")  # the second day of the expected week
+    done = press(journey, "confirm")
+    said = words({"reply": done})
+    assert "It has already begun, so it won't be announced now." in said
+    assert "It will be posted like any other date." not in said
+    assert "National Inclusion Week" not in channel_posts(journey, "2027-09-29T08:00Z")
+
+
+def test_changed_dates_already_over_are_refused(journey: Journey) -> None:
+    asked(journey, "2027-08-16T08:00Z")
+    form = press(journey, "change")
+    journey.at("2027-09-28T12:00Z")
+    submit = {"type": "form", "actor": DINA, "form_id": "awareness.organiser"}
+    [bad] = journey.feed(
+        **submit,
+        context=form["form"]["context"],
+        values={"start": "2027-09-20", "end": "2027-09-26"},
+    )
+    assert bad["reply"]["errors"] == {
+        "end": "That last day has passed; there is nothing to confirm."
+    }
+    assert decision(journey) is None
+
+
+def test_a_non_admin_pressing_confirm_is_answered_privately(journey: Journey) -> None:
+    asked(journey, "2027-08-16T08:00Z")
+    refused = press(journey, "confirm", who={"platform": "console", "user_id": "bob"})
+    assert refused["ephemeral"] is True
+    assert decision(journey) is None

@@ -306,11 +306,18 @@ def _decide(
     return turn.session.get(OrganiserDecision, (entry.id, year))
 
 
-def _decided_message(entry: Entry, decided: OrganiserDecision) -> Message:
+def _decided_message(entry: Entry, decided: OrganiserDecision, today: date) -> Message:
+    """What the answer did. Posts are planned for moments before or on the first day, never
+    caught up later, so a date already begun is confirmed but not announced: say so."""
     if decided.status == "confirmed":
+        after = (
+            "It has already begun, so it won't be announced now."
+            if decided.start < today
+            else "It will be posted like any other date."
+        )
         said = (
             f"Confirmed: {entry.name} {decided.year}, {_span_words(decided.start, decided.end)}. "
-            "It will be posted like any other date."
+            + after
         )
     else:
         said = f"Not this year: {entry.name} {decided.year} will not be posted."
@@ -340,9 +347,13 @@ def change_form(entry: Entry, year: int, span: OrganiserDates) -> Form:
     )
 
 
+def _private(text: str) -> Say:
+    return Say(message=text_message(text), ephemeral=True)
+
+
 def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
     if not turn.is_admin():
-        return [turn.say(text_message("Only admins can confirm organisers' dates."))]
+        return [_private("Only admins can confirm organisers' dates.")]
     target = _target(turn, action.value)
     if target is None:
         return [turn.say(text_message("That button has expired."))]
@@ -350,6 +361,13 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
     decided = turn.session.get(OrganiserDecision, (entry.id, year))
     if decided is not None:
         return [_already(turn, decided, entry)]
+    if span.end < turn.now.date():
+        return [
+            _private(
+                f"{entry.name} {year} ended on {long_date(span.end)}, so there is nothing to "
+                "decide; nothing changed."
+            )
+        ]
     if action.action_id == CHANGE:
         return [OpenForm(form=change_form(entry, year, span))]
     status = "confirmed" if action.action_id == CONFIRM else "not_this_year"
@@ -358,14 +376,16 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
         raced = turn.session.get(OrganiserDecision, (entry.id, year))
         assert raced is not None
         return [_already(turn, raced, entry)]
-    return [Update(message=_decided_message(entry, decided))]
+    return [Update(message=_decided_message(entry, decided, turn.now.date()))]
 
 
-def _problem(year: int, start: date, end: date) -> dict[str, str]:
+def _problem(year: int, start: date, end: date, today: date) -> dict[str, str]:
     if start.year != year:
         return {"start": f"The first day must be in {year}."}
     if end < start:
         return {"end": "The last day must be on or after the first."}
+    if end < today:
+        return {"end": "That last day has passed; there is nothing to confirm."}
     if (end - start).days >= MAX_DAYS:
         return {"end": f"That is more than {MAX_DAYS} days; check the last day."}
     return {}
@@ -380,7 +400,7 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
     if not errors:
         start = date.fromisoformat(cast(str, values["start"]))
         end = date.fromisoformat(cast(str, values["end"]))
-        errors = _problem(year, start, end)
+        errors = _problem(year, start, end, turn.now.date())
     if errors:
         return [FormErrors(form_id=form.form_id, errors=errors)]
     existing = turn.session.get(OrganiserDecision, (entry.id, year))
@@ -389,4 +409,4 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
         raced = existing or turn.session.get(OrganiserDecision, (entry.id, year))
         assert raced is not None
         return [_already(turn, raced, entry)]
-    return [turn.say(_decided_message(entry, decided))]
+    return [turn.say(_decided_message(entry, decided, turn.now.date()))]
