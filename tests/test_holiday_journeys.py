@@ -262,12 +262,13 @@ def test_a_closure_added_after_scheduling_still_moves_the_checkin(closed_office:
     journey = closed_office
     journey.sign("alice", timezone="Europe/London", weekday=3)
     assert _leader(journey.harness, "alice").next_checkin_at == datetime(2027, 12, 8, 9, tzinfo=UTC)
-    journey.command("dina", "closures add 2027-12-08..2027-12-09 Move")
+    added = journey.command("dina", "closures add 2027-12-08..2027-12-09 Move")
+    assert "Added: Wednesday 8 December 2027 to Thursday 9 December 2027 are closure days." in added
     assert journey.at("2027-12-08T09:00Z") == []
     assert journey.at("2027-12-09T09:00Z") == []
     assert journey.at("2027-12-10T09:00Z") == [f"{HEADING} Wednesday 8 December 2027"]
     removed = journey.command("dina", "closures remove 2027-12-08..2027-12-09")
-    assert "Removed 2 closure day(s)" in removed
+    assert "Removed 2 closure days in Wednesday 8 December 2027 to" in removed
     assert "no closure day" in journey.command("dina", "closures remove 2027-12-30").lower()
 
 
@@ -279,6 +280,14 @@ def test_a_closure_added_after_scheduling_still_moves_the_checkin(closed_office:
         ("closures add 2027-12-31..2027-12-01", "A run of days goes forwards"),
         ("closures add 2027-12-01 " + "x" * 101, "That label is 101 characters; at most 100."),
         ("closures shut", "I don't know “/pledge closures shut”."),
+        ("closures add 9999-12-31", "That is more than two years ahead"),
+        ("closures remove 9999-12-31", "No closure day added in chat on Friday 31 December 9999"),
+        ("closures add 9999-12-01..9999-12-31", "That is more than two years ahead"),
+        ("closures add 2030-01-01", "That is more than two years ahead"),
+        ("closures add 2027-11-30 Past", "Tuesday 30 November 2027 has passed"),
+        ("closures add 2027-12-24..", "“2027-12-24..” is not a date"),
+        ("closures add 20271227", "“20271227” is not a date"),
+        ("closures add 2027-W52-1", "“2027-W52-1” is not a date"),
     ],
 )
 def test_bad_closure_commands_say_what_is_wrong_and_change_nothing(

@@ -8,6 +8,7 @@ check-in already moved past it; it only stops moving the next ones.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import delete, select
@@ -27,19 +28,35 @@ USAGE = (
 )
 LABEL_LIMIT = 100
 SHOWN = 30
+#: How far ahead a closure day may be added: further is almost surely a typing mistake.
+AHEAD_DAYS = 2 * 366
+# date.fromisoformat alone also takes 20271227 and 2027-W52-1; admins are told one form.
+_SPAN = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?")
 
 
 def _days(text: str) -> list[date] | str:
     """The days ``2027-12-24`` or ``2027-12-24..2027-12-31`` names, or what is wrong with it."""
-    first_text, _, last_text = text.partition("..")
+    found = _SPAN.fullmatch(text)
     try:
-        first = date.fromisoformat(first_text)
-        last = date.fromisoformat(last_text) if last_text else first
+        if found is None:
+            raise ValueError(text)
+        first = date.fromisoformat(found[1])
+        last = date.fromisoformat(found[2]) if found[2] else first
     except ValueError:
         return f"“{text}” is not a date; use one like 2027-12-24, or 2027-12-24..2027-12-31."
-    if not first <= last <= first + timedelta(days=MAX_SHIFT_DAYS):
+    if not 0 <= (last - first).days <= MAX_SHIFT_DAYS:
         return f"A run of days goes forwards and lasts at most {MAX_SHIFT_DAYS} days."
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _addable(days: list[date], today: date) -> str | None:
+    """Why these days cannot be added, if they cannot: a day gone by moves nothing, and one
+    years ahead is more likely a mistyped year than a plan."""
+    if days[0] < today:
+        return f"{long_date(days[0])} has passed; closure days are for days to come."
+    if (days[-1] - today).days > AHEAD_DAYS:
+        return "That is more than two years ahead; add it nearer the time."
+    return None
 
 
 def on_closures(turn: Turn, args: str) -> list[Reply]:
@@ -62,6 +79,10 @@ def on_closures(turn: Turn, args: str) -> list[Reply]:
         ]
     span = long_date(days[0]) + (f" to {long_date(days[-1])}" if len(days) > 1 else "")
     if word == "add":
+        today = turn.now.astimezone(zone(turn.settings.default_timezone)).date()
+        problem = _addable(days, today)
+        if problem is not None:
+            return [turn.say(text_message(problem))]
         for day in days:
             row = turn.session.get(ClosureDay, day) or ClosureDay(day=day)
             row.label, row.added_by, row.added_at = label, str(turn.actor.address), turn.now
@@ -69,8 +90,8 @@ def on_closures(turn: Turn, args: str) -> list[Reply]:
         return [
             turn.say(
                 text_message(
-                    f"Added: {span} is a closure day. Check-ins and reminders due then come "
-                    "the next working day."
+                    f"Added: {span} {'are closure days' if len(days) > 1 else 'is a closure day'}."
+                    " Check-ins and reminders due then come the next working day."
                 )
             )
         ]
@@ -82,7 +103,8 @@ def on_closures(turn: Turn, args: str) -> list[Reply]:
     note = " Days in closures.yaml stay until the file is edited." if in_file else ""
     if not removed:
         return [turn.say(text_message(f"No closure day added in chat on {span}.{note}"))]
-    return [turn.say(text_message(f"Removed {removed} closure day(s) in {span}.{note}"))]
+    days_word = "closure day" if removed == 1 else "closure days"
+    return [turn.say(text_message(f"Removed {removed} {days_word} in {span}.{note}"))]
 
 
 def _listing(turn: Turn) -> Message:
