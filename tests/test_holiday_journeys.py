@@ -20,8 +20,9 @@ from app.runtime import Runtime
 from bot.clock import ManualClock
 from bot.config import ConfigurationError, Settings
 from bot.pledge.content import Pledge, load_content
+from bot.pledge.leaders import workplace
 from bot.pledge.models import Checkin, ClosureDay, Leader
-from bot.pledge.workdays import default_workplace, parse_workplace
+from bot.pledge.workdays import Workplace, default_workplace, parse_workplace
 from bot.router import Bot
 from bot.store import Store
 from tests.calendar_journey import HEADING, Journey
@@ -58,7 +59,8 @@ def test_easter_monday_checkin_arrives_on_tuesday_at_the_same_time(journey: Jour
     assert "Your first check-in arrives on Monday 29 March 2027" not in json.dumps(signed)
     assert "Tuesday 30 March 2027 at 09:00" in json.dumps(signed)
     leader = _leader(journey.harness, "alice")
-    assert (leader.country, leader.subdivision) == ("GB", "ENG")  # from Europe/London
+    assert (leader.country, leader.subdivision) == (None, None)  # left empty: nothing stored
+    assert workplace(leader) == Workplace("GB", "ENG")  # so it follows Europe/London
     progress = journey.command("alice", "progress")
     assert "next on Tuesday 30 March 2027, moved from Monday 29 March 2027 (Easter Monday)" in (
         progress
@@ -147,7 +149,7 @@ def test_st_andrews_day_moves_a_scottish_checkin_not_an_english_one(journey: Jou
 def test_thanksgiving_moves_a_new_york_checkin_to_friday(journey: Journey) -> None:
     journey.at("2027-11-18T12:00Z")
     journey.sign("carol", timezone="America/New_York", weekday=4, at="10:00")
-    assert (_leader(journey.harness, "carol").country) == "US"
+    assert workplace(_leader(journey.harness, "carol")) == Workplace("US")  # from the zone
     assert journey.at("2027-11-25T15:00Z") == []  # Thanksgiving, 10:00 EST
     assert journey.at("2027-11-26T15:00Z") == [f"{HEADING} Thursday 25 November 2027"]
 
@@ -155,7 +157,7 @@ def test_thanksgiving_moves_a_new_york_checkin_to_friday(journey: Journey) -> No
 def test_diwali_in_india_moves_a_friday_checkin_past_the_weekend(journey: Journey) -> None:
     journey.at("2027-10-22T03:00Z")
     journey.sign("dev", timezone="Asia/Kolkata", weekday=5, at="10:00")
-    assert (_leader(journey.harness, "dev").country) == "IN"
+    assert workplace(_leader(journey.harness, "dev")) == Workplace("IN")  # from the zone
     assert journey.at("2027-10-29T04:30Z") == []  # Diwali, 10:00 IST
     assert journey.at("2027-10-30T04:30Z") == []  # the weekend
     assert journey.at("2027-11-01T04:30Z") == [f"{HEADING} Friday 29 October 2027"]
@@ -199,12 +201,23 @@ def test_bare_gb_is_refused_naming_the_four_nations(journey: Journey) -> None:
     assert (_leader(journey.harness, "alice").subdivision) == "WLS"
 
 
+def test_an_empty_workplace_follows_a_later_change_of_time_zone(journey: Journey) -> None:
+    journey.at("2027-11-22T12:00Z")
+    journey.sign("alice", timezone="Europe/London")
+    journey.sign("alice", timezone="America/New_York")  # the edit form, workplace still empty
+    leader = _leader(journey.harness, "alice")
+    assert leader.country is None and workplace(leader) == Workplace("US")
+    # Thursday 25 November 2027 is Thanksgiving: the check-in moves to Friday.
+    journey.sign("alice", timezone="America/New_York", weekday=4)
+    assert "next on Friday 26 November 2027" in journey.command("alice", "progress")
+
+
 def test_pledge_edit_shows_and_changes_where_they_work(journey: Journey, harness: Harness) -> None:
     journey.at("2027-11-22T12:00Z")
     journey.sign("alice", timezone="Europe/London")
     printed = harness.say("/as alice", "/pledge edit", *[""] * 19)  # every other answer kept
     assert "Where you work, for public holidays" in printed.rsplit("Your time zone", 1)[1]
-    assert "Enter keeps GB-ENG" in printed  # stored at sign-up, from the time zone
+    assert "Enter keeps GB-ENG" not in printed  # left empty at sign-up, so still empty
     printed = " ".join(harness.say("GB-SCT").split())
     assert "Saved." in printed
     leader = _leader(harness, "alice")

@@ -47,7 +47,9 @@ from bot.clock import ManualClock
 from bot.conversation import Address, Form, FormField, text_message
 from bot.dashboard.models import DashboardLink
 from bot.outbox import FIRST_RETRY, DrainReport, Outgoing, queue
+from bot.pledge.leaders import workplace
 from bot.pledge.models import Checkin, Leader, Step, StepUpdate
+from bot.pledge.workdays import Workplace
 from bot.reports.intake import heading
 from bot.reports.resources import load_categories
 from bot.store import Store
@@ -586,8 +588,10 @@ def test_a_good_sign_up_is_stored_and_confirmed(slack: Slack) -> None:
     assert confirmation.params["replace_original"] is False
     leader = leader_of(slack, "U1")
     assert leader is not None and (leader.status, leader.timezone) == ("active", "Europe/London")
-    # Where they work was left empty: England, from the time zone given (not Slack's zone).
-    assert (leader.country, leader.subdivision) == ("GB", "ENG")
+    # Where they work was left empty: nothing stored, so it follows the time zone given (not
+    # Slack's zone), England for Europe/London, and keeps following it if that changes.
+    assert (leader.country, leader.subdivision) == (None, None)
+    assert workplace(leader) == Workplace("GB", "ENG")
     with slack.runtime.store.session() as session:
         person = session.scalar(select(Person).where(Person.user_id == "U1"))
         assert person is not None and (person.tenant, person.display_name) == ("T1", "alice")

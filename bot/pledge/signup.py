@@ -19,7 +19,6 @@ from bot.pledge.workdays import (
 from bot.pledge.workdays import (
     UnknownWorkplace,
     Workplace,
-    default_workplace,
     parse_workplace,
 )
 from bot.text import STEP_TEXT_LIMIT
@@ -204,7 +203,7 @@ def read_choices(
     place_text = cast(str, values.get("country") or "").strip()
     workplace = None
     try:
-        workplace = parse_workplace(place_text) if place_text else default_workplace(timezone)
+        workplace = parse_workplace(place_text) if place_text else None
     except UnknownWorkplace as exc:
         errors["country"] = f"Where you work: {exc}"
     if errors:
