@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from app import exports
+from app.dashboard import pages
 from app.runtime import Runtime
 from bot.awareness.calendar import load_calendar
 from bot.clock import ManualClock
@@ -26,7 +29,9 @@ from bot.dashboard.models import DashboardAudit
 from bot.packs.content import Packs
 from bot.pledge.content import Pledge
 from bot.reports import registry
+from bot.reports.commands import SMALL
 from bot.reports.models import ReportCase
+from bot.reports.resources import Desk
 from bot.router import Bot
 from bot.store import Store
 from bot.store.models import OutboxMessage, Person
@@ -230,7 +235,7 @@ def file_cases(store: Store, category: str, month: date, count: int, alerted: bo
         for n in range(count):
             session.add(
                 ReportCase(
-                    reference=f"R-{category[:3]}{month:%m}-{n:04d}",
+                    reference=f"R-{category[:3]}{category[-2:]}{month:%m}-{n:04d}",
                     passphrase_hash="x",
                     category=category,
                     platform="console",
@@ -256,10 +261,48 @@ def test_reports_show_trends_only_with_small_counts_hidden(world: Harness, serve
     page = browser.get("/admin/reports").body
     months = re.findall(r'<th scope="col">(\d{4}-\d\d)</th>', page)
     assert months[0] == "2026-04" and months[-1] == "2027-03" and len(months) == 12
-    assert cells(page, "All kinds")[-3:] == ["8", "&lt;5", "&lt;5"]
+    # January's total would give bullying's 2 back (8 - 6), so it is hidden as well.
+    assert cells(page, "All kinds")[-3:] == ["&lt;5", "&lt;5", "&lt;5"]
     assert cells(page, "Racism")[-3:] == ["6", "&lt;5", "&lt;5"]
+    assert cells(page, "Bullying")[-3:] == ["&lt;5", "&lt;5", "&lt;5"]
     assert "SEALED-CASE-WORDS" not in page and "R-rac" not in page
     assert '<th scope="row">Hana Handler</th><td>console:hana</td><td>Racism</td>' in page
+
+
+def test_a_months_total_shows_only_when_every_kind_shows(world: Harness, server: str) -> None:
+    """5 racism and 1 bullying: a shown total of 6 would give the hidden bullying's 1 back.
+    With every kind at SMALL or more the total shows, in the table and as the chart's bar."""
+    store = world.runtime.store
+    labels = [c.label for c in world.runtime.need(Desk).categories]
+    ids = [c.id for c in world.runtime.need(Desk).categories]
+    file_cases(store, "racism", date(2027, 2, 1), 5)
+    file_cases(store, "bullying", date(2027, 2, 2), 1)
+    for category in ids:
+        file_cases(store, category, date(2027, 3, 1), 5)
+    page = signed_in(world, server).get("/admin/reports").body
+    assert cells(page, "Racism")[-2:] == ["5", "5"]
+    assert cells(page, "Bullying")[-2:] == ["&lt;5", "5"]
+    assert cells(page, "All kinds")[-2:] == ["&lt;5", str(5 * len(labels))]
+    assert "&lt;5" not in "".join(cells(page, label)[-1] for label in labels)
+
+
+def test_no_hidden_count_can_be_worked_out_from_the_shown_ones() -> None:
+    """Every month three kinds (and cases of a kind no longer on the desk) could hold: group
+    them by what the page shows, as someone knowing the rule would, and every hidden cell
+    must still have more than one possible value, so nothing can be subtracted out."""
+    seen: dict[object, list[tuple[int, ...]]] = defaultdict(list)
+    for *kinds, other in itertools.product(range(SMALL + 2), repeat=4):
+        shown_kinds, total = pages.suppressed(kinds, sum(kinds) + other)
+        seen[(tuple(shown_kinds), total)].append((*kinds, sum(kinds) + other))
+    assert len(seen) > 1
+    for (shown_kinds, total), possible in seen.items():
+        hidden = [i for i, n in enumerate(shown_kinds) if n is None]
+        if total is None:
+            hidden.append(len(shown_kinds))
+        else:  # a shown total holds only the shown kinds: nothing of another kind is in it
+            assert total == sum(shown_kinds) and all(n is not None for n in shown_kinds)
+        for cell in hidden:
+            assert len({values[cell] for values in possible}) > 1, (shown_kinds, total, cell)
 
 
 # --- people ----------------------------------------------------------------------------------

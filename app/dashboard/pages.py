@@ -193,6 +193,19 @@ def shown(count: int) -> int | None:
     return count if count >= SMALL else None
 
 
+def suppressed(kinds: list[int], total: int) -> tuple[list[int | None], int | None]:
+    """One month's counts by kind and its total, as the dashboard may show them.
+
+    Hiding small cells alone is not enough: a shown total less the shown kinds gives back the
+    hidden one (5 racism + 1 bullying: total 6, so bullying is 1). So the total is hidden too
+    whenever any kind is hidden, or when the total holds cases of kinds no longer on the desk
+    (they have no row, so the total less the rows would give them). With the total hidden
+    there are always two unknowns in the one sum, and no cell can be worked out."""
+    cells = [shown(n) for n in kinds]
+    complete = None not in cells and (not kinds or sum(kinds) == total)
+    return cells, shown(total) if complete else None
+
+
 def reports(
     dashboard: Dashboard, session: Session, viewer: Viewer, query: Mapping[str, str]
 ) -> Mapping[str, Any]:
@@ -213,10 +226,18 @@ def reports(
         )
     )
     labels = [m.strftime("%Y-%m") for m in months]
-    totals = [shown(sum(n for (_, m), n in counts.items() if m == label)) for label in labels]
+    categories = desk.categories if desk else []
+    columns = [
+        suppressed(
+            [counts[(category.id, label)] for category in categories],
+            sum(n for (_, m), n in counts.items() if m == label),
+        )
+        for label in labels
+    ]
+    totals = [total for _, total in columns]
     kinds = [
-        (category.label, [shown(counts[(category.id, label)]) for label in labels])
-        for category in (desk.categories if desk else [])
+        (category.label, [cells[row] for cells, _ in columns])
+        for row, category in enumerate(categories)
     ]
     return {
         "title": "Reports",
