@@ -146,6 +146,38 @@ def test_the_awareness_calendar_shows_what_each_channel_gets(world: Harness, ser
     assert odd.status == 200 and "That month was not understood" in odd.body
 
 
+@pytest.mark.parametrize(
+    ("month", "note"),
+    [
+        ("1-1", "not understood"),
+        ("2027-3", "not understood"),
+        ("2027-00", "not understood"),
+        ("99999-01", "not understood"),
+        ("0001-01", "covers January 2001 to December 2035 only"),
+        ("9999-12", "covers January 2001 to December 2035 only"),
+        ("2000-12", "covers January 2001 to December 2035 only"),
+        ("2040-01", "covers January 2001 to December 2035 only"),
+    ],
+)
+def test_a_month_the_calendar_cannot_show_gets_a_note_never_an_error(
+    world: Harness, server: str, month: str, note: str
+) -> None:
+    page = signed_in(world, server).get(f"/admin/awareness?month={month}")
+    assert page.status == 200
+    assert note in page.body
+    assert "<h1>Awareness: March 2027</h1>" in page.body  # the current month instead
+
+
+def test_the_calendars_first_and_last_months_link_no_further(world: Harness, server: str) -> None:
+    browser = signed_in(world, server)
+    first = browser.get("/admin/awareness?month=2001-01").body
+    assert "<h1>Awareness: January 2001</h1>" in first and "Previous month" not in first
+    assert 'href="/admin/awareness?month=2001-02">Next month' in first
+    last = browser.get("/admin/awareness?month=2035-12").body
+    assert "<h1>Awareness: December 2035</h1>" in last and "Next month" not in last
+    assert 'href="/admin/awareness?month=2035-11">Previous month' in last
+
+
 def test_dont_send_on_the_dashboard_stops_the_post_as_the_chat_button_does(
     world: Harness, server: str
 ) -> None:
