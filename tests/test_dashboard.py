@@ -233,6 +233,31 @@ def test_sign_ins_and_sign_outs_are_audited(runtime: Runtime, browser: Browser) 
     assert actions == [(DINA, "link issued"), (DINA, "signed in"), (DINA, "signed out")]
 
 
+def test_refused_sign_ins_are_audited_without_the_token(
+    runtime: Runtime, clock: ManualClock, browser: Browser
+) -> None:
+    used = link_token(runtime, DINA)
+    assert Browser(browser.base).sign_in(used).status == 303
+    expired = link_token(runtime, DINA)
+    clock.set(clock.now() + timedelta(minutes=10))
+    tries = [used, expired, "forged-" + "x" * 40, link_token(runtime, "console:mallory")]
+    for token in tries:
+        assert Browser(browser.base).sign_in(token).status == 403
+    with runtime.store.session() as session:
+        refused = [
+            (a.address, a.detail)
+            for a in session.scalars(select(DashboardAudit))
+            if a.action == "sign-in refused"
+        ]
+        logged = " ".join(
+            f"{a.address} {a.detail}" for a in session.scalars(select(DashboardAudit))
+        )
+    assert refused == [("unknown", "link unknown, used or expired")] * 3 + [
+        ("console:mallory", "not an admin")
+    ]
+    assert not any(token in logged for token in tries)
+
+
 def test_pages_forbid_scripts_framing_and_referrers(runtime: Runtime, browser: Browser) -> None:
     for response in (browser.get("/admin/"), signed_in(browser, runtime).get("/admin/")):
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]

@@ -350,7 +350,15 @@ class Dashboard:
             now = self.runtime.clock.now()
             with self.runtime.store.session() as session:
                 who = access.redeem(session, token, now)
-                if who is None or not is_admin(session, self.runtime.settings, who):
+                # Refusals are audited too (never the token): a run of them is someone trying
+                # links, and the log is where an admin would look.
+                if who is None:
+                    access.audit(
+                        session, "unknown", "sign-in refused", now, "link unknown, used or expired"
+                    )
+                    return None
+                if not is_admin(session, self.runtime.settings, who):
+                    access.audit(session, who, "sign-in refused", now, "not an admin")
                     return None
                 return access.start(session, who, now)
 
