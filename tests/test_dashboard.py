@@ -225,6 +225,19 @@ def test_a_session_ends_after_the_idle_timeout(
     assert browser.get("/admin/").status == 401
 
 
+def test_a_session_ends_after_twelve_hours_however_busy(
+    runtime: Runtime, clock: ManualClock, browser: Browser
+) -> None:
+    assert runtime.settings.dashboard_session_hours == 12
+    signed_in(browser, runtime)
+    started = clock.now()
+    while clock.now() < started + timedelta(hours=12) - timedelta(minutes=20):
+        clock.set(clock.now() + timedelta(minutes=20))
+        assert browser.get("/admin/").status == 200  # never idle
+    clock.set(started + timedelta(hours=12))
+    assert browser.get("/admin/").status == 401
+
+
 def test_sign_ins_and_sign_outs_are_audited(runtime: Runtime, browser: Browser) -> None:
     signed_in(browser, runtime)
     browser.post("/admin/sign-out", {"csrf": browser.get("/admin/").field("csrf")})
