@@ -100,6 +100,8 @@ def test_the_overview_shows_weeks_answers_and_leaders_gone_quiet(
             assert "check-in" in answered.lower()
     browser = signed_in(world, server)
     page = browser.get("/admin/").body
+    assert "The pledge's leaders" in page  # says whose figures these are...
+    assert 'are on the <a href="/admin/packs">Packs</a> page' in page  # ... and where packs are
     assert page.count('src="data:image/svg+xml;base64,') == 2
     assert cells(page, "1 Mar 2027") == ["2", "0", "0%"]  # both missed that week
     assert cells(page, "22 Mar 2027")[0] == "2"
