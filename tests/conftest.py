@@ -169,6 +169,7 @@ SIGN_UP = [
     "",  # weekday: Monday
     "",  # time: 09:00
     "Europe/London",
+    "",  # where they work: GB-ENG, from the time zone
     "2",  # announce: no
 ]
 

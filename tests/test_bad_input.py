@@ -34,7 +34,7 @@ ALICE = Actor(platform="console", user_id="alice", display_name="alice")
 BOB = Actor(platform="console", user_id="bob", display_name="bob")
 NOT_SIGNED = "You haven't signed the pledge yet. Type /pledge to sign it."
 OWN_STEP_ANSWER = 5  # index in SIGN_UP of the own step for commitment 3
-TIMEZONE_ANSWER = -2  # index in SIGN_UP of the time zone
+TIMEZONE_ANSWER = -3  # index in SIGN_UP of the time zone
 ANSWER_WITH_NOTES = 41  # the console's number for that button on the first check-in
 FIELDS_PER_CHECKIN_FORM = 18  # nine steps, each with a status and a note
 
@@ -181,7 +181,7 @@ def test_unknown_buttons_have_expired(harness: Harness) -> None:
 def test_a_button_for_a_step_removed_by_edit_is_refused_politely(harness: Harness) -> None:
     first_checkin(harness)
     # Commitment 1 had its first two suggestions; keep only the third instead.
-    printed = harness.say("/pledge edit", "3", *[""] * 18)
+    printed = harness.say("/pledge edit", "3", *[""] * 19)
     assert "Saved. I'll check in on Mondays at 09:00 (Europe/London)." in printed
     printed = harness.say("1")  # "Done" for the step that was removed
     assert "That step is no longer in your pledge (you edited it)." in printed

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from app.cli import main
+from app.runtime import open_store
+from bot.awareness.models import OrganiserDecision
 from bot.config import Settings
 from bot.pledge.content import Pledge
 from bot.store import Store
@@ -286,7 +288,8 @@ def test_tick_sends_a_due_checkin_once(cli: Cli) -> None:
     # Monday 1 March also brings Women's History Month and the heads-up for 8 March.
     assert result.output.splitlines()[-1] == (
         "Tick at 2027-03-01T09:00:00+00:00: queued 1 check-in(s), 0 reminder(s), "
-        "0 owners' check-in(s), 0 overdue note(s), 2 awareness post(s), 0 report notice(s) and "
+        "0 owners' check-in(s), 0 overdue note(s), 2 awareness post(s), "
+        "0 date question(s) to admins, 0 report notice(s) and "
         "0 volunteer nudge(s); sent 3, retrying 0, failed 0."
     )
     result = cli.invoke("tick", "--now", "2027-03-01T09:00:00Z")
@@ -294,8 +297,8 @@ def test_tick_sends_a_due_checkin_once(cli: Cli) -> None:
     assert CHECKIN_HEADING not in result.output
     assert (
         "queued 0 check-in(s), 0 reminder(s), 0 owners' check-in(s), 0 overdue note(s), "
-        "0 awareness post(s), 0 report notice(s) and 0 volunteer nudge(s); sent 0,"
-        in (result.output)
+        "0 awareness post(s), 0 date question(s) to admins, 0 report notice(s) and "
+        "0 volunteer nudge(s); sent 0," in (result.output)
     )
 
 
@@ -472,3 +475,49 @@ def test_the_operators_command_prints_a_link_for_an_admin_only(cli: Cli) -> None
     assert refused.exit_code == 1
     assert "console:mallory is not an admin" in refused.output
     assert "token=" not in refused.output
+
+
+# --- issue 15: organisers' dates confirmed in chat --------------------------------------------
+
+
+def test_awareness_list_shows_a_confirmed_date_as_confirmed(
+    cli: Cli, database_url: str, tmp_path: Path
+) -> None:
+    def listed(fmt: str) -> str:
+        result = cli.invoke(
+            "awareness",
+            "list",
+            "--from",
+            "2027-09-01",
+            "--to",
+            "2027-10-31",
+            "--region",
+            "uk",
+            "--format",
+            fmt,
+        )
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "2027-09-27  2027-10-03  National Inclusion Week [uk] (unconfirmed)" in listed("text")
+    external = database_url if database_url.startswith("postgresql") else None
+    store = open_store(
+        Settings(_env_file=None, data_dir=tmp_path / "data", database_url=external)  # type: ignore[call-arg]
+    )
+    with store.session() as session:
+        session.add(
+            OrganiserDecision(
+                entry_id="national-inclusion-week",
+                year=2027,
+                status="confirmed",
+                start=date(2027, 9, 27),
+                end=date(2027, 10, 3),
+                decided_by="console:dina",
+                decided_at=datetime(2027, 8, 16, 8, tzinfo=UTC),
+            )
+        )
+    store.dispose()
+    text = listed("text")
+    assert "2027-09-27  2027-10-03  National Inclusion Week [uk]\n" in text
+    [week] = [row for row in json.loads(listed("json")) if row["id"] == "national-inclusion-week"]
+    assert week["confirmed"] is True

@@ -61,7 +61,7 @@ def test_the_owner_gets_one_checkin_answers_it_and_the_board_colours_it(
     printed = say(harness, "/as bob", number(checkin, "Progressing"))
     assert "Latest: Progressing." in printed
     board_text = say(harness, "/as dina", "/commitments anti-racism")
-    assert "[AMBER] 1.1 Through our Race Equality Network" in board_text
+    assert "Amber: 1.1 Through our Race Equality Network" in board_text
     assert "All: 0 red, 1 amber, 0 green, 2 not answered yet" in board_text
     with harness.runtime.store.session() as session:
         assert session.scalars(select(OwnerCheckin.week_of)).all() != []
@@ -87,7 +87,7 @@ def test_a_due_date_nudge_rides_in_the_weekly_checkin_and_overdue_goes_to_admins
     later = say(harness, "/clock 2027-03-23T09:00Z")
     assert "Actions past their due date" not in later  # told once per due date
     board_text = say(harness, "/as dina", "/commitments anti-racism")
-    assert "OVERDUE" in board_text
+    assert "no status yet · overdue · quick win" in board_text
 
 
 def test_editing_an_action_keeps_its_history(harness: Harness) -> None:

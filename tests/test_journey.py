@@ -3,7 +3,8 @@ with tests/journey.txt piped in, on SQLite or (with TEST_DATABASE_URL) PostgreSQ
 
 Alice and Bob sign on Tuesday 2 March 2027. Alice answers her first check-in (Monday 8 March),
 with notes; both miss the next one and get exactly two private reminders; Bob never answers.
-Dina, the D&I lead, reads the summary on 29 March.
+Dina, the D&I lead, reads the summary on Tuesday 30 March, when the Easter Monday check-in
+arrives.
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ def test_a_command_typed_in_a_form_runs_and_the_form_stays_open(harness: Harness
 
 def test_an_own_step_can_be_cleared_in_pledge_edit(harness: Harness) -> None:
     sign_up(harness)
-    answers = [""] * 19  # 8 x (steps, own step), then day, time and zone: all kept
+    answers = [""] * 20  # 8 x (steps, own step), then day, time, zone and workplace: all kept
     answers[4], answers[5] = "1", "-"  # commitment 3: a suggested step; clear the own step
     printed = say(harness, "/pledge edit", *answers[:5])
     assert "Enter keeps Hosting a monthly D&I lunch; - clears it." in printed
@@ -261,7 +261,7 @@ def test_the_readmes_json_lines_example_runs_as_written(harness: Harness) -> Non
 def test_skip_before_the_checkin_skips_the_coming_one(harness: Harness) -> None:
     harness.clock.set(datetime(2027, 3, 1, 12, 20, tzinfo=UTC))  # Monday 12:20 London
     answers = list(SIGN_UP)
-    answers[-3] = "16:00"  # check-ins on Mondays at 16:00
+    answers[-4] = "16:00"  # check-ins on Mondays at 16:00
     printed = say(harness, "/as alice", "/pledge", *answers)
     assert "Your first check-in arrives on Monday 1 March 2027 at 16:00" in printed
     printed = say(harness, "/pledge skip")
@@ -364,7 +364,7 @@ def test_jsonl_form_errors_name_the_field_and_a_notes_step(harness: Harness) -> 
 
 def test_jsonl_and_the_console_number_the_weekdays_alike(harness: Harness) -> None:
     answers = list(SIGN_UP)
-    answers[-4] = "3"  # the console's third day
+    answers[-5] = "3"  # the console's third day
     printed = say(harness, "/as alice", "/pledge", *answers)
     assert "1) Monday" in printed and "3) Wednesday" in printed
     assert "Your first check-in arrives on Wednesday 3 March 2027" in printed

@@ -148,7 +148,7 @@ def test_an_organisation_pack_journey(
     assert f"Latest: {middle.label}." in words([update])
     # The board: owner, due date, latest status and colour; counts per colour; quick wins.
     board = words(script.run(command(DINA, "commitments", pack_id)))
-    assert f"[{middle.colour.upper()}] {first.id} {first.text}" in board
+    assert f"{middle.colour.capitalize()}: {first.id} {first.text}" in board
     assert "Owner: Omar · due Friday 12 March 2027 · " + middle.label in board
     assert f"All: {_counts(middle.colour, total)}" in board
     assert f"Quick wins {first.id} {first.text}" in board

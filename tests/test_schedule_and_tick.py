@@ -84,7 +84,7 @@ def leader(store: Store, who: str) -> Leader:
 
 def sign_up_in(harness: Harness, who: str, timezone: str) -> str:
     answers = list(SIGN_UP)
-    answers[-2] = timezone
+    answers[-3] = timezone
     return harness.say(f"/as {who}", "/pledge", *answers)
 
 
@@ -249,16 +249,18 @@ def test_tick_queues_the_checkin_at_nine_local_on_both_sides_of_the_march_change
     assert first.destination == "console:alice"
     assert first.created_at == utc("2027-03-22T09:00Z")
 
-    # After the clocks go forward, 09:00 London is 08:00 UTC.
-    assert tick(store, utc("2027-03-29T07:59Z"), settings)["checkins"] == 0
+    # After the clocks go forward, 09:00 London is 08:00 UTC; Monday 29 March is Easter Monday,
+    # so that week's check-in comes on the Tuesday.
+    assert tick(store, utc("2027-03-29T08:00Z"), settings)["checkins"] == 0
+    assert tick(store, utc("2027-03-30T07:59Z"), settings)["checkins"] == 0
     assert len(outbox(store, "checkin:")) == 1
-    assert tick(store, utc("2027-03-29T08:00Z"), settings)["checkins"] == 1
-    assert tick(store, utc("2027-03-29T09:00Z"), settings)["checkins"] == 0
+    assert tick(store, utc("2027-03-30T08:00Z"), settings)["checkins"] == 1
+    assert tick(store, utc("2027-03-30T09:00Z"), settings)["checkins"] == 0
 
     rows = checkins(store, "alice")
     assert [(c.week_of, c.due_at) for c in rows] == [
         (date(2027, 3, 22), utc("2027-03-22T09:00Z")),
-        (date(2027, 3, 29), utc("2027-03-29T08:00Z")),
+        (date(2027, 3, 30), utc("2027-03-30T08:00Z")),
     ]
     assert len(outbox(store, "checkin:")) == 2
 
@@ -524,7 +526,7 @@ def test_moving_todays_checkin_later_the_same_day_neither_repeats_nor_misses_it(
     sign_up(harness, "alice")
     assert CHECKIN_HEADING in harness.say("/clock 2027-03-01T09:00Z")
     harness.say("/clock 2027-03-01T10:00Z")
-    printed = harness.say("/pledge edit", *[""] * 17, "17:00", "")
+    printed = harness.say("/pledge edit", *[""] * 17, "17:00", "", "")
     assert "Saved. I'll check in on Mondays at 17:00 (Europe/London)" in printed
     assert CHECKIN_HEADING not in harness.say("/clock 2027-03-01T17:00Z")
     [checkin] = checkins(store, "alice")
@@ -647,8 +649,10 @@ def test_a_bot_down_for_three_weeks_sends_one_checkin_on_its_return(
     assert len(rows) == len(NAMES)
     assert len(outbox(store, "checkin:")) == len(NAMES)
     for name in NAMES:
-        assert leader(store, name).next_checkin_at == utc("2027-03-29T08:00Z")
-    assert tick(store, utc("2027-03-29T08:00Z"), settings)["checkins"] == len(NAMES)
+        # Monday 29 March 2027 is Easter Monday: the next one comes on the Tuesday.
+        assert leader(store, name).next_checkin_at == utc("2027-03-30T08:00Z")
+    assert tick(store, utc("2027-03-29T08:00Z"), settings)["checkins"] == 0
+    assert tick(store, utc("2027-03-30T08:00Z"), settings)["checkins"] == len(NAMES)
 
 
 def test_a_late_checkin_is_not_followed_at_once_by_its_reminders(

@@ -549,8 +549,9 @@ def test_pledge_in_a_dm_opens_the_sign_up_modal_within_block_kit_limits(slack: S
         ({"steps_2": "first three"}, "steps_2", "Choose at most 2."),
         ({"steps_4": "first two", "own_4": "And one of my own"}, "steps_4", "That is 3 steps"),
         ({"timezone": "Mars/Olympus_Mons"}, "timezone", "Mars/Olympus_Mons"),
+        ({"country": "Narnia"}, "country", "'Narnia' is not a country"),
     ],
-    ids=["no-step", "three-suggestions", "two-and-own", "bad-time-zone"],
+    ids=["no-step", "three-suggestions", "two-and-own", "bad-time-zone", "bad-country"],
 )
 def test_a_bad_sign_up_gets_errors_in_place_and_nothing_is_stored(
     slack: Slack, change: dict[str, Any], field: str, message: str
@@ -585,6 +586,8 @@ def test_a_good_sign_up_is_stored_and_confirmed(slack: Slack) -> None:
     assert confirmation.params["replace_original"] is False
     leader = leader_of(slack, "U1")
     assert leader is not None and (leader.status, leader.timezone) == ("active", "Europe/London")
+    # Where they work was left empty: England, from the time zone given (not Slack's zone).
+    assert (leader.country, leader.subdivision) == ("GB", "ENG")
     with slack.runtime.store.session() as session:
         person = session.scalar(select(Person).where(Person.user_id == "U1"))
         assert person is not None and (person.tenant, person.display_name) == ("T1", "alice")

@@ -343,13 +343,14 @@ def test_fifty_concurrent_sign_ups_each_get_the_form(slack: Slack, trouble: str)
     offers: dict[str, dict[str, Any]] = {}
     for user, reply in zip(users, replies, strict=True):
         label = f".trigger-{reply.response_id}"
-        [opening] = [
+        openings = [
             c for c in slack.fake.calls_to("views.open") if c.params["trigger_id"].endswith(label)
         ]
-        if opening.answer.get("ok"):
-            forms[user] = opening.params["view"]
-        else:
-            assert opening.answer["error"] == "expired_trigger_id"
+        assert len(openings) <= 1
+        if openings and openings[0].answer.get("ok"):
+            forms[user] = openings[0].params["view"]
+        else:  # Slack said the trigger expired, or the bot knew it was too old to try
+            assert not openings or openings[0].answer["error"] == "expired_trigger_id"
             [offer] = responses(slack, reply.response_id)
             offers[user] = button(offer.blocks(), "slack.open_form")
     for user, offer in offers.items():  # a working button for whoever's trigger expired

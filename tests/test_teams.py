@@ -362,6 +362,20 @@ def test_a_bad_sign_up_redraws_the_form_with_errors_and_keeps_the_answers(teams:
     assert leader_of(teams, ALICE) is not None
 
 
+def test_where_they_work_is_asked_checked_and_stored(teams: Teams) -> None:
+    form = open_sign_form(teams)
+    country = form.inputs()["country"]
+    assert country["type"] == "Input.Text" and "value" not in country  # empty: from the zone
+    [redrawn] = teams.submit(form, {**sign_up_answers(form), "country": "US-ZZ"})
+    assert "'US-ZZ' is not a country (or country and region) I know" in redrawn.words()
+    assert redrawn.inputs()["country"]["value"] == "US-ZZ"
+    assert leader_of(teams, ALICE) is None
+    replies = teams.submit(redrawn, {"country": "us-ca", "timezone": "America/Los_Angeles"})
+    assert "Thank you for signing" in replies[0].words()
+    leader = leader_of(teams, ALICE)
+    assert leader is not None and (leader.country, leader.subdivision) == ("US", "CA")
+
+
 def test_signing_up_stores_the_pledge_and_closes_the_form(teams: Teams) -> None:
     thanks, closed = sign_up(teams)
     assert thanks.kind == "reply" and thanks.conversation == f"a:chat-{ALICE}"
@@ -1592,3 +1606,32 @@ def test_dashboard_asked_for_in_a_channel_sends_an_admin_the_link_in_private(
     with teams.runtime.store.session() as session:
         (link,) = session.scalars(select(DashboardLink)).all()
     assert link.address == f"teams:{TENANT}:{DINA}"
+
+
+def test_an_admin_changes_an_organisers_dates_from_the_question_card(teams: Teams) -> None:
+    """Issue 15: the question about organisers' dates, its buttons and the change-dates form."""
+    teams.say("help", user=DINA, user_name="Dina Lead")  # the bot now knows Dina's 1:1 chat
+    teams.clock.set(datetime(2027, 8, 16, 8, 0, tzinfo=UTC))  # six weeks before, 09:00 London
+    teams.run_due()
+    [question] = [
+        c
+        for c in teams.fake.to(f"a:chat-{DINA}")
+        if "Please confirm the dates of National Inclusion Week 2027" in c.words()
+    ]
+    check_card(question)
+    assert "Expected: Monday 27 September 2027 to Sunday 3 October 2027." in question.words()
+    refused = teams.press(question.button("awareness.organiser.confirm"), question, user=ALICE)
+    assert "Only admins can confirm organisers' dates." in refused[-1].words()
+    [form] = teams.press(question.button("awareness.organiser.change"), question, user=DINA)
+    assert form.inputs()["start"]["type"] == "Input.Date"
+    assert form.inputs()["start"]["value"] == "2027-09-27"
+    [redrawn] = teams.submit(form, {"start": "2027-10-11", "end": "2027-10-04"}, user=DINA)
+    assert "The last day must be on or after the first." in redrawn.words()
+    replies = teams.submit(redrawn, {"start": "2027-10-04", "end": "2027-10-10"}, user=DINA)
+    assert any(
+        "Confirmed: National Inclusion Week 2027, Monday 4 October 2027 to Sunday 10 October"
+        in c.words()
+        for c in replies
+    )
+    again = teams.press(question.button("awareness.organiser.confirm"), question, user=DINA)
+    assert "was already confirmed for Monday 4 October 2027" in again[-1].words()

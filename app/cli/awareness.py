@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 import click
 
-from app.runtime import load_settings
+from app.runtime import load_settings, open_store
 from bot.awareness.calendar import (
     LAST_DAY,
     REGIONS,
@@ -17,6 +17,7 @@ from bot.awareness.calendar import (
     check_in_range,
     occurrences,
 )
+from bot.awareness.confirmations import effective
 from bot.awareness.load import load_awareness
 from bot.config import ConfigurationError
 
@@ -27,10 +28,18 @@ def awareness() -> None:
 
 
 def _calendar() -> Calendar:
+    """The calendar with the admins' answers about organisers' dates, from the database."""
     try:
-        return load_awareness(load_settings())
+        settings = load_settings()
+        calendar = load_awareness(settings)
+        store = open_store(settings)
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
+    try:
+        with store.session() as session:
+            return effective(session, calendar)
+    finally:
+        store.dispose()
 
 
 def _span(start: datetime | None, end: datetime | None) -> tuple[date, date]:

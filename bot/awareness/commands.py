@@ -9,7 +9,9 @@ from typing import cast
 
 from sqlalchemy import select
 
+from bot.awareness import confirmations
 from bot.awareness.calendar import CATEGORIES, REGIONS, Calendar, occurrences
+from bot.awareness.confirmations import effective
 from bot.awareness.due import default_subscription
 from bot.awareness.models import AwarenessOverride, AwarenessSubscription
 from bot.awareness.posts import override, preview_message, when
@@ -253,7 +255,11 @@ def _upcoming(turn: Turn, region: str) -> list[Reply]:
     today = turn.now.date()
     found = [
         o
-        for o in occurrences(turn.need(Calendar), today, today + timedelta(days=UPCOMING_DAYS))
+        for o in occurrences(
+            effective(turn.session, turn.need(Calendar)),
+            today,
+            today + timedelta(days=UPCOMING_DAYS),
+        )
         if (wanted(o, subscription) if subscription and not region else o.covers_any(regions))
     ]
     if not found:
@@ -292,7 +298,10 @@ class _Decision:
 def _decision(turn: Turn, value: str) -> _Decision | None:
     post, _, rest = value.partition("|")
     key, _, on_text = rest.partition("|")
-    if post not in ("heads-up", "day") or turn.need(Calendar).occurrence(key) is None:
+    if (
+        post not in ("heads-up", "day")
+        or effective(turn.session, turn.need(Calendar)).occurrence(key) is None
+    ):
         return None
     try:
         on = date.fromisoformat(on_text) if on_text else None
@@ -302,7 +311,7 @@ def _decision(turn: Turn, value: str) -> _Decision | None:
 
 
 def _edit_form(turn: Turn, decision: _Decision) -> Form:
-    occurrence = turn.need(Calendar).occurrence(decision.key)
+    occurrence = effective(turn.session, turn.need(Calendar)).occurrence(decision.key)
     assert occurrence is not None
     decided = _override(turn, decision)
     return Form(
@@ -356,12 +365,14 @@ def _decide(
 
 
 def _preview(turn: Turn, decision: _Decision, decided: AwarenessOverride) -> Message:
-    occurrence = turn.need(Calendar).occurrence(decision.key)
+    occurrence = effective(turn.session, turn.need(Calendar)).occurrence(decision.key)
     assert occurrence is not None
     return preview_message(occurrence, decision.post, decided, decision.on)
 
 
 def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
+    if action.action_id in confirmations.ACTIONS:
+        return confirmations.on_action(turn, action)
     if not turn.is_admin():
         return [turn.say(text_message("Only admins can change awareness posts."))]
     decision = _decision(turn, action.value)
@@ -386,6 +397,8 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
 
 
 def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
+    if form.form_id == confirmations.FORM:
+        return confirmations.on_form(turn, form)
     if form.form_id != EDIT_FORM or not turn.is_admin():
         return [turn.say(text_message("That form has expired."))]
     decision = _decision(turn, form.context)

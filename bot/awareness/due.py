@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.awareness import schedule
 from bot.awareness.calendar import Calendar
+from bot.awareness.confirmations import effective
 from bot.awareness.models import AwarenessSubscription
 from bot.awareness.posts import POST_RENDERER, PREVIEW_RENDERER
 from bot.config import Settings
@@ -86,7 +87,9 @@ def _renderer_args(planned: schedule.Planned, sub: AwarenessSubscription) -> dic
 
 
 def queue_awareness(session: Session, now: datetime, settings: Settings, calendar: Calendar) -> int:
-    """Queue every post and preview due by ``now``; return how many were new."""
+    """Queue every post and preview due by ``now``; return how many were new. Organisers'
+    dates as the admins confirmed them (bot/awareness/confirmations.py)."""
+    calendar = effective(session, calendar)
     _subscribe_announcements(session, settings, now)
     subscriptions = session.scalars(
         select(AwarenessSubscription)

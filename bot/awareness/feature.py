@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from bot.awareness import commands
+from bot.awareness import commands, confirmations
 from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
 from bot.awareness.due import queue_awareness, recheck_all
 from bot.awareness.load import load_awareness
@@ -34,12 +34,20 @@ FEATURE = Feature(
     renderers=lambda found: {
         POST_RENDERER: partial(render_post, _calendar(found)),
         PREVIEW_RENDERER: partial(render_preview, _calendar(found)),
+        confirmations.RENDERER: partial(confirmations.render_ask, _calendar(found)),
     },
     tick=(
         TickStep(
             "awareness",
             "awareness post(s)",
             lambda s, now, settings, found: queue_awareness(s, now, settings, _calendar(found)),
+        ),
+        TickStep(
+            "organiser-asks",
+            "date question(s) to admins",
+            lambda s, now, settings, found: confirmations.queue_asks(
+                s, now, settings, _calendar(found)
+            ),
         ),
     ),
     cli=("app.cli.awareness:awareness",),

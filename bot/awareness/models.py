@@ -3,11 +3,12 @@ and ``Base``: bot/store/models.py.)"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     Integer,
     String,
     Text,
@@ -56,4 +57,20 @@ class AwarenessOverride(Base):
     suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str] = mapped_column(String(300))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OrganiserDecision(Base):
+    """An admin's answer about one year of a date its organisers set (Careers in Ideas Week):
+    confirmed (with the dates, as shipped or changed) or not this year. Who and when, for the
+    record. Without a row the date stays unconfirmed and is never posted."""
+
+    __tablename__ = "organiser_decisions"
+
+    entry_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # confirmed, not_this_year
+    start: Mapped[date] = mapped_column(Date())
+    end: Mapped[date] = mapped_column(Date())
+    decided_by: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.awareness.calendar import Calendar, Occurrence
+from bot.awareness.confirmations import effective
 from bot.awareness.models import AwarenessOverride
 from bot.conversation import (
     ActionsBlock,
@@ -153,8 +154,9 @@ def _posted_on(args: dict[str, Any]) -> date | None:
 
 
 def render_post(calendar: Calendar, session: Session, args: dict[str, Any]) -> Message | None:
-    """The outbox's renderer for a channel post; None (cancelled) if an admin said don't send."""
-    occurrence = calendar.occurrence(str(args["occurrence"]))
+    """The outbox's renderer for a channel post; None (cancelled) if an admin said don't send,
+    or an organiser's date was since marked not this year."""
+    occurrence = effective(session, calendar).occurrence(str(args["occurrence"]))
     if occurrence is None or not occurrence.confirmed:
         return None
     decided = override(session, args["platform"], args["tenant"], occurrence.key, args["post"])
@@ -202,7 +204,7 @@ def preview_message(
 
 def render_preview(calendar: Calendar, session: Session, args: dict[str, Any]) -> Message | None:
     """The admins' preview, the working day before; None if another admin already stopped it."""
-    occurrence = calendar.occurrence(str(args["occurrence"]))
+    occurrence = effective(session, calendar).occurrence(str(args["occurrence"]))
     if occurrence is None:
         return None
     decided = override(session, args["platform"], args["tenant"], occurrence.key, args["post"])

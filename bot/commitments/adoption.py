@@ -223,13 +223,3 @@ def assign(
     action.owner_id, action.due_on, action.quick_win, action.next_steps = new
     record_change(session, action, by, now)
     return True
-
-
-def history(session: Session, action: AdoptedAction) -> list[ActionChange]:
-    return list(
-        session.scalars(
-            select(ActionChange)
-            .where(ActionChange.adopted_action_id == action.id)
-            .order_by(ActionChange.id)
-        )
-    )

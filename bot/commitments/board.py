@@ -177,7 +177,7 @@ def row_lines(row: BoardRow) -> str:
         latest = f"{row.status_label} ({short_date(row.answered_at.date())})"
     else:
         latest = "no status yet"
-    flags = [f for f, on in (("OVERDUE", row.overdue), ("quick win", row.quick_win)) if on]
+    flags = [f for f, on in (("overdue", row.overdue), ("quick win", row.quick_win)) if on]
     return " · ".join([owner, due, latest, *flags])
 
 
@@ -207,7 +207,7 @@ def board_message(found: Board, *, buttons: bool = True) -> Message:
             title = pack.commitment(row.commitment).title
             blocks.append(TextBlock(text=f"{row.commitment}. {title}", style="heading"))
             commitment = row.commitment
-        colour = f"[{row.colour.upper()}] " if row.colour else ""
+        colour = f"{row.colour.capitalize()}: " if row.colour else ""
         blocks.append(TextBlock(text=f"{colour}{row.action_id} {row.text}"))
         blocks.append(TextBlock(text=row_lines(row), style="context"))
         if row.next_steps:

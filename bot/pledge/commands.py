@@ -28,7 +28,7 @@ from bot.dates import long_date
 from bot.features import PackSummaries
 from bot.forms import validate
 from bot.packs.content import NO_PACKS, Packs
-from bot.pledge import checkins, leaders, progress, questions, weekly
+from bot.pledge import checkins, closures, leaders, progress, questions, weekly, workdays
 from bot.pledge.checkins import ANSWER_FORM, AWAY_FORM, Answer
 from bot.pledge.content import PLEDGE_PACK, Pledge
 from bot.pledge.models import Checkin, Leader
@@ -44,8 +44,11 @@ HELP = (
     "/pledge skip: skip this week's check-in, or the coming one if it has not come yet\n"
     "/pledge away 2027-04-14: no check-ins or reminders until that day; /pledge back to undo\n"
     "/pledge pause, /pledge resume: stop and restart check-ins\n"
+    "/pledge dates off, /pledge dates on: stop or bring back check-in lines about awareness "
+    "dates your steps relate to\n"
     "/pledge leave: stop every message (your history is kept)\n"
-    "/pledge summary [PACK]: the D&I lead's summary, of the pledge or another pack (admins only)"
+    "/pledge summary [PACK]: the D&I lead's summary, of the pledge or another pack (admins only)\n"
+    "/pledge closures: the organisation's closure days, no check-ins on them (admins add them)"
 )
 ELSEWHERE = "Awareness dates: /awareness help. Anonymous reports: /report. Everything: /help."
 NOT_SIGNED = "You haven't signed the pledge yet. Type /pledge to sign it."
@@ -64,6 +67,14 @@ def _as_id(text: str) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
+
+
+def _closures(turn: Turn) -> dict[date, str]:
+    return workdays.closures(turn.session, turn.settings.content_dir)
+
+
+def _closed(turn: Turn) -> frozenset[date]:
+    return frozenset(_closures(turn))
 
 
 def _sign_form(turn: Turn, leader: Leader | None) -> OpenForm:
@@ -93,12 +104,15 @@ def _status_card(turn: Turn, leader: Leader) -> Message:
     else:
         state = f"I check in with you on {schedule(leader)}."
         away = leaders.away_until(leader, turn.now)
-        resumes = leaders.next_checkin_day(turn.session, leader)
+        resumes = leaders.next_checkin_day(turn.session, leader, _closed(turn))
         if away and resumes:
             state = (
                 f"You are away until {long_date(away)}: check-ins resume on "
                 f"{long_date(resumes)} (/pledge back if you return early). {state}"
             )
+        else:
+            coming = progress.next_words(turn.session, leader, _closures(turn))
+            state = f"I check in with you on {schedule(leader)}{coming}."
         toggle = Button(action_id="pledge.pause", label="Pause check-ins")
     return Message(
         blocks=[
@@ -194,6 +208,8 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
         return [turn.say(_status_card(turn, leader))]
     if word == "help":
         return [turn.say(text_message(HELP, ELSEWHERE))]
+    if word == "closures":
+        return closures.on_closures(turn, rest)
     if word == "summary":
         if not turn.is_admin():
             return [
@@ -245,7 +261,9 @@ def home(turn: Turn) -> Message:
     else:
         blocks = [
             *_status_card(turn, leader).blocks,
-            *progress.progress(turn.session, turn.need(Pledge), leader, turn.now).blocks,
+            *progress.progress(
+                turn.session, turn.need(Pledge), leader, turn.now, _closures(turn)
+            ).blocks,
         ]
     if turn.is_admin():
         summary = progress.summary(
@@ -256,7 +274,11 @@ def home(turn: Turn) -> Message:
 
 
 def _progress(turn: Turn, leader: Leader, _: str) -> list[Reply]:
-    return [turn.say(progress.progress(turn.session, turn.need(Pledge), leader, turn.now))]
+    return [
+        turn.say(
+            progress.progress(turn.session, turn.need(Pledge), leader, turn.now, _closures(turn))
+        )
+    ]
 
 
 def _edit(turn: Turn, leader: Leader, _: str) -> list[Reply]:
@@ -273,7 +295,7 @@ def _pause(turn: Turn, leader: Leader, _: str) -> list[Reply]:
 def _resume(turn: Turn, leader: Leader, _: str) -> list[Reply]:
     if leader.status == "active":
         return [turn.say(text_message("Your check-ins are not paused."))]
-    leaders.resume(leader, turn.now)
+    leaders.resume(leader, turn.now, _closed(turn))
     return [turn.say(text_message(f"Welcome back. I'll check in on {schedule(leader)}."))]
 
 
@@ -309,7 +331,7 @@ def _skip(turn: Turn, leader: Leader, _: str) -> list[Reply]:
     checkin = _open_checkin(turn, leader)
     if checkin is not None:
         return _skip_checkin(turn, checkin)
-    skipped = leaders.skip_coming(turn.session, leader)
+    skipped = leaders.skip_coming(turn.session, leader, _closed(turn))
     if skipped is None:
         return [turn.say(text_message("Your check-ins are paused, so there is none to skip."))]
     day, after = skipped
@@ -336,6 +358,27 @@ def _back(turn: Turn, leader: Leader, _: str) -> list[Reply]:
     return [turn.say(text_message(f"Welcome back. Check-ins continue on {schedule(leader)}."))]
 
 
+def _dates(turn: Turn, leader: Leader, rest: str) -> list[Reply]:
+    """The leader's switch for check-in lines about awareness dates their steps relate to."""
+    word = rest.strip().lower()
+    if word not in ("on", "off"):
+        now = "on" if leader.related_dates else "off"
+        return [
+            turn.say(
+                text_message(
+                    f"Lines about awareness dates your steps relate to are {now} in your "
+                    "check-ins. /pledge dates off stops them; /pledge dates on brings them back."
+                )
+            )
+        ]
+    leader.related_dates = word == "on"
+    if leader.related_dates:
+        said = "Done: your check-ins will mention awareness dates your steps relate to."
+    else:
+        said = "Done: your check-ins will no longer mention awareness dates."
+    return [turn.say(text_message(said))]
+
+
 #: Buttons on a check-in (or its reminder), each carrying the check-in's id.
 CHECKIN_ACTIONS = (
     "pledge.status",
@@ -355,6 +398,7 @@ _LEADER_COMMANDS: dict[str, Callable[[Turn, Leader, str], list[Reply]]] = {
     "skip": _skip,
     "away": _away_command,
     "back": _back,
+    "dates": _dates,
 }
 
 
@@ -576,10 +620,16 @@ def _submit_pledge(turn: Turn, form: FormEvent) -> list[Reply]:
     if errors or choices is None:
         return [FormErrors(form_id=form.form_id, errors=errors)]
     if leader is not None:
-        leaders.edit(turn.session, leader, choices, turn.now)
+        leaders.edit(turn.session, leader, choices, turn.now, _closed(turn))
         return [turn.say(text_message(f"Saved. I'll check in on {schedule(leader)}."))]
     leader = leaders.sign(
-        turn.session, turn.actor, choices, turn.now, turn.settings, turn.need(Pledge)
+        turn.session,
+        turn.actor,
+        choices,
+        turn.now,
+        turn.settings,
+        turn.need(Pledge),
+        _closed(turn),
     )
     assert leader.next_checkin_at is not None
     first = leader.next_checkin_at.astimezone(zone(leader.timezone)).date()

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from bot.config import Settings
+from bot.config import ConfigurationError, Settings
 from bot.packs.content import PLEDGE_PACK, Link, Pack, load_configured, read_pack
 from bot.packs.content import Action as Suggestion
+from bot.pledge.workdays import ClosuresError, file_closures
 
 __all__ = [
     "PLEDGE_PACK",
@@ -77,5 +78,11 @@ def load_pledge(path: Path) -> Pledge:
 
 def load_content(settings: Settings) -> Pledge:
     """The pledge this process is loaded with (its registration's ``load``): the ``pledge``
-    pack, validated with every other pack (CONTENT_DIR's copy replaces the shipped one)."""
-    return Pledge.from_pack(load_configured(settings).need(PLEDGE_PACK))
+    pack, validated with every other pack (CONTENT_DIR's copy replaces the shipped one).
+    CONTENT_DIR's closures.yaml is checked too, so a broken one stops the start."""
+    pledge = Pledge.from_pack(load_configured(settings).need(PLEDGE_PACK))
+    try:
+        file_closures(settings.content_dir)
+    except ClosuresError as exc:
+        raise ConfigurationError(f"The closure days are broken, so I won't start: {exc}") from None
+    return pledge

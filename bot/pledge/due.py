@@ -20,6 +20,7 @@ from bot.conversation import Address
 from bot.outbox import Outgoing, queue
 from bot.pledge.checkins import CHECKIN_RENDERER
 from bot.pledge.models import Checkin, Leader
+from bot.pledge.workdays import closed_days, shift, workplace_of
 from bot.store.models import Base, Person
 from bot.store.upsert import insert_new
 from bot.timezones import next_weekly, parse_local_time, zone
@@ -36,6 +37,7 @@ def queue_checkins(session: Session, now: datetime, settings: Settings) -> int:
     """Open this week's check-in for every leader due by ``now``; return how many were queued."""
     queued = 0
     ladder = settings.reminder_ladder
+    closed = closed_days(session, settings.content_dir)
     while True:
         leaders = session.execute(
             select(
@@ -43,6 +45,8 @@ def queue_checkins(session: Session, now: datetime, settings: Settings) -> int:
                 Leader.weekday,
                 Leader.local_time,
                 Leader.timezone,
+                Leader.country,
+                Leader.subdivision,
                 Leader.away_until,
                 Leader.next_checkin_at,
                 Person.platform,
@@ -61,15 +65,23 @@ def queue_checkins(session: Session, now: datetime, settings: Settings) -> int:
         advances: list[dict[str, Any]] = []
         for row in leaders:
             tz, at = zone(row.timezone), parse_local_time(row.local_time)
+            place = workplace_of(row.country, row.subdivision, row.timezone)
             due = row.next_checkin_at
             if due <= now - timedelta(days=7):
                 # The bot was down for over a week: ask about this week, not every week missed.
                 due, _ = next_weekly(row.weekday, at, tz, now - timedelta(days=7))
+            moved = shift(max(due, now), tz, place, closed)
+            if moved > now:
+                # Today is a day off: a closure day added since it was scheduled, or the bot
+                # was down and comes back on a holiday. It waits for the next working day.
+                advances.append({"leader": row.id, "next": moved})
+                continue
             week_of = due.astimezone(tz).date()
             away = row.away_until is not None and week_of <= row.away_until
             # Reminders count from when the check-in goes out: a late one (the bot was down)
             # must not be followed at once by nudges that fell due while it was not there.
             asked = max(due, now)
+            first_nudge = None if away or not ladder else asked + timedelta(hours=ladder[0])
             checkins.append(
                 {
                     "leader_id": row.id,
@@ -77,12 +89,11 @@ def queue_checkins(session: Session, now: datetime, settings: Settings) -> int:
                     "due_at": due,
                     "status": "away" if away else "open",
                     "reminders_sent": 0,
-                    "next_reminder_at": None
-                    if away or not ladder
-                    else asked + timedelta(hours=ladder[0]),
+                    "next_reminder_at": first_nudge and shift(first_nudge, tz, place, closed),
                 }
             )
-            advances.append({"leader": row.id, "next": next_weekly(row.weekday, at, tz, now)[0]})
+            regular, _ = next_weekly(row.weekday, at, tz, now)
+            advances.append({"leader": row.id, "next": shift(regular, tz, place, closed)})
         created = insert_new(
             session,
             Checkin,
@@ -133,6 +144,7 @@ def queue_reminders(session: Session, now: datetime, settings: Settings) -> int:
     """Nudge, privately, each leader whose open check-in has reached its next reminder."""
     ladder = settings.reminder_ladder
     queued = 0
+    closed = closed_days(session, settings.content_dir)
     while True:
         due = session.execute(
             select(
@@ -141,6 +153,10 @@ def queue_reminders(session: Session, now: datetime, settings: Settings) -> int:
                 Checkin.week_of,
                 Checkin.due_at,
                 Checkin.reminders_sent,
+                Checkin.next_reminder_at,
+                Leader.timezone,
+                Leader.country,
+                Leader.subdivision,
                 Person.platform,
                 Person.tenant,
                 Person.user_id,
@@ -156,6 +172,12 @@ def queue_reminders(session: Session, now: datetime, settings: Settings) -> int:
             return queued
         outgoing, advances = [], []
         for row in due:
+            tz, place = zone(row.timezone), workplace_of(row.country, row.subdivision, row.timezone)
+            moved = shift(max(row.next_reminder_at, now), tz, place, closed)
+            if moved > now:
+                # Today became a day off after it was set: it waits for the working day.
+                advances.append({"checkin": row.id, "sent": row.reminders_sent, "next": moved})
+                continue
             number = row.reminders_sent + 1
             last = number >= len(ladder)
             following = None
@@ -165,6 +187,7 @@ def queue_reminders(session: Session, now: datetime, settings: Settings) -> int:
                     # The tick was not running when this nudge fell due: keep the ladder's
                     # spacing from now, rather than sending the next rung at once as well.
                     following = now + timedelta(hours=ladder[number] - ladder[number - 1])
+                following = shift(following, tz, place, closed)
             outgoing.append(
                 Outgoing(
                     f"reminder:{row.id}:{number}",

@@ -19,7 +19,7 @@ FEATURE = Feature(
             "The Senior Leaders' Pledge: sign, check in, see progress (try: pledge help)",
             commands.on_command,
             usage="[progress | edit | skip | away YYYY-MM-DD | pause | resume | leave | summary "
-            "| help]",
+            "| dates on|off | closures | help]",
         ),
     ),
     on_action=commands.on_action,
@@ -29,7 +29,7 @@ FEATURE = Feature(
         CHECKIN_RENDERER: partial(
             render_outgoing,
             found.need(Pledge),
-            extra=lambda session, checkin: weekly.guests(session, found, checkin),
+            extra=lambda session, checkin: weekly.extras(session, found, checkin),
         )
     },
     tick=(

@@ -20,6 +20,7 @@ from bot.people import person_for
 from bot.pledge.content import Pledge
 from bot.pledge.models import Checkin, Leader, Step
 from bot.pledge.signup import PledgeChoices
+from bot.pledge.workdays import Workplace, shift, workplace_of
 from bot.store.models import Person
 from bot.timezones import next_weekly, parse_local_time, zone
 
@@ -36,11 +37,17 @@ def leader_of(session: Session, actor: Actor) -> Leader | None:
     )
 
 
-def reschedule(leader: Leader, now: datetime) -> None:
-    """Set the next check-in from the leader's weekday, local time and zone, strictly after now."""
-    leader.next_checkin_at, _ = next_weekly(
-        leader.weekday, parse_local_time(leader.local_time), zone(leader.timezone), now
-    )
+def workplace(leader: Leader) -> Workplace | None:
+    """Where the leader works, for public holidays: as they said, else from their time zone."""
+    return workplace_of(leader.country, leader.subdivision, leader.timezone)
+
+
+def reschedule(leader: Leader, now: datetime, closed: frozenset[date]) -> None:
+    """Set the next check-in from the leader's weekday, local time and zone, strictly after now,
+    moved off a public holiday or closure day (``closed``) to the next working day."""
+    tz = zone(leader.timezone)
+    regular, _ = next_weekly(leader.weekday, parse_local_time(leader.local_time), tz, now)
+    leader.next_checkin_at = shift(regular, tz, workplace(leader), closed)
 
 
 def _stop_ladders(session: Session, leader_id: int) -> None:
@@ -77,6 +84,8 @@ def _apply_schedule(leader: Leader, choices: PledgeChoices) -> None:
     leader.weekday = choices.weekday
     leader.local_time = choices.at.strftime("%H:%M")
     leader.timezone = choices.timezone
+    leader.country = choices.workplace.country if choices.workplace else None
+    leader.subdivision = choices.workplace.subdivision if choices.workplace else None
 
 
 def sign(
@@ -86,6 +95,7 @@ def sign(
     now: datetime,
     settings: Settings,
     pledge: Pledge,
+    closed: frozenset[date],
 ) -> Leader:
     """Sign (or re-sign after leaving) and, if asked, queue the announcement."""
     person = person_for(session, actor)
@@ -106,7 +116,7 @@ def sign(
     leader.away_until = None
     _apply_schedule(leader, choices)
     _apply_steps(session, leader, choices)
-    reschedule(leader, now)
+    reschedule(leader, now, closed)
     session.flush()
     channel = settings.announcement_channel_for(actor.platform, actor.tenant)
     if choices.announce and channel is not None:
@@ -131,11 +141,17 @@ def announcement(
     return Outgoing(f"announce:{leader.id}:{now.isoformat()}", channel, message)
 
 
-def edit(session: Session, leader: Leader, choices: PledgeChoices, now: datetime) -> None:
+def edit(
+    session: Session,
+    leader: Leader,
+    choices: PledgeChoices,
+    now: datetime,
+    closed: frozenset[date],
+) -> None:
     _apply_steps(session, leader, choices)
     _apply_schedule(leader, choices)
     if leader.status == "active":
-        reschedule(leader, now)
+        reschedule(leader, now, closed)
 
 
 def pause(session: Session, leader: Leader) -> None:
@@ -144,9 +160,9 @@ def pause(session: Session, leader: Leader) -> None:
     _stop_ladders(session, leader.id)
 
 
-def resume(leader: Leader, now: datetime) -> None:
+def resume(leader: Leader, now: datetime, closed: frozenset[date]) -> None:
     leader.status = "active"
-    reschedule(leader, now)
+    reschedule(leader, now, closed)
 
 
 def leave(session: Session, leader: Leader, now: datetime) -> None:
@@ -183,17 +199,20 @@ def away_until(leader: Leader, now: datetime) -> date | None:
     return leader.away_until if leader.away_until >= today else None
 
 
-def coming_checkins(leader: Leader) -> Iterator[tuple[datetime, date]]:
-    """The leader's next check-ins by schedule, in order, as (UTC instant, local date); the
-    weeks they are away get none, so those are passed over. Endless: take what you need."""
+def coming_checkins(leader: Leader, closed: frozenset[date]) -> Iterator[tuple[datetime, date]]:
+    """The leader's next check-ins by schedule, in order, as (UTC instant, local date), each
+    moved off a day off as the tick will move it; the weeks they are away get none, so those
+    are passed over. Endless: take what you need."""
     if leader.next_checkin_at is None:
         return
-    tz, at = zone(leader.timezone), parse_local_time(leader.local_time)
-    instant, day = leader.next_checkin_at, leader.next_checkin_at.astimezone(tz).date()
+    tz, at, place = zone(leader.timezone), parse_local_time(leader.local_time), workplace(leader)
+    instant = shift(leader.next_checkin_at, tz, place, closed)
     while True:
+        day = instant.astimezone(tz).date()
         if leader.away_until is None or day > leader.away_until:
             yield instant, day
-        instant, day = next_weekly(leader.weekday, at, tz, instant)
+        regular, _ = next_weekly(leader.weekday, at, tz, instant)
+        instant = shift(regular, tz, place, closed)
 
 
 def _weeks_settled_ahead(session: Session, leader: Leader) -> set[date]:
@@ -213,19 +232,21 @@ def _weeks_settled_ahead(session: Session, leader: Leader) -> set[date]:
     )
 
 
-def next_checkin_day(session: Session, leader: Leader) -> date | None:
+def next_checkin_day(session: Session, leader: Leader, closed: frozenset[date]) -> date | None:
     """The local date of the next check-in the leader will really get: weeks away and weeks
-    already settled (skipped ahead) are passed over."""
+    already settled (skipped ahead) are passed over, and days off moved from."""
     settled = _weeks_settled_ahead(session, leader)
-    return next((day for _, day in coming_checkins(leader) if day not in settled), None)
+    return next((day for _, day in coming_checkins(leader, closed) if day not in settled), None)
 
 
-def skip_coming(session: Session, leader: Leader) -> tuple[date, date | None] | None:
+def skip_coming(
+    session: Session, leader: Leader, closed: frozenset[date]
+) -> tuple[date, date | None] | None:
     """Skip the next check-in before it is due: its row is written now, as skipped, so the tick
     sends nothing that week. Returns (the day skipped, the check-in after it), or None when
     check-ins are paused (there is none coming)."""
     settled = _weeks_settled_ahead(session, leader)
-    coming = (pair for pair in coming_checkins(leader) if pair[1] not in settled)
+    coming = (pair for pair in coming_checkins(leader, closed) if pair[1] not in settled)
     first = next(coming, None)
     if first is None:
         return None

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,6 +37,12 @@ class Leader(Base):
     away_until: Mapped[date | None] = mapped_column(Date())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Where they work, for public holidays (bot/pledge/workdays.py): an ISO country code and
+    #: optional subdivision. None (leaders from before it was asked): from the time zone.
+    country: Mapped[str | None] = mapped_column(String(3))
+    subdivision: Mapped[str | None] = mapped_column(String(8))
+    #: Lines in check-ins about awareness dates coming up that a step relates to (related.py).
+    related_dates: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     person: Mapped[Person] = relationship()
     steps: Mapped[list[Step]] = relationship(back_populates="leader", order_by="Step.id")
@@ -106,3 +113,15 @@ class AnsweredQuestion(Base):
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class ClosureDay(Base):
+    """A day the organisation is closed, added by an admin (the file's are CONTENT_DIR's
+    closures.yaml): no check-in or reminder lands on it. Who added it, for the record."""
+
+    __tablename__ = "closure_days"
+
+    day: Mapped[date] = mapped_column(Date(), primary_key=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())

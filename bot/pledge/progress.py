@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from bot.conversation import Block, Message, TextBlock
 from bot.dates import long_date, short_date
 from bot.pledge.content import Pledge
-from bot.pledge.leaders import away_until, next_checkin_day
+from bot.pledge.leaders import away_until, next_checkin_day, workplace
 from bot.pledge.models import Checkin, Leader, Step, StepUpdate
 from bot.pledge.wording import STATUSES, schedule
+from bot.pledge.workdays import why_off
 from bot.store.models import Person
 
 HISTORY_WEEKS = 6
@@ -38,7 +39,10 @@ def streak(statuses_newest_first: list[str]) -> int:
     return count
 
 
-def progress(session: Session, pledge: Pledge, leader: Leader, now: datetime) -> Message:
+def progress(
+    session: Session, pledge: Pledge, leader: Leader, now: datetime, closures: dict[date, str]
+) -> Message:
+    """A leader's own view. ``closures``: the organisation's closure days, by date."""
     checkins = session.scalars(
         select(Checkin).where(Checkin.leader_id == leader.id).order_by(Checkin.week_of.desc())
     ).all()
@@ -55,7 +59,7 @@ def progress(session: Session, pledge: Pledge, leader: Leader, now: datetime) ->
     expected = sum(1 for c in checkins if c.status in ("answered", "missed", "open"))
     blocks: list[Block] = [TextBlock(text="Your pledge progress", style="heading")]
     state = {
-        "active": f"Check-ins on {schedule(leader)}" + _next(session, leader),
+        "active": f"Check-ins on {schedule(leader)}" + next_words(session, leader, closures),
         "paused": "Check-ins are paused (/pledge resume to restart them)",
         "left": "You have left the pledge; your history is kept",
     }[leader.status]
@@ -94,9 +98,17 @@ def progress(session: Session, pledge: Pledge, leader: Leader, now: datetime) ->
     return Message(blocks=blocks)
 
 
-def _next(session: Session, leader: Leader) -> str:
-    day = next_checkin_day(session, leader)
-    return "" if day is None else f"; next on {long_date(day)}"
+def next_words(session: Session, leader: Leader, closures: dict[date, str]) -> str:
+    """ "; next on …", saying why when a day off moved it from the leader's usual day."""
+    day = next_checkin_day(session, leader, frozenset(closures))
+    if day is None:
+        return ""
+    words = f"; next on {long_date(day)}"
+    usual = day - timedelta(days=(day.weekday() - leader.weekday) % 7)
+    reason = why_off(usual, workplace(leader), closures) if usual != day else None
+    if reason:
+        words += f", moved from {long_date(usual)} ({reason})"
+    return words
 
 
 def _monday(day: date) -> date:

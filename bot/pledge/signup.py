@@ -13,6 +13,15 @@ from typing import cast
 from bot.conversation import Form, FormField, FormValue, Option, TextBlock
 from bot.pledge.content import Pledge
 from bot.pledge.models import Leader
+from bot.pledge.workdays import (
+    EXAMPLES as PLACE_EXAMPLES,
+)
+from bot.pledge.workdays import (
+    UnknownWorkplace,
+    Workplace,
+    default_workplace,
+    parse_workplace,
+)
 from bot.text import STEP_TEXT_LIMIT
 from bot.timezones import EXAMPLES, WEEKDAYS, UnknownTimeZone, parse_local_time, zone
 
@@ -33,6 +42,7 @@ class PledgeChoices:
     weekday: int
     at: time
     timezone: str
+    workplace: Workplace | None
     announce: bool
 
 
@@ -110,6 +120,17 @@ def sign_form(
             hint=f"For example {EXAMPLES}.",
             default=leader.timezone if leader else default_timezone,
         ),
+        FormField(
+            name="country",
+            label="Where you work, for public holidays",
+            kind="text",
+            required=False,
+            max_length=16,
+            hint=f"A country or country-region code, such as {PLACE_EXAMPLES}: check-ins due "
+            "on its public holidays come the next working day. Empty: the country of your "
+            "time zone (England for Europe/London).",
+            default=_place_default(leader),
+        ),
     ]
     if can_announce and leader is None:
         fields.append(
@@ -138,6 +159,15 @@ def sign_form(
         fields=fields,
         submit_label="Save" if leader else "Sign",
     )
+
+
+def _place_default(leader: Leader | None) -> str | None:
+    """What the leader said before, when editing. Otherwise empty, meaning "from the time zone
+    given above": a default from the platform's zone would be kept, unnoticed, by someone who
+    corrects their zone in the same form."""
+    if leader is None or not leader.country:
+        return None
+    return Workplace(leader.country, leader.subdivision).code
 
 
 def read_choices(
@@ -170,6 +200,13 @@ def read_choices(
         timezone = zone(cast(str, values.get("timezone", ""))).key
     except UnknownTimeZone as exc:
         errors["timezone"] = f"Your time zone: {exc}"
+        timezone = ""
+    place_text = cast(str, values.get("country") or "").strip()
+    workplace = None
+    try:
+        workplace = parse_workplace(place_text) if place_text else default_workplace(timezone)
+    except UnknownWorkplace as exc:
+        errors["country"] = f"Where you work: {exc}"
     if errors:
         return None, errors
     return (
@@ -178,6 +215,7 @@ def read_choices(
             weekday=int(cast(str, values["weekday"])) - 1,  # the form counts from 1
             at=parse_local_time(cast(str, values["time"])),
             timezone=timezone,
+            workplace=workplace,
             announce=values.get("announce") == "yes",
         ),
         {},

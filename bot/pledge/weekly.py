@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.conversation import Block, Message
 from bot.features import Weekly, WeeklyHost
-from bot.pledge import checkins
+from bot.pledge import checkins, related
 from bot.pledge.content import Pledge
 from bot.pledge.models import Checkin, Leader
 from bot.resources import Resources
@@ -70,8 +70,13 @@ def render(
 ) -> Message:
     """The check-in as it stands, with what other features added to it."""
     return checkins.render(
-        session, resources.need(Pledge), checkin, lead, extra=guests(session, resources, checkin)
+        session, resources.need(Pledge), checkin, lead, extra=extras(session, resources, checkin)
     )
+
+
+def extras(session: Session, resources: Resources, checkin: Checkin) -> list[Block]:
+    """What follows the steps: lines on awareness dates coming up, then other features' items."""
+    return [*related.blocks(session, resources, checkin), *guests(session, resources, checkin)]
 
 
 def redraw(session: Session, person_id: int, monday: date, resources: Resources) -> Message | None:
