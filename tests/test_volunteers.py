@@ -34,6 +34,7 @@ from tests.conftest import Harness
 from tests.test_cli import SETTING_NAMES
 
 #: Speaker and mentor, half a day, London and online, a line about them, listed.
+MONDAY = datetime(2030, 11, 4, 9, 0, tzinfo=UTC)
 OFFER = ["1,2", "2", "1,13", "Patent attorney; came in through an apprenticeship", "1"]
 
 
@@ -90,7 +91,7 @@ def test_changing_an_offer_keeps_one_offer_and_asks_consent_again(week: Harness)
         assert [(o.kinds, o.regions, o.listed) for o in offers] == [
             (["careers-clinic"], ["wales", "scotland"], False)
         ]
-        assert listed_offers(session) == []
+        assert listed_offers(session, None) == []
 
 
 def test_bad_answers_are_asked_again_and_nothing_is_lost(week: Harness) -> None:
@@ -125,6 +126,29 @@ def test_only_admins_and_outreach_search_and_only_listed_offers_show(week: Harne
         assert "alice: Speaker, Mentor. Half a day. London, Online." in found
         assert "carol" not in found
     assert "No offers match “writer”" in say(week, "/volunteers writer")
+
+
+def test_the_directory_and_its_counts_stay_in_the_askers_workspace(week: Harness) -> None:
+    offer(week, "alice")
+    values = {"kinds": ["speaker"], "time": "day", "regions": ["london"], "listed": "yes"}
+    strangers = [
+        Actor(platform="slack", tenant="T999", user_id="U1", display_name="slackstranger"),
+        Actor(platform="console", tenant="acme", user_id="zed", display_name="acmestranger"),
+    ]
+    for actor in strangers:
+        week.runtime.bot.handle(FormEvent(actor=actor, form_id="volunteer.offer", values=values))
+    with week.runtime.store.session() as session:
+        for offer_row in session.scalars(select(VolunteerOffer)):
+            if offer_row.kinds == ["speaker"]:  # the strangers' offers: a later week answered
+                session.add(
+                    VolunteerYear(offer_id=offer_row.id, year=2030, done="yes", nudged_at=MONDAY)
+                )
+    found = say(week, "/as dina", "/volunteers")
+    assert "1 offer(s) are listed." in found and "alice: " in found
+    assert "stranger" not in found and "2030" not in found
+    assert "1 offer(s) match “speaker”." in say(week, "/volunteers speaker")
+    with week.runtime.store.session() as session:
+        assert len(listed_offers(session, None)) == 3  # the operators' export: everyone
 
 
 @pytest.mark.parametrize(
@@ -204,7 +228,7 @@ def test_a_nudge_before_the_week_once_a_year_and_a_question_after_it(week: Harne
     with week.runtime.store.session() as session:
         years = session.execute(select(VolunteerYear.year, VolunteerYear.done)).all()
         assert sorted(years, key=lambda y: y.year) == [(2026, "yes"), (2027, None)]
-        assert listed_offers(session)[0].gave_time_in == (2026,)
+        assert listed_offers(session, None)[0].gave_time_in == (2026,)
 
 
 def test_withdraw_removes_the_offer_everywhere_at_once(
