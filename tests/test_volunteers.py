@@ -327,7 +327,10 @@ def _answer_about_the_week(printed: str, label: str) -> str:
 
 
 def test_the_week_as_the_admins_confirmed_changed_or_declined_it(week: Harness) -> None:
-    asked = offer(week, "alice")  # the admins were asked six weeks before the week
+    # Admins are asked only when their workspace has a channel that would post the week.
+    say(week, "/as dina", "/in #office", "/awareness subscribe uk")
+    offer(week, "alice")
+    asked = say(week, "/clock 2026-10-05T12:00Z")  # six weeks before the week
     assert "Please confirm the dates of Careers in Ideas Week 2026" in asked
     say(week, "/as dina", _answer_about_the_week(asked, "Confirm"))
     nudge = say(week, "/clock 2026-11-02T09:00Z")
@@ -335,7 +338,7 @@ def test_the_week_as_the_admins_confirmed_changed_or_declined_it(week: Harness) 
         nudge
     )
     assert "Careers in Ideas Week is expected" not in nudge
-    asked = say(week, "/clock 2027-10-05T12:00Z")
+    asked = say(week, "/clock 2027-10-04T12:00Z")
     assert "Please confirm the dates of Careers in Ideas Week 2027" in asked
     say(week, _answer_about_the_week(asked, "Not this year"))
     assert "Careers in Ideas Week" not in say(week, "/clock 2027-11-01T09:00Z")
@@ -343,3 +346,19 @@ def test_the_week_as_the_admins_confirmed_changed_or_declined_it(week: Harness) 
     with week.runtime.store.session() as session:
         years = session.scalars(select(VolunteerYear.year)).all()
     assert years == [2026]
+
+
+def test_a_week_the_admins_moved_moves_the_nudge_and_the_question(week: Harness) -> None:
+    say(week, "/as dina", "/in #office", "/awareness subscribe uk")
+    offer(week, "alice")
+    asked = say(week, "/clock 2026-10-05T12:00Z")  # six weeks before the week
+    # The organisers moved the week a week later: 23 to 29 November 2026.
+    say(week, "/as dina", _answer_about_the_week(asked, "Change dates"), "2026-11-23", "2026-11-29")
+    assert "Careers in Ideas Week" not in say(week, "/clock 2026-11-02T09:00Z")
+    nudge = say(week, "/clock 2026-11-09T09:00Z")  # two weeks before the moved Monday
+    assert "Careers in Ideas Week runs from Monday 23 November to Sunday 29 November 2026." in (
+        nudge
+    )
+    assert "is over" not in say(week, "/clock 2026-11-23T09:00Z")  # the shipped week's end
+    question = say(week, "/clock 2026-11-30T09:00Z")
+    assert "Careers in Ideas Week 2026 is over. Did you give the time you offered?" in question
