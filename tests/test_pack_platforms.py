@@ -153,9 +153,15 @@ def test_slack_the_biggest_board_and_checkin_reach_their_people_whole(
     accepted(slack)
     board = shown(parts)
     checklist = packs.need("progression-checklist")
+    notes = 0
     for commitment in checklist.commitments:
         for action in commitment.actions:
             assert read(f"{action.id} {action.text}") in board
+            assert read(action.note) in board  # the editors' notes reach the board
+            notes += bool(action.note)
+    assert notes > 0
+    assert read(checklist.intro) in board
+    assert f"<{checklist.source.url}|Source: " in str([p.blocks() for p in parts])
     assert read(evil("NEXT-progression-checklist-33", NEXT_STEPS)) in board
     edits = [
         e

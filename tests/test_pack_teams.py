@@ -82,9 +82,15 @@ def test_teams_the_biggest_board_and_checkin_reach_their_people_whole(
     all_ok(teams.say("commitments", user=OWNER, user_name="Omar Owner"))
     texts = everything_to(teams.runtime.store, packs, "teams", TENANT, OWNER, teams.clock.now())
     words, buttons = everything(all_ok(teams.say("commitments social-mobility", user=DINA)))
-    for commitment in packs.need("social-mobility").commitments:
+    social = packs.need("social-mobility")
+    for commitment in social.commitments:
+        assert commitment.note in words  # the editors' notes reach the board
         for action in commitment.actions:
             assert f"{action.id} {action.text}" in words
+            assert action.note in words
+            for link in action.links:
+                assert any(b.get("url") == link.url for b in buttons)
+    assert social.intro in words and any(b.get("url") == social.source.url for b in buttons)
     assert evil("NEXT-social-mobility-14", NEXT_STEPS) in words
     teams.clock.set(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
     report, drained = teams.run_due()
