@@ -165,3 +165,40 @@ def test_packs_list_json_is_the_contract(tmp_path: Path) -> None:
     pledge = listed[2]
     assert pledge["mode"] == "personal" and pledge["cadence"] == "weekly"
     assert len(pledge["commitments"]) == 8
+
+
+SEEDS = Path("/work/shared/seeds")
+
+
+def _seed(name: str) -> str:
+    path = SEEDS / name
+    if not path.exists():
+        pytest.skip(f"the source document {name} is not on this machine")
+    return " ".join(path.read_text(encoding="utf-8").split())
+
+
+def test_reconstructed_words_quote_the_source_and_the_scale_uses_its_words() -> None:
+    """Every note about words cut off quotes what the source has, so a reader can tell what
+    was added; the red/amber/green labels are the checklist's column headings."""
+    source = _seed("progression-masterclass-checklist.txt")
+    checklist = read_pack(content.path("packs/progression-checklist.yaml"))
+    for action_id, cut_off in [("3.1", False), ("3.3", True), ("4.1", True), ("4.4", True)]:
+        found = checklist.action(action_id)
+        assert found is not None
+        note = found[1].note
+        quoted = [part.split("”")[0] for part in note.split("“")[1:]]
+        assert any(q not in source for q in quoted), note  # what was added
+        if cut_off:
+            assert any(q in source for q in quoted), note  # what the source says
+    for status in checklist.statuses:
+        assert status.label.split(": ", 1)[1] in source
+
+
+def test_the_social_mobility_pack_quotes_and_links_its_document() -> None:
+    source = _seed("careers-in-ideas-week-outcomes.txt")
+    pack = read_pack(content.path("packs/social-mobility.yaml"))
+    note = pack.commitment(1).note
+    assert note.split("“")[1].split("”")[0] in source
+    links = {link.url for c in pack.commitments for a in c.actions for link in a.links}
+    assert "Teach-First-Virtual-Work-Experience-Employer-Brochure.pdf" in " ".join(links)
+    assert "201020-soc-mob-think-tank-outcomes.docx" in " ".join(links)

@@ -52,15 +52,11 @@ SCALES: dict[str, tuple[Status, ...]] = {
         Status("not_started", "Not started", "Not started", "red"),
     ),
     "rag": (
-        Status("red", "Red: nothing yet, not something we currently do", "Red: nothing yet", "red"),
+        # The checklist's own three levels, word for word (its column headings).
+        Status("red", "Red: Nothing/Not something you currently do", "Red: Nothing", "red"),
+        Status("amber", "Amber: Do something in this space but limited", "Amber: Limited", "amber"),
         Status(
-            "amber",
-            "Amber: we do something in this space, but it is limited",
-            "Amber: limited",
-            "amber",
-        ),
-        Status(
-            "green", "Green: we actively do this", "Green: actively do this", "green", settled=True
+            "green", "Green: Actively do this", "Green: Actively do this", "green", settled=True
         ),
     ),
 }
