@@ -125,6 +125,27 @@ def test_a_broken_pack_stops_start_up(tmp_path: Path) -> None:
     assert "at least 1 character" in result.output
 
 
+def test_two_own_packs_with_one_id_stop_start_up_naming_both(tmp_path: Path) -> None:
+    (tmp_path / "packs").mkdir()
+    first, second = tmp_path / "packs" / "a.yaml", tmp_path / "packs" / "b.yaml"
+    first.write_text(GOOD, encoding="utf-8")
+    second.write_text(GOOD, encoding="utf-8")
+    env = {"DATA_DIR": str(tmp_path), "CONTENT_DIR": str(tmp_path)}
+    result = CliRunner().invoke(main, ["packs", "list"], env=env)
+    assert result.exit_code == 1
+    assert "A commitment pack is broken, so I won't start" in result.output
+    assert str(first) in result.output and str(second) in result.output
+    assert "same id" in result.output
+    # Replacing a shipped pack with the organisation's own copy stays allowed.
+    second.unlink()
+    shipped = content.path("packs/anti-racism.yaml").read_text(encoding="utf-8")
+    first.write_text(shipped.replace("title: Our Anti-Racism", "title: Our Own"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["packs", "list", "--format", "json"], env=env)
+    assert result.exit_code == 0, result.output
+    titles = {p["id"]: p["title"] for p in json.loads(result.output)}
+    assert titles["anti-racism"].startswith("Our Own")
+
+
 def test_an_old_pledge_copy_is_pointed_to_its_new_place(tmp_path: Path) -> None:
     (tmp_path / "pledge.yaml").write_text("title: ours\n", encoding="utf-8")
     result = CliRunner().invoke(

@@ -242,13 +242,22 @@ def read_pack(path: Path) -> Pack:
         raise PackError(f"{path}: {label}: {where}: {message}") from None
 
 
-def load_packs(paths: list[Path]) -> Packs:
-    """Read the files in order; a later file's pack replaces an earlier one with its id (an
-    organisation's own copy in CONTENT_DIR/packs replaces the shipped one)."""
+def load_packs(paths: list[Path], own: list[Path] | None = None) -> Packs:
+    """Read the shipped files, then the organisation's ``own``: an own pack replaces a shipped
+    one with its id (an organisation's copy in CONTENT_DIR/packs). Two files of one folder with
+    the same id are refused, naming both: which one wins would otherwise depend on file names."""
     by_id: dict[str, Pack] = {}
-    for path in paths:
-        pack = read_pack(path)
-        by_id[pack.id] = pack
+    for layer in (paths, own or []):
+        read_from: dict[str, Path] = {}
+        for path in layer:
+            pack = read_pack(path)
+            if pack.id in read_from:
+                raise PackError(
+                    f"{path}: {pack.id}: id: {read_from[pack.id]} has the same id; "
+                    "give one of them another id, or remove one"
+                )
+            read_from[pack.id] = path
+            by_id[pack.id] = pack
     return Packs(tuple(sorted(by_id.values(), key=lambda p: p.id)))
 
 
@@ -263,6 +272,7 @@ def load_configured(settings: Settings) -> Packs:
     pledge's and the organisation packs' registrations are loaded with. A broken pack stops
     the start, naming the file, the entry and the problem."""
     paths = sorted(shipped.path("packs").glob("*.yaml"))
+    own: list[Path] = []
     if settings.content_dir is not None:
         old = settings.content_dir / "pledge.yaml"
         if old.is_file():
@@ -271,9 +281,9 @@ def load_configured(settings: Settings) -> Packs:
                 f"{settings.content_dir / 'packs' / 'pledge.yaml'} in the pack format (README, "
                 "Commitment packs), so I won't start"
             )
-        paths += sorted((settings.content_dir / "packs").glob("*.yaml"))
+        own = sorted((settings.content_dir / "packs").glob("*.yaml"))
     try:
-        packs = load_packs(paths)
+        packs = load_packs(paths, own)
     except PackError as exc:
         raise ConfigurationError(f"{BROKEN}: {exc}") from None
     pledge = packs.get(PLEDGE_PACK)
