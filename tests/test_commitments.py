@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot.commitments.board import board, find_adoption
 from bot.commitments.models import ActionChange, ActionUpdate, AdoptedAction, OwnerCheckin
+from bot.conversation import ActionEvent, Actor
 from bot.packs.content import Packs
 from tests.conftest import Harness, sign_up
 
@@ -67,6 +68,34 @@ def test_the_owner_gets_one_checkin_answers_it_and_the_board_colours_it(
         assert session.scalars(select(OwnerCheckin.week_of)).all() != []
         assert len(session.scalars(select(OwnerCheckin)).all()) == 1
         assert session.scalars(select(ActionUpdate.status)).all() == ["progressing"]
+
+
+def test_ongoing_is_offered_only_for_ongoing_actions_and_a_repeat_press_is_one_answer(
+    harness: Harness,
+) -> None:
+    adopt_anti_racism(harness)
+    checkin = say(harness, "/clock 2027-03-01T09:00Z")
+    assert "] Progressing" in checkin and "] Ongoing" not in checkin  # 1.1 is to be done
+    button = number(checkin, "Progressing")
+    say(harness, "/as bob", button)
+    again = say(harness, button)
+    assert "Latest: Progressing." in again
+    with harness.runtime.store.session() as session:
+        assert session.scalars(select(ActionUpdate.status)).all() == ["progressing"]
+        checkin_id, action_id = session.execute(
+            select(ActionUpdate.checkin_id, ActionUpdate.adopted_action_id)
+        ).one()
+    forged = harness.runtime.bot.handle(
+        ActionEvent(
+            actor=Actor(platform="console", user_id="bob"),
+            action_id="commitments.status",
+            value=f"{checkin_id}:{action_id}:ongoing",
+        )
+    )
+    assert "That button has expired." in forged[0].message.plain_text()  # type: ignore[union-attr]
+    say(harness, number(checkin, "Done"))
+    with harness.runtime.store.session() as session:
+        assert session.scalars(select(ActionUpdate.status)).all() == ["progressing", "done"]
 
 
 def test_a_due_date_nudge_rides_in_the_weekly_checkin_and_overdue_goes_to_admins(

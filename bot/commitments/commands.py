@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.commitments import adoption as adopting
 from bot.commitments.board import board, board_message, figures, find_adoption, row_lines
-from bot.commitments.checkins import STATUS_ACTION, checkin_message, record
+from bot.commitments.checkins import STATUS_ACTION, checkin_message, offered, record
 from bot.commitments.due import local_today
 from bot.commitments.models import AdoptedAction, Adoption, OwnerCheckin
 from bot.commitments.periods import CADENCE_WORDS
@@ -257,7 +257,8 @@ def _press_status(turn: Turn, value: str) -> list[Reply]:
     if adopted.owner_id != person.id or not adopted.active:
         return [_private("That action is no longer yours, so I left it as it is.")]
     pack = _packs(turn).get(adopted.adoption.pack_id)
-    if pack is None or pack.status(status) is None:
+    found = pack.action(adopted.action_id) if pack else None
+    if pack is None or found is None or status not in {s.key for s in offered(pack, found[1])}:
         return [_private("That button has expired.")]
     record(turn.session, checkin, adopted, status, person.id, turn.now)
     turn.session.flush()
