@@ -220,6 +220,11 @@ def test_a_nudge_before_the_week_once_a_year_and_a_question_after_it(week: Harne
     assert "That question was for someone else" in printed
     printed = say(week, "/as alice", button(question, "Yes, I did"))
     assert "Careers in Ideas Week 2026: you gave your time. Thank you!" in printed
+    again = say(week, button(question, "Not this time"))  # a second answer is refused
+    assert (
+        "You already answered for Careers in Ideas Week 2026 (you gave your time), "
+        "so I left it as it is." in again
+    )
     assert "Careers in Ideas Week" not in say(week, "/clock 2026-12-01T09:00Z")
     summary = say(week, "/as dina", "/volunteers")
     assert "Careers in Ideas Week 2026: 1 volunteer(s) reminded; 1 gave their time" in summary

@@ -161,6 +161,18 @@ def _answer(turn: Turn, value: str) -> list[Reply]:
         turn.actor.user_id,
     ):
         return [turn.say(text_message("That question was for someone else, so I left it."))]
+    if row.done is not None:
+        # The first answer is the one counted: a second press (or the other button) would
+        # quietly rewrite the week's figures.
+        said = "you gave your time" if row.done == "yes" else "not this time"
+        return [
+            turn.say(
+                text_message(
+                    f"You already answered for Careers in Ideas Week {row.year} ({said}), "
+                    "so I left it as it is."
+                )
+            )
+        ]
     row.done = done
     row.answered_at = turn.now
     return [Update(message=answered_message(row))]
