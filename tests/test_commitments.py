@@ -140,6 +140,10 @@ def test_a_past_due_date_is_refused_and_the_form_asks_again(harness: Harness) ->
     printed = say(harness, "1", *[""] * 7)
     printed = say(harness, number(printed, "Assign"), "1", "2027-02-01", "", "")
     assert "Due date: Monday 1 February 2027 has passed; give today or a later date." in printed
+    printed = say(harness, "9999-12-31")
+    assert "Due date: Friday 31 December 9999 is more than 10 years away; give a date by" in (
+        printed
+    )
     printed = say(harness, "2027-04-01")
     assert "Saved: bob owns 1.1, due Thursday 1 April 2027." in printed
 

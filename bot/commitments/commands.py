@@ -309,6 +309,18 @@ def _choose(turn: Turn, form: FormEvent) -> list[Reply]:
     return [turn.say(text_message(said)), turn.say(_board(turn, pack))]
 
 
+#: The furthest a due date may be: a typo such as 9999-12-31 would otherwise never be overdue
+#: nor nudged.
+DUE_YEARS = 10
+
+
+def _latest_due(today: date) -> date:
+    try:
+        return today.replace(year=today.year + DUE_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + DUE_YEARS, day=28)
+
+
 def _assign(turn: Turn, form: FormEvent) -> list[Reply]:
     found = _adopted(turn, form.context)
     if found is None:
@@ -321,6 +333,11 @@ def _assign(turn: Turn, form: FormEvent) -> list[Reply]:
     when = date.fromisoformat(due) if due and "due" not in errors else None
     if when is not None and when < _today(turn) and when != adopted.due_on:
         errors["due"] = f"Due date: {long_date(when)} has passed; give today or a later date."
+    elif when is not None and when > _latest_due(_today(turn)) and when != adopted.due_on:
+        errors["due"] = (
+            f"Due date: {long_date(when)} is more than {DUE_YEARS} years away; give a date "
+            f"by {long_date(_latest_due(_today(turn)))}."
+        )
     if errors:
         return [FormErrors(form_id=form.form_id, errors=errors)]
     owner_id = int(cast(str, values["owner"]))
