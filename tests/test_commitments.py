@@ -165,6 +165,10 @@ def test_pledge_summary_is_one_view_per_pack(harness: Harness) -> None:
     printed = say(harness, "/pledge summary anti-racism")
     assert "Our Anti-Racism Commitments: summary" in printed
     assert "3 action(s) adopted, 1 with an owner" in printed
+    # Actions, owners, counts per colour, overdue and quick wins, as the README says.
+    assert "1.1: Owner: bob · due Saturday 20 March 2027 · no status yet · quick win" in printed
+    assert "5.4: No owner yet · no due date · no status yet" in printed
+    assert "All: 0 red, 0 amber, 0 green, 3 not answered yet" in printed
     printed = say(harness, "/pledge summary social-mobility")
     assert "is not adopted yet. /commitments adopt social-mobility adopts it." in printed
 

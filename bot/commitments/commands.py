@@ -179,6 +179,20 @@ def summary(turn: Turn, pack_id: str) -> Message | None:
         ),
         *figures(found),
     ]
+    if found.rows:
+        # Each action with its owner, due date and latest status: what the README promises,
+        # one line each, without the board's words and buttons.
+        blocks.append(TextBlock(text="Actions", style="heading"))
+        blocks.append(
+            TextBlock(
+                text="\n".join(
+                    f"{row.action_id}"
+                    + (f" ({row.colour})" if row.colour else "")
+                    + f": {row_lines(row)}"
+                    for row in found.rows
+                )
+            )
+        )
     return Message(blocks=blocks)
 
 
