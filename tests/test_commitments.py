@@ -148,6 +148,20 @@ def test_a_past_due_date_is_refused_and_the_form_asks_again(harness: Harness) ->
     assert "Saved: bob owns 1.1, due Thursday 1 April 2027." in printed
 
 
+def test_a_cancelled_choice_adopts_nothing_and_the_pledge_is_pointed_to(
+    harness: Harness,
+) -> None:
+    opened = say(harness, "/as dina", "/commitments adopt anti-racism")
+    assert "Choose the actions your organisation takes on" in opened
+    say(harness, "/cancel")
+    with harness.runtime.store.session() as session:
+        assert find_adoption(session, "console", "", "anti-racism") is None
+    assert "is not adopted yet" in say(harness, "/commitments anti-racism")
+    printed = say(harness, "/commitments adopt pledge")
+    assert "“pledge” is a personal pack: each leader signs it with /pledge" in printed
+    assert "I don't know" not in printed
+
+
 def test_only_admins_adopt_and_see_boards(harness: Harness) -> None:
     printed = say(harness, "/as bob", "/commitments adopt anti-racism")
     assert "inclusion-bot admins add console:bob" in printed

@@ -29,6 +29,12 @@ commitments:
     actions:
       - {id: "1.1", text: Hold listening sessions, tags: [black-history-month]}
 """
+#: A second commitment whose action repeats the first's id.
+SECOND = """\
+  - number: 2
+    title: Act
+    actions:
+      - {id: "1.1", text: Act on what we heard}"""
 
 
 def test_the_four_packs_load_from_content_packs() -> None:
@@ -99,6 +105,11 @@ def test_actions_may_carry_tags(tmp_path: Path) -> None:
         (("scale: rag", "scale: [red, green]"), "ours: scale", "'pledge' or 'rag'"),
         (("title: Listen", "title: Listen\n    theme: nope"), "ours: the pack", "theme nope"),
         (("commitments:", "commitments: 3\nnothing:"), "ours: commitments", "tuple"),
+        (
+            ("tags: [black-history-month]}", "tags: [black-history-month]}\n" + SECOND),
+            "ours: the pack",
+            "action id 1.1 is used twice, in commitments 1 and 2",
+        ),
     ],
 )
 def test_a_broken_pack_names_the_file_entry_and_problem(

@@ -50,8 +50,9 @@ def adopt(
     return found
 
 
-def choose_form(pack: Pack, adoption: Adoption) -> Form:
-    chosen = {a.action_id for a in adoption.actions if a.active}
+def choose_form(pack: Pack, adoption: Adoption | None) -> Form:
+    """The actions to take on, ticked as chosen so far (none before the pack is adopted)."""
+    chosen = {a.action_id for a in adoption.actions if a.active} if adoption else set()
     fields = [
         FormField(
             name=f"actions_{c.number}",

@@ -72,6 +72,16 @@ def _pack(turn: Turn, word: str) -> Pack | None:
 
 def _unknown_pack(turn: Turn, word: str) -> list[Reply]:
     ids = ", ".join(p.id for p in _organisation_packs(turn))
+    personal = _packs(turn).get(word.lower())
+    if personal is not None:  # the pledge: signed by each leader, never adopted
+        return [
+            turn.say(
+                text_message(
+                    f"“{personal.id}” is a personal pack: each leader signs it with /pledge, "
+                    f"so it isn't adopted. The organisation packs are: {ids}."
+                )
+            )
+        ]
     return [turn.say(text_message(f"I don't know the pack “{word}”. The packs are: {ids}."))]
 
 
@@ -106,10 +116,8 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
         pack = _pack(turn, rest.strip().lower())
         if pack is None:
             return _unknown_pack(turn, rest.strip())
-        person = person_for(turn.session, turn.actor)
-        adoption = adopting.adopt(
-            turn.session, turn.actor.platform, turn.actor.tenant, pack, person, turn.now
-        )
+        # The adoption is made when the form is saved: a cancelled form leaves nothing.
+        adoption = find_adoption(turn.session, turn.actor.platform, turn.actor.tenant, pack.id)
         return [OpenForm(form=adopting.choose_form(pack, adoption))]
     pack = _pack(turn, word)
     if pack is None:
@@ -300,13 +308,9 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
 
 def _choose(turn: Turn, form: FormEvent) -> list[Reply]:
     pack = _pack(turn, form.context)
-    adoption = (
-        find_adoption(turn.session, turn.actor.platform, turn.actor.tenant, pack.id)
-        if pack
-        else None
-    )
-    if pack is None or adoption is None:
+    if pack is None:
         return [_private("That form has expired.")]
+    adoption = find_adoption(turn.session, turn.actor.platform, turn.actor.tenant, pack.id)
     definition = adopting.choose_form(pack, adoption)
     values, errors = validate(definition, form.values)
     if errors:
@@ -316,6 +320,10 @@ def _choose(turn: Turn, form: FormEvent) -> list[Reply]:
         first = definition.fields[0].name
         return [FormErrors(form_id=form.form_id, errors={first: "Choose at least one action."})]
     person = person_for(turn.session, turn.actor)
+    if adoption is None:
+        adoption = adopting.adopt(
+            turn.session, turn.actor.platform, turn.actor.tenant, pack, person, turn.now
+        )
     added, dropped = adopting.set_actions(turn.session, adoption, wanted, person, turn.now)
     turn.session.flush()
     said = f"Saved: {len(wanted)} action(s) chosen ({added} added, {dropped} dropped). "

@@ -133,10 +133,17 @@ class Pack(_Strict):
         numbers = [c.number for c in self.commitments]
         if numbers != list(range(1, len(numbers) + 1)):
             raise ValueError("commitments must be numbered 1, 2, 3 … in order")
-        ids = [a.id for c in self.commitments for a in c.actions]
-        twice = sorted({i for i in ids if ids.count(i) > 1})
-        if twice:
-            raise ValueError(f"action id {twice[0]} is used twice")
+        seen: dict[str, int] = {}
+        for c in self.commitments:
+            for a in c.actions:
+                if a.id in seen:
+                    where = (
+                        f"commitments {seen[a.id]} and {c.number}"
+                        if seen[a.id] != c.number
+                        else f"commitment {c.number}"
+                    )
+                    raise ValueError(f"action id {a.id} is used twice, in {where}")
+                seen[a.id] = c.number
         themes = {t.id for t in self.themes}
         for c in self.commitments:
             if (c.theme or themes) and c.theme not in themes:
