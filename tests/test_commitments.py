@@ -157,6 +157,9 @@ def test_a_cancelled_choice_adopts_nothing_and_the_pledge_is_pointed_to(
     with harness.runtime.store.session() as session:
         assert find_adoption(session, "console", "", "anti-racism") is None
     assert "is not adopted yet" in say(harness, "/commitments anti-racism")
+    opened = say(harness, "/commitments adopt social-mobility")
+    assert "“All of the above are best done in association with the charities" in opened
+    say(harness, "/cancel")
     printed = say(harness, "/commitments adopt pledge")
     assert "“pledge” is a personal pack: each leader signs it with /pledge" in printed
     assert "I don't know" not in printed

@@ -182,6 +182,9 @@ def test_slack_the_biggest_board_and_checkin_reach_their_people_whole(
     assert ("Your check-in on your commitments" in words) != leader
     for text in texts:
         assert read(text) in words
+    notes = [a.note for p in ORGANISATION for c in packs.need(p).commitments for a in c.actions]
+    for note in filter(None, notes):
+        assert read(note) in words  # the editors' notes reach the owner
     assert "Due on Wednesday 10 March 2027 (in 9 days)." in words
     rows = [
         e

@@ -15,7 +15,7 @@ from bot.packs.content import Packs
 from bot.pledge.content import Pledge
 from bot.router import Bot
 from bot.store import Store
-from tests.test_pack_platforms import NEXT_STEPS, PEOPLE, crowd, everything_to
+from tests.test_pack_platforms import NEXT_STEPS, ORGANISATION, PEOPLE, crowd, everything_to
 from tests.test_slack_worst_cases import evil
 from tests.test_teams import (  # noqa: F401  (fixtures, used by name)
     DINA,
@@ -102,6 +102,9 @@ def test_teams_the_biggest_board_and_checkin_reach_their_people_whole(
     assert ("Your check-in on your commitments" in words) != leader
     for text in texts:
         assert text in words
+    notes = [a.note for p in ORGANISATION for c in packs.need(p).commitments for a in c.actions]
+    for note in filter(None, notes):
+        assert note in words  # the editors' notes reach the owner
     statuses = [
         b for b in buttons if (b.get("data") or {}).get("action_id") == "commitments.status"
     ]

@@ -60,6 +60,9 @@ def choose_form(pack: Pack, adoption: Adoption | None) -> Form:
             kind="multi_choice",
             required=False,
             options=[Option(value=a.id, label=a.text) for a in c.actions],
+            # The commitment's editors' note (at most 300 characters: within every
+            # platform's hint).
+            hint=c.note or None,
             default=[a.id for a in c.actions if a.id in chosen],
         )
         for c in pack.commitments

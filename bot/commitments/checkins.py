@@ -69,6 +69,8 @@ def item_blocks(session: Session, packs: Packs, checkin: OwnerCheckin, today: da
             blocks.append(TextBlock(text=pack.title, style="heading"))
             shown = adoption.pack_id
         blocks.append(TextBlock(text=f"{action.action_id} {found[1].text}"))
+        if found[1].note:  # the editors' note: words reconstructed or explained
+            blocks.append(TextBlock(text=found[1].note, style="context"))
         update = latest.get(action.id)
         status = pack.status(update.status) if update else None
         line = _due_line(action.due_on, today, bool(status and status.settled))
