@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot.commitments.board import board, find_adoption
 from bot.commitments.models import ActionChange, ActionUpdate, AdoptedAction, OwnerCheckin
+from bot.conversation import ActionEvent, Actor
 from bot.packs.content import Packs
 from tests.conftest import Harness, sign_up
 
@@ -69,6 +70,34 @@ def test_the_owner_gets_one_checkin_answers_it_and_the_board_colours_it(
         assert session.scalars(select(ActionUpdate.status)).all() == ["progressing"]
 
 
+def test_ongoing_is_offered_only_for_ongoing_actions_and_a_repeat_press_is_one_answer(
+    harness: Harness,
+) -> None:
+    adopt_anti_racism(harness)
+    checkin = say(harness, "/clock 2027-03-01T09:00Z")
+    assert "] Progressing" in checkin and "] Ongoing" not in checkin  # 1.1 is to be done
+    button = number(checkin, "Progressing")
+    say(harness, "/as bob", button)
+    again = say(harness, button)
+    assert "Latest: Progressing." in again
+    with harness.runtime.store.session() as session:
+        assert session.scalars(select(ActionUpdate.status)).all() == ["progressing"]
+        checkin_id, action_id = session.execute(
+            select(ActionUpdate.checkin_id, ActionUpdate.adopted_action_id)
+        ).one()
+    forged = harness.runtime.bot.handle(
+        ActionEvent(
+            actor=Actor(platform="console", user_id="bob"),
+            action_id="commitments.status",
+            value=f"{checkin_id}:{action_id}:ongoing",
+        )
+    )
+    assert "That button has expired." in forged[0].message.plain_text()  # type: ignore[union-attr]
+    say(harness, number(checkin, "Done"))
+    with harness.runtime.store.session() as session:
+        assert session.scalars(select(ActionUpdate.status)).all() == ["progressing", "done"]
+
+
 def test_a_due_date_nudge_rides_in_the_weekly_checkin_and_overdue_goes_to_admins(
     harness: Harness,
 ) -> None:
@@ -111,8 +140,29 @@ def test_a_past_due_date_is_refused_and_the_form_asks_again(harness: Harness) ->
     printed = say(harness, "1", *[""] * 7)
     printed = say(harness, number(printed, "Assign"), "1", "2027-02-01", "", "")
     assert "Due date: Monday 1 February 2027 has passed; give today or a later date." in printed
+    printed = say(harness, "9999-12-31")
+    assert "Due date: Friday 31 December 9999 is more than 10 years away; give a date by" in (
+        printed
+    )
     printed = say(harness, "2027-04-01")
     assert "Saved: bob owns 1.1, due Thursday 1 April 2027." in printed
+
+
+def test_a_cancelled_choice_adopts_nothing_and_the_pledge_is_pointed_to(
+    harness: Harness,
+) -> None:
+    opened = say(harness, "/as dina", "/commitments adopt anti-racism")
+    assert "Choose the actions your organisation takes on" in opened
+    say(harness, "/cancel")
+    with harness.runtime.store.session() as session:
+        assert find_adoption(session, "console", "", "anti-racism") is None
+    assert "is not adopted yet" in say(harness, "/commitments anti-racism")
+    opened = say(harness, "/commitments adopt social-mobility")
+    assert "“All of the above are best done in association with the charities" in opened
+    say(harness, "/cancel")
+    printed = say(harness, "/commitments adopt pledge")
+    assert "“pledge” is a personal pack: each leader signs it with /pledge" in printed
+    assert "I don't know" not in printed
 
 
 def test_only_admins_adopt_and_see_boards(harness: Harness) -> None:
@@ -132,6 +182,10 @@ def test_pledge_summary_is_one_view_per_pack(harness: Harness) -> None:
     printed = say(harness, "/pledge summary anti-racism")
     assert "Our Anti-Racism Commitments: summary" in printed
     assert "3 action(s) adopted, 1 with an owner" in printed
+    # Actions, owners, counts per colour, overdue and quick wins, as the README says.
+    assert "1.1: Owner: bob · due Saturday 20 March 2027 · no status yet · quick win" in printed
+    assert "5.4: No owner yet · no due date · no status yet" in printed
+    assert "All: 0 red, 0 amber, 0 green, 3 not answered yet" in printed
     printed = say(harness, "/pledge summary social-mobility")
     assert "is not adopted yet. /commitments adopt social-mobility adopts it." in printed
 

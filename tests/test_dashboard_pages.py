@@ -371,9 +371,11 @@ def test_people_lists_admins_and_downloads_the_export_as_the_cli_writes_it(
     ]
 
 
-def offer(store: Store, name: str, listed: bool) -> None:
+def offer(
+    store: Store, name: str, listed: bool, platform: str = "console", tenant: str = ""
+) -> None:
     with store.session() as session:
-        person = Person(platform="console", tenant="", user_id=name, display_name=name.title())
+        person = Person(platform=platform, tenant=tenant, user_id=name, display_name=name.title())
         session.add(person)
         session.flush()
         session.add(
@@ -395,6 +397,9 @@ def test_people_lists_consenting_volunteers_only_and_downloads_the_directory(
 ) -> None:
     offer(world.runtime.store, "valentina", listed=True)
     offer(world.runtime.store, "walter", listed=False)  # did not agree to be listed
+    # Listed, but in another workspace: neither the page nor its download shows them.
+    offer(world.runtime.store, "xavier", listed=True, platform="slack", tenant="T999")
+    offer(world.runtime.store, "yusuf", listed=True, tenant="acme")
     browser = signed_in(world, server)
     page = browser.get("/admin/people").body
     volunteers = page.split('id="volunteers"', 1)[1].split("</section>", 1)[0]
@@ -404,11 +409,16 @@ def test_people_lists_consenting_volunteers_only_and_downloads_the_directory(
     ) in volunteers
     assert "&lt;b&gt;apprenticeships&lt;/b&gt;" in volunteers
     assert "Walter" not in page and "walter" not in page
+    assert "Xavier" not in page and "Yusuf" not in page
     with world.runtime.store.session() as session:
         expected = io.StringIO()
         exports.write(
-            list(directory.export_rows(session)), directory.EXPORT_COLUMNS, "csv", expected
+            list(directory.export_rows(session, ("console", ""))),
+            directory.EXPORT_COLUMNS,
+            "csv",
+            expected,
         )
+        assert len(list(directory.export_rows(session))) == 3  # the operators': every workspace
     got = browser.get("/admin/people/volunteers.csv")
     assert got.status == 200 and got.body == expected.getvalue()
     (row,) = csv.DictReader(io.StringIO(got.body))

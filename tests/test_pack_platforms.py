@@ -153,9 +153,15 @@ def test_slack_the_biggest_board_and_checkin_reach_their_people_whole(
     accepted(slack)
     board = shown(parts)
     checklist = packs.need("progression-checklist")
+    notes = 0
     for commitment in checklist.commitments:
         for action in commitment.actions:
             assert read(f"{action.id} {action.text}") in board
+            assert read(action.note) in board  # the editors' notes reach the board
+            notes += bool(action.note)
+    assert notes > 0
+    assert read(checklist.intro) in board
+    assert f"<{checklist.source.url}|Source: " in str([p.blocks() for p in parts])
     assert read(evil("NEXT-progression-checklist-33", NEXT_STEPS)) in board
     edits = [
         e
@@ -176,6 +182,9 @@ def test_slack_the_biggest_board_and_checkin_reach_their_people_whole(
     assert ("Your check-in on your commitments" in words) != leader
     for text in texts:
         assert read(text) in words
+    notes = [a.note for p in ORGANISATION for c in packs.need(p).commitments for a in c.actions]
+    for note in filter(None, notes):
+        assert read(note) in words  # the editors' notes reach the owner
     assert "Due on Wednesday 10 March 2027 (in 9 days)." in words
     rows = [
         e
@@ -183,7 +192,9 @@ def test_slack_the_biggest_board_and_checkin_reach_their_people_whole(
         for e in elements(c.blocks())
         if e["action_id"].startswith("commitments.status")
     ]
-    assert len(rows) == 28 * 5 + 34 * 3 + 15 * 5  # every action's statuses, on its scale
+    assert (
+        len(rows) == 28 * 4 + 5 + 34 * 3 + 15 * 4 + 3
+    )  # "Ongoing" only on the 5 + 3 ongoing  # every action's statuses, on its scale
     pressed = slack.press(rows[-1], user="UOWN", channel=checkin[-1].params["channel"])
     assert pressed.status == 200
     accepted(slack)

@@ -15,7 +15,7 @@ from bot.packs.content import Packs
 from bot.pledge.content import Pledge
 from bot.router import Bot
 from bot.store import Store
-from tests.test_pack_platforms import NEXT_STEPS, PEOPLE, crowd, everything_to
+from tests.test_pack_platforms import NEXT_STEPS, ORGANISATION, PEOPLE, crowd, everything_to
 from tests.test_slack_worst_cases import evil
 from tests.test_teams import (  # noqa: F401  (fixtures, used by name)
     DINA,
@@ -82,9 +82,15 @@ def test_teams_the_biggest_board_and_checkin_reach_their_people_whole(
     all_ok(teams.say("commitments", user=OWNER, user_name="Omar Owner"))
     texts = everything_to(teams.runtime.store, packs, "teams", TENANT, OWNER, teams.clock.now())
     words, buttons = everything(all_ok(teams.say("commitments social-mobility", user=DINA)))
-    for commitment in packs.need("social-mobility").commitments:
+    social = packs.need("social-mobility")
+    for commitment in social.commitments:
+        assert commitment.note in words  # the editors' notes reach the board
         for action in commitment.actions:
             assert f"{action.id} {action.text}" in words
+            assert action.note in words
+            for link in action.links:
+                assert any(b.get("url") == link.url for b in buttons)
+    assert social.intro in words and any(b.get("url") == social.source.url for b in buttons)
     assert evil("NEXT-social-mobility-14", NEXT_STEPS) in words
     teams.clock.set(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
     report, drained = teams.run_due()
@@ -96,9 +102,12 @@ def test_teams_the_biggest_board_and_checkin_reach_their_people_whole(
     assert ("Your check-in on your commitments" in words) != leader
     for text in texts:
         assert text in words
+    notes = [a.note for p in ORGANISATION for c in packs.need(p).commitments for a in c.actions]
+    for note in filter(None, notes):
+        assert note in words  # the editors' notes reach the owner
     statuses = [
         b for b in buttons if (b.get("data") or {}).get("action_id") == "commitments.status"
     ]
-    assert len(statuses) == 28 * 5 + 34 * 3 + 15 * 5
+    assert len(statuses) == 28 * 4 + 5 + 34 * 3 + 15 * 4 + 3  # "Ongoing" only on the 5 + 3 ongoing
     pressed = all_ok(teams.press(statuses[0], sent[0], user=OWNER))
     assert "Latest: Done." in everything(pressed)[0]

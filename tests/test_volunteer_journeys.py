@@ -36,7 +36,7 @@ from app.runtime import Runtime
 from app.web import Server
 from bot.awareness.calendar import load_calendar
 from bot.clock import ManualClock
-from bot.conversation import Actor, FormEvent
+from bot.conversation import Actor, Address, FormEvent
 from bot.pledge.content import Pledge
 from bot.router import Bot
 from bot.store import Store
@@ -370,9 +370,13 @@ def _fill_directory(runtime: Runtime) -> None:
         "about": ABOUT,
         "listed": "yes",
     }
+    # In the searcher's own workspace: the directory shows no other workspace's offers.
+    searcher = Address.parse(runtime.settings.outreach[0], kind="user")
     for n in range(OFFERS):
         name = (f"{n:03d} " + "Ŵ<!channel>" * 20)[:200]  # cut to the 80 a name keeps
-        actor = Actor(platform="console", user_id=f"v{n}", display_name=name)
+        actor = Actor(
+            platform=searcher.platform, tenant=searcher.tenant, user_id=f"v{n}", display_name=name
+        )
         [reply] = runtime.bot.handle(
             FormEvent(actor=actor, form_id="volunteer.offer", values=values)
         )

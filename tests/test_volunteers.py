@@ -34,6 +34,7 @@ from tests.conftest import Harness
 from tests.test_cli import SETTING_NAMES
 
 #: Speaker and mentor, half a day, London and online, a line about them, listed.
+MONDAY = datetime(2030, 11, 4, 9, 0, tzinfo=UTC)
 OFFER = ["1,2", "2", "1,13", "Patent attorney; came in through an apprenticeship", "1"]
 
 
@@ -90,7 +91,7 @@ def test_changing_an_offer_keeps_one_offer_and_asks_consent_again(week: Harness)
         assert [(o.kinds, o.regions, o.listed) for o in offers] == [
             (["careers-clinic"], ["wales", "scotland"], False)
         ]
-        assert listed_offers(session) == []
+        assert listed_offers(session, None) == []
 
 
 def test_bad_answers_are_asked_again_and_nothing_is_lost(week: Harness) -> None:
@@ -125,6 +126,29 @@ def test_only_admins_and_outreach_search_and_only_listed_offers_show(week: Harne
         assert "alice: Speaker, Mentor. Half a day. London, Online." in found
         assert "carol" not in found
     assert "No offers match “writer”" in say(week, "/volunteers writer")
+
+
+def test_the_directory_and_its_counts_stay_in_the_askers_workspace(week: Harness) -> None:
+    offer(week, "alice")
+    values = {"kinds": ["speaker"], "time": "day", "regions": ["london"], "listed": "yes"}
+    strangers = [
+        Actor(platform="slack", tenant="T999", user_id="U1", display_name="slackstranger"),
+        Actor(platform="console", tenant="acme", user_id="zed", display_name="acmestranger"),
+    ]
+    for actor in strangers:
+        week.runtime.bot.handle(FormEvent(actor=actor, form_id="volunteer.offer", values=values))
+    with week.runtime.store.session() as session:
+        for offer_row in session.scalars(select(VolunteerOffer)):
+            if offer_row.kinds == ["speaker"]:  # the strangers' offers: a later week answered
+                session.add(
+                    VolunteerYear(offer_id=offer_row.id, year=2030, done="yes", nudged_at=MONDAY)
+                )
+    found = say(week, "/as dina", "/volunteers")
+    assert "1 offer(s) are listed." in found and "alice: " in found
+    assert "stranger" not in found and "2030" not in found
+    assert "1 offer(s) match “speaker”." in say(week, "/volunteers speaker")
+    with week.runtime.store.session() as session:
+        assert len(listed_offers(session, None)) == 3  # the operators' export: everyone
 
 
 @pytest.mark.parametrize(
@@ -196,6 +220,11 @@ def test_a_nudge_before_the_week_once_a_year_and_a_question_after_it(week: Harne
     assert "That question was for someone else" in printed
     printed = say(week, "/as alice", button(question, "Yes, I did"))
     assert "Careers in Ideas Week 2026: you gave your time. Thank you!" in printed
+    again = say(week, button(question, "Not this time"))  # a second answer is refused
+    assert (
+        "You already answered for Careers in Ideas Week 2026 (you gave your time), "
+        "so I left it as it is." in again
+    )
     assert "Careers in Ideas Week" not in say(week, "/clock 2026-12-01T09:00Z")
     summary = say(week, "/as dina", "/volunteers")
     assert "Careers in Ideas Week 2026: 1 volunteer(s) reminded; 1 gave their time" in summary
@@ -204,7 +233,7 @@ def test_a_nudge_before_the_week_once_a_year_and_a_question_after_it(week: Harne
     with week.runtime.store.session() as session:
         years = session.execute(select(VolunteerYear.year, VolunteerYear.done)).all()
         assert sorted(years, key=lambda y: y.year) == [(2026, "yes"), (2027, None)]
-        assert listed_offers(session)[0].gave_time_in == (2026,)
+        assert listed_offers(session, None)[0].gave_time_in == (2026,)
 
 
 def test_withdraw_removes_the_offer_everywhere_at_once(
@@ -303,7 +332,10 @@ def _answer_about_the_week(printed: str, label: str) -> str:
 
 
 def test_the_week_as_the_admins_confirmed_changed_or_declined_it(week: Harness) -> None:
-    asked = offer(week, "alice")  # the admins were asked six weeks before the week
+    # Admins are asked only when their workspace has a channel that would post the week.
+    say(week, "/as dina", "/in #office", "/awareness subscribe uk")
+    offer(week, "alice")
+    asked = say(week, "/clock 2026-10-05T12:00Z")  # six weeks before the week
     assert "Please confirm the dates of Careers in Ideas Week 2026" in asked
     say(week, "/as dina", _answer_about_the_week(asked, "Confirm"))
     nudge = say(week, "/clock 2026-11-02T09:00Z")
@@ -311,7 +343,7 @@ def test_the_week_as_the_admins_confirmed_changed_or_declined_it(week: Harness) 
         nudge
     )
     assert "Careers in Ideas Week is expected" not in nudge
-    asked = say(week, "/clock 2027-10-05T12:00Z")
+    asked = say(week, "/clock 2027-10-04T12:00Z")
     assert "Please confirm the dates of Careers in Ideas Week 2027" in asked
     say(week, _answer_about_the_week(asked, "Not this year"))
     assert "Careers in Ideas Week" not in say(week, "/clock 2027-11-01T09:00Z")
@@ -319,3 +351,19 @@ def test_the_week_as_the_admins_confirmed_changed_or_declined_it(week: Harness) 
     with week.runtime.store.session() as session:
         years = session.scalars(select(VolunteerYear.year)).all()
     assert years == [2026]
+
+
+def test_a_week_the_admins_moved_moves_the_nudge_and_the_question(week: Harness) -> None:
+    say(week, "/as dina", "/in #office", "/awareness subscribe uk")
+    offer(week, "alice")
+    asked = say(week, "/clock 2026-10-05T12:00Z")  # six weeks before the week
+    # The organisers moved the week a week later: 23 to 29 November 2026.
+    say(week, "/as dina", _answer_about_the_week(asked, "Change dates"), "2026-11-23", "2026-11-29")
+    assert "Careers in Ideas Week" not in say(week, "/clock 2026-11-02T09:00Z")
+    nudge = say(week, "/clock 2026-11-09T09:00Z")  # two weeks before the moved Monday
+    assert "Careers in Ideas Week runs from Monday 23 November to Sunday 29 November 2026." in (
+        nudge
+    )
+    assert "is over" not in say(week, "/clock 2026-11-23T09:00Z")  # the shipped week's end
+    question = say(week, "/clock 2026-11-30T09:00Z")
+    assert "Careers in Ideas Week 2026 is over. Did you give the time you offered?" in question

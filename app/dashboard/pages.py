@@ -276,8 +276,9 @@ def people(
         "title": "People",
         "admins": list_admins(session, runtime.settings),
         "handlers": handlers(session, runtime.bot.resources.find(Desk)),
-        # Only those who agreed to be listed: the directory's own rule (listed_offers).
-        "volunteers": listed_offers(session),
+        # Only those who agreed to be listed, in the admin's own workspace: the directory's
+        # own rule (listed_offers).
+        "volunteers": listed_offers(session, (viewer.address.platform, viewer.address.tenant)),
         "kinds": KINDS,
         "times": TIMES,
         "regions": VOLUNTEER_REGIONS,

@@ -70,11 +70,20 @@ NAV = (
     ("/admin/reports", "Reports"),
     ("/admin/people", "People"),
 )
-#: The People page's downloads: the rows (given the session and the packs) and columns of the
-#: operators' exports.
-EXPORTS: Mapping[str, tuple[Callable[[Session, Packs], Iterable[exports.Row]], Sequence[str]]] = {
-    "checkins": (exports.checkin_rows, exports.CHECKIN_COLUMNS),
-    "volunteers": (lambda session, _: directory.export_rows(session), directory.EXPORT_COLUMNS),
+#: The People page's downloads: the rows (given the session, the packs and the signed-in
+#: admin) and columns of the operators' exports. The volunteer directory is the admin's own
+#: workspace's, as the People page shows it; only the operators' CLI export is global.
+EXPORTS: Mapping[
+    str, tuple[Callable[[Session, Packs, Address], Iterable[exports.Row]], Sequence[str]]
+] = {
+    "checkins": (
+        lambda session, packs, _: exports.checkin_rows(session, packs),
+        exports.CHECKIN_COLUMNS,
+    ),
+    "volunteers": (
+        lambda session, _, who: directory.export_rows(session, (who.platform, who.tenant)),
+        directory.EXPORT_COLUMNS,
+    ),
 }
 #: The preview's buttons a form may press (the edit button is a link to the edit page).
 AWARENESS_ACTIONS = {"awareness.suppress": "don't send", "awareness.restore": "send after all"}
@@ -316,7 +325,9 @@ class Dashboard:
                 return self.refused(viewer)
             out = io.StringIO()
             with self.runtime.store.session() as session:
-                exports.write(rows(session, self.runtime.need(Packs)), columns, fmt, out)
+                exports.write(
+                    rows(session, self.runtime.need(Packs), viewer.address), columns, fmt, out
+                )
                 access.audit(
                     session, viewer.address, "downloaded", self.runtime.clock.now(), f"{what}.{fmt}"
                 )

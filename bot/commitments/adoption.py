@@ -50,8 +50,9 @@ def adopt(
     return found
 
 
-def choose_form(pack: Pack, adoption: Adoption) -> Form:
-    chosen = {a.action_id for a in adoption.actions if a.active}
+def choose_form(pack: Pack, adoption: Adoption | None) -> Form:
+    """The actions to take on, ticked as chosen so far (none before the pack is adopted)."""
+    chosen = {a.action_id for a in adoption.actions if a.active} if adoption else set()
     fields = [
         FormField(
             name=f"actions_{c.number}",
@@ -59,6 +60,9 @@ def choose_form(pack: Pack, adoption: Adoption) -> Form:
             kind="multi_choice",
             required=False,
             options=[Option(value=a.id, label=a.text) for a in c.actions],
+            # The commitment's editors' note (at most 300 characters: within every
+            # platform's hint).
+            hint=c.note or None,
             default=[a.id for a in c.actions if a.id in chosen],
         )
         for c in pack.commitments

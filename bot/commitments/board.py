@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.commitments.models import ActionUpdate, AdoptedAction, Adoption
 from bot.commitments.periods import CADENCE_WORDS
-from bot.conversation import ActionsBlock, Block, Button, Message, TextBlock
+from bot.conversation import ActionsBlock, Block, Button, LinkBlock, Message, TextBlock
 from bot.dates import long_date, short_date
 from bot.packs.content import COLOURS, Pack
 from bot.people import address_of
@@ -181,6 +181,19 @@ def row_lines(row: BoardRow) -> str:
     return " · ".join([owner, due, latest, *flags])
 
 
+def _about(pack: Pack) -> list[Block]:
+    """Where the pack comes from and what it is for: the source document's own introduction,
+    and its title as the bot's own link (or as words when it has no address)."""
+    blocks: list[Block] = []
+    if pack.intro:
+        blocks.append(TextBlock(text=pack.intro, style="context"))
+    if pack.source.url:
+        blocks.append(LinkBlock(label=f"Source: {pack.source.title}", url=pack.source.url))
+    else:
+        blocks.append(TextBlock(text=f"Source: {pack.source.title}", style="context"))
+    return blocks
+
+
 def board_message(found: Board, *, buttons: bool = True) -> Message:
     pack = found.pack
     blocks: list[Block] = [
@@ -190,6 +203,7 @@ def board_message(found: Board, *, buttons: bool = True) -> Message:
             f"{CADENCE_WORDS[pack.cadence]}, at most once a week with everything they own.",
             style="context",
         ),
+        *_about(pack),
     ]
     if not found.rows:
         blocks.append(
@@ -204,12 +218,21 @@ def board_message(found: Board, *, buttons: bool = True) -> Message:
             blocks.append(TextBlock(text=row.theme, style="heading"))
             theme = row.theme
         if row.commitment != commitment:
-            title = pack.commitment(row.commitment).title
-            blocks.append(TextBlock(text=f"{row.commitment}. {title}", style="heading"))
+            shown = pack.commitment(row.commitment)
+            blocks.append(TextBlock(text=f"{row.commitment}. {shown.title}", style="heading"))
+            if shown.note:
+                blocks.append(TextBlock(text=shown.note, style="context"))
             commitment = row.commitment
         colour = f"{row.colour.capitalize()}: " if row.colour else ""
         blocks.append(TextBlock(text=f"{colour}{row.action_id} {row.text}"))
         blocks.append(TextBlock(text=row_lines(row), style="context"))
+        found_action = pack.action(row.action_id)
+        if found_action is not None:
+            action = found_action[1]
+            # The editors' notes mark words reconstructed or explained: the owner must see them.
+            if action.note:
+                blocks.append(TextBlock(text=action.note, style="context"))
+            blocks += [LinkBlock(label=link.label, url=link.url) for link in action.links]
         if row.next_steps:
             blocks.append(TextBlock(text=f"Next steps: {row.next_steps}", style="quote"))
         if buttons:

@@ -23,7 +23,7 @@ from bot.commitments.models import (
 )
 from bot.conversation import ActionsBlock, Block, Button, Message, TextBlock
 from bot.dates import long_date
-from bot.packs.content import Packs
+from bot.packs.content import Action, Pack, Packs, Status
 from bot.resources import Resources
 
 CHECKIN_RENDERER = "commitments.checkin"
@@ -69,6 +69,8 @@ def item_blocks(session: Session, packs: Packs, checkin: OwnerCheckin, today: da
             blocks.append(TextBlock(text=pack.title, style="heading"))
             shown = adoption.pack_id
         blocks.append(TextBlock(text=f"{action.action_id} {found[1].text}"))
+        if found[1].note:  # the editors' note: words reconstructed or explained
+            blocks.append(TextBlock(text=found[1].note, style="context"))
         update = latest.get(action.id)
         status = pack.status(update.status) if update else None
         line = _due_line(action.due_on, today, bool(status and status.settled))
@@ -84,11 +86,17 @@ def item_blocks(session: Session, packs: Packs, checkin: OwnerCheckin, today: da
                         label=s.button,
                         style="primary" if status and status.key == s.key else "default",
                     )
-                    for s in pack.statuses
+                    for s in offered(pack, found[1])
                 ]
             )
         )
     return blocks
+
+
+def offered(pack: Pack, action: Action) -> tuple[Status, ...]:
+    """The statuses an action's buttons offer: "Ongoing" only for an action kept up week after
+    week (``ongoing: true``); one meant to be finished is done or not."""
+    return tuple(s for s in pack.statuses if s.key != "ongoing" or action.ongoing)
 
 
 def checkin_message(
@@ -151,6 +159,16 @@ def record(
     person_id: int,
     now: datetime,
 ) -> None:
+    """Keep a status the owner gave; the same status pressed again for the same check-in is
+    not a second answer (it would be a second row in the export)."""
+    latest = session.scalar(
+        select(ActionUpdate.status)
+        .where(ActionUpdate.adopted_action_id == action.id, ActionUpdate.checkin_id == checkin.id)
+        .order_by(ActionUpdate.answered_at.desc(), ActionUpdate.id.desc())
+        .limit(1)
+    )
+    if latest == status:
+        return
     session.add(
         ActionUpdate(
             adopted_action_id=action.id,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.commitments import adoption as adopting
 from bot.commitments.board import board, board_message, figures, find_adoption, row_lines
-from bot.commitments.checkins import STATUS_ACTION, checkin_message, record
+from bot.commitments.checkins import STATUS_ACTION, checkin_message, offered, record
 from bot.commitments.due import local_today
 from bot.commitments.models import AdoptedAction, Adoption, OwnerCheckin
 from bot.commitments.periods import CADENCE_WORDS
@@ -72,6 +72,16 @@ def _pack(turn: Turn, word: str) -> Pack | None:
 
 def _unknown_pack(turn: Turn, word: str) -> list[Reply]:
     ids = ", ".join(p.id for p in _organisation_packs(turn))
+    personal = _packs(turn).get(word.lower())
+    if personal is not None:  # the pledge: signed by each leader, never adopted
+        return [
+            turn.say(
+                text_message(
+                    f"“{personal.id}” is a personal pack: each leader signs it with /pledge, "
+                    f"so it isn't adopted. The organisation packs are: {ids}."
+                )
+            )
+        ]
     return [turn.say(text_message(f"I don't know the pack “{word}”. The packs are: {ids}."))]
 
 
@@ -106,10 +116,8 @@ def on_command(turn: Turn, args: str) -> list[Reply]:
         pack = _pack(turn, rest.strip().lower())
         if pack is None:
             return _unknown_pack(turn, rest.strip())
-        person = person_for(turn.session, turn.actor)
-        adoption = adopting.adopt(
-            turn.session, turn.actor.platform, turn.actor.tenant, pack, person, turn.now
-        )
+        # The adoption is made when the form is saved: a cancelled form leaves nothing.
+        adoption = find_adoption(turn.session, turn.actor.platform, turn.actor.tenant, pack.id)
         return [OpenForm(form=adopting.choose_form(pack, adoption))]
     pack = _pack(turn, word)
     if pack is None:
@@ -179,6 +187,20 @@ def summary(turn: Turn, pack_id: str) -> Message | None:
         ),
         *figures(found),
     ]
+    if found.rows:
+        # Each action with its owner, due date and latest status: what the README promises,
+        # one line each, without the board's words and buttons.
+        blocks.append(TextBlock(text="Actions", style="heading"))
+        blocks.append(
+            TextBlock(
+                text="\n".join(
+                    f"{row.action_id}"
+                    + (f" ({row.colour})" if row.colour else "")
+                    + f": {row_lines(row)}"
+                    for row in found.rows
+                )
+            )
+        )
     return Message(blocks=blocks)
 
 
@@ -257,7 +279,8 @@ def _press_status(turn: Turn, value: str) -> list[Reply]:
     if adopted.owner_id != person.id or not adopted.active:
         return [_private("That action is no longer yours, so I left it as it is.")]
     pack = _packs(turn).get(adopted.adoption.pack_id)
-    if pack is None or pack.status(status) is None:
+    found = pack.action(adopted.action_id) if pack else None
+    if pack is None or found is None or status not in {s.key for s in offered(pack, found[1])}:
         return [_private("That button has expired.")]
     record(turn.session, checkin, adopted, status, person.id, turn.now)
     turn.session.flush()
@@ -285,13 +308,9 @@ def on_form(turn: Turn, form: FormEvent) -> list[Reply]:
 
 def _choose(turn: Turn, form: FormEvent) -> list[Reply]:
     pack = _pack(turn, form.context)
-    adoption = (
-        find_adoption(turn.session, turn.actor.platform, turn.actor.tenant, pack.id)
-        if pack
-        else None
-    )
-    if pack is None or adoption is None:
+    if pack is None:
         return [_private("That form has expired.")]
+    adoption = find_adoption(turn.session, turn.actor.platform, turn.actor.tenant, pack.id)
     definition = adopting.choose_form(pack, adoption)
     values, errors = validate(definition, form.values)
     if errors:
@@ -301,11 +320,27 @@ def _choose(turn: Turn, form: FormEvent) -> list[Reply]:
         first = definition.fields[0].name
         return [FormErrors(form_id=form.form_id, errors={first: "Choose at least one action."})]
     person = person_for(turn.session, turn.actor)
+    if adoption is None:
+        adoption = adopting.adopt(
+            turn.session, turn.actor.platform, turn.actor.tenant, pack, person, turn.now
+        )
     added, dropped = adopting.set_actions(turn.session, adoption, wanted, person, turn.now)
     turn.session.flush()
     said = f"Saved: {len(wanted)} action(s) chosen ({added} added, {dropped} dropped). "
     said += "Give each an owner and a due date with its Assign button."
     return [turn.say(text_message(said)), turn.say(_board(turn, pack))]
+
+
+#: The furthest a due date may be: a typo such as 9999-12-31 would otherwise never be overdue
+#: nor nudged.
+DUE_YEARS = 10
+
+
+def _latest_due(today: date) -> date:
+    try:
+        return today.replace(year=today.year + DUE_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + DUE_YEARS, day=28)
 
 
 def _assign(turn: Turn, form: FormEvent) -> list[Reply]:
@@ -320,6 +355,11 @@ def _assign(turn: Turn, form: FormEvent) -> list[Reply]:
     when = date.fromisoformat(due) if due and "due" not in errors else None
     if when is not None and when < _today(turn) and when != adopted.due_on:
         errors["due"] = f"Due date: {long_date(when)} has passed; give today or a later date."
+    elif when is not None and when > _latest_due(_today(turn)) and when != adopted.due_on:
+        errors["due"] = (
+            f"Due date: {long_date(when)} is more than {DUE_YEARS} years away; give a date "
+            f"by {long_date(_latest_due(_today(turn)))}."
+        )
     if errors:
         return [FormErrors(form_id=form.form_id, errors=errors)]
     owner_id = int(cast(str, values["owner"]))

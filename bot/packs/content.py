@@ -52,15 +52,11 @@ SCALES: dict[str, tuple[Status, ...]] = {
         Status("not_started", "Not started", "Not started", "red"),
     ),
     "rag": (
-        Status("red", "Red: nothing yet, not something we currently do", "Red: nothing yet", "red"),
+        # The checklist's own three levels, word for word (its column headings).
+        Status("red", "Red: Nothing/Not something you currently do", "Red: Nothing", "red"),
+        Status("amber", "Amber: Do something in this space but limited", "Amber: Limited", "amber"),
         Status(
-            "amber",
-            "Amber: we do something in this space, but it is limited",
-            "Amber: limited",
-            "amber",
-        ),
-        Status(
-            "green", "Green: we actively do this", "Green: actively do this", "green", settled=True
+            "green", "Green: Actively do this", "Green: Actively do this", "green", settled=True
         ),
     ),
 }
@@ -137,10 +133,17 @@ class Pack(_Strict):
         numbers = [c.number for c in self.commitments]
         if numbers != list(range(1, len(numbers) + 1)):
             raise ValueError("commitments must be numbered 1, 2, 3 … in order")
-        ids = [a.id for c in self.commitments for a in c.actions]
-        twice = sorted({i for i in ids if ids.count(i) > 1})
-        if twice:
-            raise ValueError(f"action id {twice[0]} is used twice")
+        seen: dict[str, int] = {}
+        for c in self.commitments:
+            for a in c.actions:
+                if a.id in seen:
+                    where = (
+                        f"commitments {seen[a.id]} and {c.number}"
+                        if seen[a.id] != c.number
+                        else f"commitment {c.number}"
+                    )
+                    raise ValueError(f"action id {a.id} is used twice, in {where}")
+                seen[a.id] = c.number
         themes = {t.id for t in self.themes}
         for c in self.commitments:
             if (c.theme or themes) and c.theme not in themes:
@@ -246,13 +249,22 @@ def read_pack(path: Path) -> Pack:
         raise PackError(f"{path}: {label}: {where}: {message}") from None
 
 
-def load_packs(paths: list[Path]) -> Packs:
-    """Read the files in order; a later file's pack replaces an earlier one with its id (an
-    organisation's own copy in CONTENT_DIR/packs replaces the shipped one)."""
+def load_packs(paths: list[Path], own: list[Path] | None = None) -> Packs:
+    """Read the shipped files, then the organisation's ``own``: an own pack replaces a shipped
+    one with its id (an organisation's copy in CONTENT_DIR/packs). Two files of one folder with
+    the same id are refused, naming both: which one wins would otherwise depend on file names."""
     by_id: dict[str, Pack] = {}
-    for path in paths:
-        pack = read_pack(path)
-        by_id[pack.id] = pack
+    for layer in (paths, own or []):
+        read_from: dict[str, Path] = {}
+        for path in layer:
+            pack = read_pack(path)
+            if pack.id in read_from:
+                raise PackError(
+                    f"{path}: {pack.id}: id: {read_from[pack.id]} has the same id; "
+                    "give one of them another id, or remove one"
+                )
+            read_from[pack.id] = path
+            by_id[pack.id] = pack
     return Packs(tuple(sorted(by_id.values(), key=lambda p: p.id)))
 
 
@@ -267,6 +279,7 @@ def load_configured(settings: Settings) -> Packs:
     pledge's and the organisation packs' registrations are loaded with. A broken pack stops
     the start, naming the file, the entry and the problem."""
     paths = sorted(shipped.path("packs").glob("*.yaml"))
+    own: list[Path] = []
     if settings.content_dir is not None:
         old = settings.content_dir / "pledge.yaml"
         if old.is_file():
@@ -275,9 +288,9 @@ def load_configured(settings: Settings) -> Packs:
                 f"{settings.content_dir / 'packs' / 'pledge.yaml'} in the pack format (README, "
                 "Commitment packs), so I won't start"
             )
-        paths += sorted((settings.content_dir / "packs").glob("*.yaml"))
+        own = sorted((settings.content_dir / "packs").glob("*.yaml"))
     try:
-        packs = load_packs(paths)
+        packs = load_packs(paths, own)
     except PackError as exc:
         raise ConfigurationError(f"{BROKEN}: {exc}") from None
     pledge = packs.get(PLEDGE_PACK)

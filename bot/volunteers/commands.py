@@ -3,8 +3,6 @@ directory: admins and the OUTREACH setting's people), their buttons and the offe
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from bot.conversation import (
     ActionEvent,
     ActionsBlock,
@@ -111,12 +109,16 @@ def on_volunteers(turn: Turn, args: str) -> list[Reply]:
                 )
             )
         ]
-    return [turn.say(_page(turn.session, text, 0))]
+    return [turn.say(_page(turn, text, 0))]
 
 
-def _page(session: Session, text: str, page: int) -> Message:
-    found = directory.search(session, text)
-    return directory.page_message(found, text, page, directory.week_summary(session))
+def _page(turn: Turn, text: str, page: int) -> Message:
+    """A page of the asker's own workspace's directory: never another workspace's people."""
+    workspace = (turn.actor.platform, turn.actor.tenant)
+    found = directory.search(turn.session, workspace, text)
+    return directory.page_message(
+        found, text, page, directory.week_summary(turn.session, workspace)
+    )
 
 
 def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
@@ -126,7 +128,7 @@ def on_action(turn: Turn, action: ActionEvent) -> list[Reply]:
         asked = directory.read_page_value(action.value)
         if asked is None:
             return [turn.say(text_message("That page has expired. Type /volunteers to search."))]
-        return [Update(message=_page(turn.session, *asked))]
+        return [Update(message=_page(turn, *asked))]
     if action.action_id == DONE_ACTION:
         return _answer(turn, action.value)
     offer = offers.offer_of(turn.session, turn.actor)
@@ -159,6 +161,18 @@ def _answer(turn: Turn, value: str) -> list[Reply]:
         turn.actor.user_id,
     ):
         return [turn.say(text_message("That question was for someone else, so I left it."))]
+    if row.done is not None:
+        # The first answer is the one counted: a second press (or the other button) would
+        # quietly rewrite the week's figures.
+        said = "you gave your time" if row.done == "yes" else "not this time"
+        return [
+            turn.say(
+                text_message(
+                    f"You already answered for Careers in Ideas Week {row.year} ({said}), "
+                    "so I left it as it is."
+                )
+            )
+        ]
     row.done = done
     row.answered_at = turn.now
     return [Update(message=answered_message(row))]

@@ -2,7 +2,9 @@
 
 ``listed_offers`` is the one place that decides who is listed (consent given, offer not
 withdrawn): the chat's search, the operators' export and the web dashboard all read it, so a
-withdrawal or a "don't list me" disappears from every one of them at once.
+withdrawal or a "don't list me" disappears from every one of them at once. Every reader but
+the operators' export names a workspace (platform and tenant): an admin of one Slack workspace
+or console tenant never sees another's volunteers.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from bot.conversation import ActionsBlock, Block, Button, Message, TextBlock
 from bot.people import address_of
@@ -47,19 +50,38 @@ class Listing:
     gave_time_in: tuple[int, ...]
 
 
-def listed_offers(session: Session) -> list[Listing]:
-    """Every offer whose volunteer agreed to be listed, by name: the whole directory."""
+#: A workspace: (platform, tenant), as the commitments' adoptions are kept apart.
+Workspace = tuple[str, str]
+
+
+def _in_workspace(workspace: Workspace | None) -> list[ColumnElement[bool]]:
+    """The conditions that keep a query to one workspace's people; none for the operators'
+    export, which is the only reader of the whole directory."""
+    if workspace is None:
+        return []
+    platform, tenant = workspace
+    return [Person.platform == platform, Person.tenant == tenant]
+
+
+def listed_offers(session: Session, workspace: Workspace | None) -> list[Listing]:
+    """Every offer in this workspace (None: in every workspace) whose volunteer agreed to be
+    listed, by name."""
     rows = session.execute(
         select(VolunteerOffer, Person)
         .join(Person, Person.id == VolunteerOffer.person_id)
-        .where(VolunteerOffer.listed.is_(True))
+        .where(VolunteerOffer.listed.is_(True), *_in_workspace(workspace))
         .order_by(func.lower(Person.display_name), VolunteerOffer.id)
     ).all()
     years: dict[int, list[int]] = {}
     for offer_id, year in session.execute(
         select(VolunteerYear.offer_id, VolunteerYear.year)
         .join(VolunteerOffer, VolunteerOffer.id == VolunteerYear.offer_id)
-        .where(VolunteerOffer.listed.is_(True), VolunteerYear.done == "yes")
+        .join(Person, Person.id == VolunteerOffer.person_id)
+        .where(
+            VolunteerOffer.listed.is_(True),
+            VolunteerYear.done == "yes",
+            *_in_workspace(workspace),
+        )
         .order_by(VolunteerYear.year)
     ):
         years.setdefault(offer_id, []).append(year)
@@ -152,9 +174,9 @@ def _find(words: list[str], wanted: list[str]) -> int | None:
     return None
 
 
-def search(session: Session, text: str) -> list[Listing]:
+def search(session: Session, workspace: Workspace, text: str) -> list[Listing]:
     query = parse_search(text)
-    return [listing for listing in listed_offers(session) if query.matches(listing)]
+    return [listing for listing in listed_offers(session, workspace) if query.matches(listing)]
 
 
 # --- showing a page ----------------------------------------------------------------------------
@@ -229,15 +251,21 @@ def _listing_blocks(listing: Listing) -> Iterator[Block]:
         yield TextBlock(text=listing.about, style="quote")
 
 
-def week_summary(session: Session) -> str | None:
-    """How the latest Careers in Ideas Week went, in counts (nobody named): what a
-    programme lead reports on."""
-    year = session.scalar(select(func.max(VolunteerYear.year)))
+def week_summary(session: Session, workspace: Workspace) -> str | None:
+    """How the latest Careers in Ideas Week went in this workspace, in counts (nobody named):
+    what a programme lead reports on."""
+    years = (
+        select(VolunteerYear)
+        .join(VolunteerOffer, VolunteerOffer.id == VolunteerYear.offer_id)
+        .join(Person, Person.id == VolunteerOffer.person_id)
+        .where(*_in_workspace(workspace))
+    )
+    year = session.scalar(years.with_only_columns(func.max(VolunteerYear.year)))
     if year is None:
         return None
     counts = dict(
         session.execute(
-            select(VolunteerYear.done, func.count())
+            years.with_only_columns(VolunteerYear.done, func.count())
             .where(VolunteerYear.year == year)
             .group_by(VolunteerYear.done)
         ).all()
@@ -265,9 +293,12 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_rows(session: Session) -> Iterator[dict[str, str | list[str] | list[int]]]:
-    """The directory for operators (``inclusion-bot volunteers export``): listed offers only."""
-    for listing in listed_offers(session):
+def export_rows(
+    session: Session, workspace: Workspace | None = None
+) -> Iterator[dict[str, str | list[str] | list[int]]]:
+    """Listed offers only: of every workspace for operators (``inclusion-bot volunteers
+    export``), of one for the dashboard's download."""
+    for listing in listed_offers(session, workspace):
         yield {
             "name": listing.name,
             "address": listing.address,
