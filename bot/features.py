@@ -64,6 +64,10 @@ class Feature:
     #: The outbox renderers it queues messages for, by name.
     renderers: Callable[[Resources], Mapping[str, Renderer]] = lambda _: {}
     tick: tuple[TickStep, ...] = ()
+    #: The modules holding its tables (``"bot.pledge.models"``), on ``bot.store.models.Base``:
+    #: ``bot.catalogue`` imports them, so Alembic and the "migrations match the models" test
+    #: see every registered feature's tables even when no handler imports them.
+    models: tuple[str, ...] = ()
     #: The person's own page (App Home), for the one feature that has one.
     home: Callable[[Turn], Message] | None = None
     #: Forms whose sender must stay anonymous, whatever a submission's round trip says: an

@@ -20,6 +20,7 @@ def _calendar(found: Resources) -> Calendar:
 FEATURE = Feature(
     name="awareness",
     prefix="awareness.",
+    models=("bot.awareness.models",),
     commands=(
         Command(
             "awareness",

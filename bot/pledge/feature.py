@@ -13,6 +13,7 @@ from bot.pledge.due import queue_checkins, queue_reminders
 FEATURE = Feature(
     name="pledge",
     prefix="pledge.",
+    models=("bot.pledge.models",),
     commands=(
         Command(
             "pledge",

@@ -13,6 +13,7 @@ from bot.reports.load import load_reports, warn_unreceived
 FEATURE = Feature(
     name="reports",
     prefix="report.",
+    models=("bot.reports.models",),
     commands=(
         Command(
             "report",
