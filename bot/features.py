@@ -10,7 +10,8 @@ router, the turn, the renderers, the scheduler's tick) names no feature.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -97,6 +98,53 @@ class Feature:
     #: The admins' summary of a commitment pack it serves, by the pack's id (None: not one of
     #: its packs). ``/pledge summary PACK`` shows any pack's through ``PackSummaries``.
     pack_summary: Callable[[Turn, str], Message | None] | None = None
+
+
+#: Commands the router answers itself, whatever the features: no feature may take their names.
+BUILT_IN_COMMANDS = frozenset({"help"})
+#: What the router can match as a command's name (it lower-cases the first word people type).
+_NAME = re.compile(r"[a-z0-9_]+")
+
+
+class RegistrationError(ValueError):
+    """Two registrations claim the same name, or one cannot be reached: refused as a process
+    starts, because otherwise the later one would silently win (or never be reached)."""
+
+
+def check(features: Iterable[Feature]) -> None:
+    """Refuse registrations that clash: a command name twice or taken from a built-in (help),
+    a name the router could never match, or action/form prefixes that overlap (one feature
+    would receive the other's buttons)."""
+    owners: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    for feature in features:
+        for command in feature.commands:
+            name = command.name
+            if name in BUILT_IN_COMMANDS:
+                raise RegistrationError(
+                    f"The {feature.name} feature registers /{name}, a built-in command: "
+                    "give it another name."
+                )
+            if not _NAME.fullmatch(name):
+                raise RegistrationError(
+                    f"The {feature.name} feature registers /{name}: a command's name is "
+                    "lower-case letters, digits and underscores only."
+                )
+            if name in owners:
+                raise RegistrationError(
+                    f"/{name} is registered by both the {owners[name]} and the "
+                    f"{feature.name} features: give one of them another name."
+                )
+            owners[name] = feature.name
+        if not feature.prefix:
+            raise RegistrationError(f'The {feature.name} feature needs a prefix, like "name.".')
+        for prefix, other in prefixes.items():
+            if prefix.startswith(feature.prefix) or feature.prefix.startswith(prefix):
+                raise RegistrationError(
+                    f"The {other} and {feature.name} features' prefixes overlap "
+                    f'({prefix!r}, {feature.prefix!r}): each needs its own, like "name.".'
+                )
+        prefixes[feature.prefix] = feature.name
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from bot.conversation import (
     Say,
     text_message,
 )
-from bot.features import Command, Feature, offered
+from bot.features import Command, Feature, check, offered
 from bot.introductions import first_meeting
 from bot.outbox import Renderer
 from bot.resources import Resources
@@ -89,6 +89,7 @@ class Bot:
         self.store = store
         self.clock = clock
         self.settings = settings
+        check(features)  # clashing registrations stop the process here, saying which
         self.features = tuple(features)
         self.loaded = tuple(item for item in loaded if item is not None)
         self.resources = Resources(*self.loaded, *offered(self.features))

@@ -19,7 +19,7 @@ from adapters.platforms import PLATFORMS, settings_class
 from adapters.replies import NO_FORMS, ReplyChannel
 from adapters.slack.manifest import manifest as slack_manifest
 from adapters.teams.manifest import manifest as teams_manifest
-from app.cli import add_registered
+from app.cli import add_registered, main
 from bot import metrics, platforms, redaction
 from bot.catalogue import COMMANDS, FEATURES
 from bot.clock import ManualClock
@@ -41,7 +41,7 @@ from bot.conversation import (
     Update,
     text_message,
 )
-from bot.features import Command, Feature, TickStep
+from bot.features import Command, Feature, RegistrationError, TickStep
 from bot.outbox import Dispatcher, Outgoing, SendResult, queue
 from bot.platforms import Platform, register
 from bot.pledge.content import Pledge
@@ -287,3 +287,63 @@ def test_a_platform_that_only_says_still_renders_every_reply() -> None:
         "(only you) A few answers need another look:\nSay more.",  # each problem once
         "a case's words",  # a surface with no private window shows it as any other
     ]
+
+
+# --- registrations that clash are refused as a process starts ----------------------------------
+
+
+def _feature(name: str, prefix: str, *commands: str, cli: tuple[str, ...] = ()) -> Feature:
+    return Feature(
+        name=name,
+        prefix=prefix,
+        commands=tuple(Command(c, "a command", _echo) for c in commands),
+        on_action=_again,
+        on_form=lambda turn, form: [],
+        cli=cli,
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (_feature("parrot", "parrot.", "echo"), "/echo is registered by both the echo and"),
+        (_feature("parrot", "parrot.", "help"), "/help, a built-in command"),
+        (_feature("parrot", "parrot.", "Parrot"), "lower-case letters"),
+        (_feature("parrot", "echo.more.", "parrot"), "prefixes overlap"),
+        (_feature("parrot", "ech", "parrot"), "prefixes overlap"),
+        (_feature("parrot", "", "parrot"), "needs a prefix"),
+    ],
+)
+def test_clashing_feature_registrations_are_refused_at_start(
+    store: Store, clock: ManualClock, settings: Settings, extra: Feature, said: str
+) -> None:
+    with pytest.raises(RegistrationError, match=said):
+        Bot(store, clock, settings, features=(*FEATURES, ECHO, extra))
+    with pytest.raises(RegistrationError, match=said):
+        add_registered(click.Group(), (*FEATURES, ECHO, extra), ())
+
+
+@click.group("db")
+def echo_db() -> None:
+    """A group named like the built-in ``inclusion-bot db``."""
+
+
+def test_a_cli_command_named_like_another_is_refused() -> None:
+    twice = _feature("parrot", "parrot.", "parrot", cli=("tests.test_registrations:echo_count",))
+    with pytest.raises(RegistrationError, match=r"echo-count is both tests\.test_registrations"):
+        add_registered(click.Group(), (ECHO, twice), ())
+    builtin = _feature("parrot", "parrot.", "parrot", cli=("tests.test_registrations:echo_db",))
+    with pytest.raises(RegistrationError, match="db is both a built-in command"):
+        add_registered(main, (builtin,), ())
+
+
+def test_the_teams_manifest_refuses_more_commands_than_its_menu_shows() -> None:
+    """Teams shows at most 10 commands in a bot's menu: an 11th is refused, not lost."""
+    many = tuple(Command(f"c{n}", "a command", _echo) for n in range(11))
+    with pytest.raises(ValueError, match="at most 10 commands"):
+        teams_manifest(
+            "00000000-0000-0000-0000-000000000001",
+            privacy_url="https://example.org/privacy",
+            terms_url="https://example.org/terms",
+            commands=many,
+        )
