@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from adapters.host import Surface
 from adapters.platforms import PLATFORMS, settings_class
-from adapters.replies import NO_FORMS, ReplyChannel
+from adapters.replies import NO_FORMS, PRIVATE_ONLY, ReplyChannel
 from adapters.slack.manifest import manifest as slack_manifest
 from adapters.teams.manifest import manifest as teams_manifest
 from app.cli import add_registered, main
@@ -279,13 +279,15 @@ def test_a_platform_that_only_says_still_renders_every_reply() -> None:
         OpenForm(form=form),
         FormErrors(form_id="echo.form", errors={"a": "Say more.", "b": "Say more."}),
         Say(message=Message(blocks=[TextBlock(text="a case's words")], confidential=True)),
+        Update(message=Message(blocks=[TextBlock(text="a case's words")], confidential=True)),
     ):
         printed.dispatch(shown, reply)
     assert shown == [
         "changed",  # an update is a new message where nothing can be edited
         f"(only you) Your words\nTell me what to say back.\n{NO_FORMS}",  # never dropped
         "(only you) A few answers need another look:\nSay more.",  # each problem once
-        "a case's words",  # a surface with no private window shows it as any other
+        f"(only you) {PRIVATE_ONLY}",  # no private window: a case's words are never shown,
+        f"(only you) {PRIVATE_ONLY}",  # not even in place of a message it was asked from
     ]
 
 
