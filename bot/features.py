@@ -40,6 +40,21 @@ class Command:
 
 
 @dataclass(frozen=True)
+class Introduction:
+    """A feature's words in the bot's greeting and welcome, which are built from every
+    registration so they never name a command that is gone or miss a new one."""
+
+    #: What it does, after "I help leaders" in the greeting: "post awareness dates".
+    does: str
+    #: The same, a little longer, in the welcome: "post awareness dates in channels".
+    welcome: str
+    #: How to start, in the greeting's "Type ..." line: "/awareness upcoming for the dates ahead".
+    start: str
+    #: A paragraph of its own in the welcome, if people need to know more before they use it.
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class TickStep:
     """One thing the tick queues, in its own transaction; ``run`` returns how many it queued,
     and ``counted`` names them for the operator ("check-in(s)")."""
@@ -69,6 +84,8 @@ class Feature:
     #: ``bot.catalogue`` imports them, so Alembic and the "migrations match the models" test
     #: see every registered feature's tables even when no handler imports them.
     models: tuple[str, ...] = ()
+    #: How the bot's greeting and welcome introduce it (None: they don't mention it).
+    introduction: Introduction | None = None
     #: The person's own page (App Home), for the one feature that has one.
     home: Callable[[Turn], Message] | None = None
     #: Forms whose sender must stay anonymous, whatever a submission's round trip says: an

@@ -41,7 +41,7 @@ from bot.conversation import (
     Update,
     text_message,
 )
-from bot.features import Command, Feature, RegistrationError, TickStep
+from bot.features import Command, Feature, Introduction, RegistrationError, TickStep
 from bot.outbox import Dispatcher, Outgoing, SendResult, queue
 from bot.platforms import Platform, register
 from bot.pledge.content import Pledge
@@ -82,6 +82,12 @@ ECHO = Feature(
     on_action=_again,
     on_form=lambda turn, form: [],
     help="/echo WORDS: I say them back",
+    introduction=Introduction(
+        does="hear themselves",
+        welcome="hear themselves think",
+        start="/echo WORDS to hear them back",
+        note="Echoes are kept for a day.",
+    ),
     renderers=lambda _: {"echo.note": lambda session, args: text_message("a daily echo")},
     tick=(TickStep("echoes", "echo(es)", _queue_echoes),),
     cli=("tests.test_registrations:echo_count",),
@@ -329,3 +335,29 @@ def test_the_teams_manifest_refuses_more_commands_than_its_menu_shows() -> None:
             terms_url="https://example.org/terms",
             commands=many,
         )
+
+
+def test_the_greeting_and_welcome_are_built_from_the_registrations(
+    store: Store, clock: ManualClock, settings: Settings, pledge: Pledge
+) -> None:
+    """No command is named by hand in the router: a new feature's introduction joins the
+    greeting, the welcome and a stranger's first message; the real ones keep their words."""
+    bot = _bot(store, clock, settings, pledge)
+    assert bot.greeting.startswith("Hello! I help leaders keep the IP Inclusive Senior")
+    assert "post awareness dates, take anonymous reports and hear themselves.\n" in bot.greeting
+    assert bot.greeting.endswith(
+        "/report to report harassment anonymously, /echo WORDS to hear them back, "
+        "or /help for everything I can do."
+    )
+    assert "and hear themselves think.\n" in bot.welcome_text
+    assert "Echoes are kept for a day.\nType help for everything I can do." in bot.welcome_text
+    welcome = bot.welcome(Actor(platform="echo", user_id="u9"))
+    assert welcome is not None and words(welcome) == bot.welcome_text
+    greeted = bot.handle(MessageEvent(actor=Actor(platform="echo", user_id="u8"), text="hi"))
+    assert words(greeted[0]) == bot.greeting
+    # Without the pledge, an unclaimed button points to the first command there is.
+    alone = Bot(store, clock, settings, features=(ECHO,))
+    pressed = alone.handle(
+        ActionEvent(actor=Actor(platform="echo", user_id="u8"), action_id="gone.x", value="")
+    )
+    assert words(pressed[0]) == "That has expired. Type /echo to start again."
