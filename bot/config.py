@@ -142,6 +142,9 @@ class Settings(BaseSettings):
     public_url: str | None = None
     #: A dashboard session ends after this many minutes without a page being opened.
     dashboard_idle_minutes: int = Field(default=30, ge=1, le=720)
+    #: A dashboard session ends this many hours after its sign-in, however busy: a cookie
+    #: left in a shared browser must not live for ever by being used.
+    dashboard_session_hours: int = Field(default=12, ge=1, le=168)
     metrics_port: int = Field(default=9464, ge=1, le=65535)
     metrics_host: str = "127.0.0.1"
 

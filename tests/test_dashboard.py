@@ -225,12 +225,50 @@ def test_a_session_ends_after_the_idle_timeout(
     assert browser.get("/admin/").status == 401
 
 
+def test_a_session_ends_after_twelve_hours_however_busy(
+    runtime: Runtime, clock: ManualClock, browser: Browser
+) -> None:
+    assert runtime.settings.dashboard_session_hours == 12
+    signed_in(browser, runtime)
+    started = clock.now()
+    while clock.now() < started + timedelta(hours=12) - timedelta(minutes=20):
+        clock.set(clock.now() + timedelta(minutes=20))
+        assert browser.get("/admin/").status == 200  # never idle
+    clock.set(started + timedelta(hours=12))
+    assert browser.get("/admin/").status == 401
+
+
 def test_sign_ins_and_sign_outs_are_audited(runtime: Runtime, browser: Browser) -> None:
     signed_in(browser, runtime)
     browser.post("/admin/sign-out", {"csrf": browser.get("/admin/").field("csrf")})
     with runtime.store.session() as session:
         actions = [(a.address, a.action) for a in session.scalars(select(DashboardAudit))]
     assert actions == [(DINA, "link issued"), (DINA, "signed in"), (DINA, "signed out")]
+
+
+def test_refused_sign_ins_are_audited_without_the_token(
+    runtime: Runtime, clock: ManualClock, browser: Browser
+) -> None:
+    used = link_token(runtime, DINA)
+    assert Browser(browser.base).sign_in(used).status == 303
+    expired = link_token(runtime, DINA)
+    clock.set(clock.now() + timedelta(minutes=10))
+    tries = [used, expired, "forged-" + "x" * 40, link_token(runtime, "console:mallory")]
+    for token in tries:
+        assert Browser(browser.base).sign_in(token).status == 403
+    with runtime.store.session() as session:
+        refused = [
+            (a.address, a.detail)
+            for a in session.scalars(select(DashboardAudit))
+            if a.action == "sign-in refused"
+        ]
+        logged = " ".join(
+            f"{a.address} {a.detail}" for a in session.scalars(select(DashboardAudit))
+        )
+    assert refused == [("unknown", "link unknown, used or expired")] * 3 + [
+        ("console:mallory", "not an admin")
+    ]
+    assert not any(token in logged for token in tries)
 
 
 def test_pages_forbid_scripts_framing_and_referrers(runtime: Runtime, browser: Browser) -> None:

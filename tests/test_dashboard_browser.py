@@ -1,8 +1,9 @@
 """The dashboard in a real browser: headless Chromium (the distribution's package) driven by
 Selenium signs in with a link and visits every page, and axe-core (pinned in
 tests/browser/package.json, loaded into each page by the test) finds no WCAG 2.1 A/AA
-violation. Skipped, with the reason, where Chromium, its driver or axe-core is not installed;
-`.ci/run` installs all three (and sets DASHBOARD_BROWSER_REQUIRED, so there they never skip).
+violation. The sign-in and the tour need only Chromium and its driver; the axe checks need
+axe-core as well. Each skips, with the reason, where what it needs is not installed; `.ci/run`
+installs all three (and sets DASHBOARD_BROWSER_REQUIRED, so there they never skip).
 
 ``DASHBOARD_SCREENSHOT=docs/dashboard.png`` also saves the overview as the README's picture.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,21 +33,28 @@ AXE = Path(__file__).with_name("browser") / "node_modules" / "axe-core" / "axe.m
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def _missing() -> str | None:
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        return "Chromium is not installed (apt-get install chromium chromium-driver)"
-    if not AXE.is_file():
-        return "axe-core is not installed (npm ci in tests/browser)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    missing = _missing()
+def _not_installed(missing: str | None) -> None:
+    """Skip (fail in CI, which installs everything) when something is ``missing``."""
     if missing and os.environ.get("DASHBOARD_BROWSER_REQUIRED"):
         pytest.fail(missing)  # CI (.ci/run) installs them: there, missing is a failure
     if missing:
         pytest.skip(missing)
+
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    """axe-core's script, to load into a page."""
+    _not_installed(None if AXE.is_file() else "axe-core is not installed (npm ci in tests/browser)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    _not_installed(
+        None
+        if shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)
+        else "Chromium is not installed (apt-get install chromium chromium-driver)"
+    )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -95,9 +103,9 @@ def arrived(driver: Any, title: str) -> None:
     WebDriverWait(driver, 10).until(expected_conditions.title_contains(title))
 
 
-def violations(driver: Any) -> list[str]:
+def violations(driver: Any, axe: str) -> list[str]:
     """axe-core's WCAG A/AA violations on the page shown, one line each."""
-    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    driver.execute_script(axe)
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
@@ -109,69 +117,89 @@ def violations(driver: Any) -> list[str]:
     return list(result)
 
 
-def test_sign_in_with_a_link_and_every_page_passes_axe(
+def tour(driver: Any, base: str, world: Harness, check: Callable[[str], None]) -> None:  # noqa: F811
+    """Sign in with a link and visit every page, the filters, the calendar's month and the edit
+    form, then sign out; ``check`` what each page shows (named for the failure message)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(f"{base}/admin/")
+    assert "type /dashboard" in driver.find_element(By.TAG_NAME, "main").text
+    check("signed-out page")
+
+    driver.get(f"{base}/admin/sign-in?token={link_token(world.runtime, DINA)}")
+    check("sign-in page")
+    driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    arrived(driver, "Overview")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Overview"
+    screenshot = os.environ.get("DASHBOARD_SCREENSHOT")
+    if screenshot:
+        driver.save_screenshot(screenshot)
+
+    pages = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "nav a")]
+    assert [p.removeprefix(base) for p in pages] == [
+        "/admin/",
+        "/admin/packs",
+        "/admin/awareness",
+        "/admin/reports",
+        "/admin/people",
+    ]
+    for page in pages:
+        driver.get(page)
+        assert driver.find_elements(By.TAG_NAME, "h1"), page
+        check(page)
+    driver.get(f"{base}/admin/packs?pack=anti-racism&colour=red")
+    assert "Showing 1 of 3 actions" in driver.find_element(By.TAG_NAME, "main").text
+    check("a filtered board")
+    driver.get(f"{base}/admin/awareness?month=2027-03")
+    check("March's calendar with previews")
+    driver.find_element(By.LINK_TEXT, "Edit text").click()
+    arrived(driver, "Edit the post")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Edit the post"
+    check("edit form")
+
+    # The first Tab reaches the skip link, which moves focus to the page's content.
+    driver.get(f"{base}/admin/")
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    skip = driver.switch_to.active_element
+    assert skip.text == "Skip to main content"
+    skip.send_keys(Keys.ENTER)
+    assert driver.switch_to.active_element.get_attribute("id") == "main"
+
+    driver.find_element(By.CSS_SELECTOR, ".sign-out button").click()
+    arrived(driver, "Sign in")
+    assert "You have signed out." in driver.find_element(By.TAG_NAME, "main").text
+    driver.get(f"{base}/admin/people")
+    assert "console:dina" not in driver.find_element(By.TAG_NAME, "main").text
+
+
+def test_sign_in_with_a_link_and_visit_every_page(
     world: Harness,  # noqa: F811
     loop: Loop,
     driver: Any,
 ) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
+    populated(world)
+    with serving(world.runtime, loop) as base:
+        tour(driver, base, world, lambda _: None)
+
+
+def test_every_page_passes_axe(
+    world: Harness,  # noqa: F811
+    loop: Loop,
+    driver: Any,
+    axe: str,
+) -> None:
+    def check(what: str) -> None:
+        assert violations(driver, axe) == [], what
 
     populated(world)
     with serving(world.runtime, loop) as base:
-        driver.get(f"{base}/admin/")
-        assert "type /dashboard" in driver.find_element(By.TAG_NAME, "main").text
-        assert violations(driver) == [], "signed-out page"
-
-        driver.get(f"{base}/admin/sign-in?token={link_token(world.runtime, DINA)}")
-        assert violations(driver) == [], "sign-in page"
-        driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-        arrived(driver, "Overview")
-        assert driver.find_element(By.TAG_NAME, "h1").text == "Overview"
-        screenshot = os.environ.get("DASHBOARD_SCREENSHOT")
-        if screenshot:
-            driver.save_screenshot(screenshot)
-
-        pages = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "nav a")]
-        assert [p.removeprefix(base) for p in pages] == [
-            "/admin/",
-            "/admin/packs",
-            "/admin/awareness",
-            "/admin/reports",
-            "/admin/people",
-        ]
-        for page in pages:
-            driver.get(page)
-            assert driver.find_elements(By.TAG_NAME, "h1"), page
-            assert violations(driver) == [], page
-        driver.get(f"{base}/admin/packs?pack=anti-racism&colour=red")
-        assert "Showing 1 of 3 actions" in driver.find_element(By.TAG_NAME, "main").text
-        assert violations(driver) == [], "a filtered board"
-        driver.get(f"{base}/admin/awareness?month=2027-03")
-        assert violations(driver) == [], "March's calendar with previews"
-        driver.find_element(By.LINK_TEXT, "Edit text").click()
-        arrived(driver, "Edit the post")
-        assert driver.find_element(By.TAG_NAME, "h1").text == "Edit the post"
-        assert violations(driver) == [], "edit form"
-
-        # The first Tab reaches the skip link, which moves focus to the page's content.
-        driver.get(f"{base}/admin/")
-        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
-        skip = driver.switch_to.active_element
-        assert skip.text == "Skip to main content"
-        skip.send_keys(Keys.ENTER)
-        assert driver.switch_to.active_element.get_attribute("id") == "main"
-
-        driver.find_element(By.CSS_SELECTOR, ".sign-out button").click()
-        arrived(driver, "Sign in")
-        assert "You have signed out." in driver.find_element(By.TAG_NAME, "main").text
-        driver.get(f"{base}/admin/people")
-        assert "console:dina" not in driver.find_element(By.TAG_NAME, "main").text
+        tour(driver, base, world, check)
 
 
-def test_axe_does_report_what_it_should(driver: Any) -> None:
+def test_axe_does_report_what_it_should(driver: Any, axe: str) -> None:
     """The control: on a page with known faults the same check finds them, so an empty list
     above means the pages passed, not that axe did not run."""
     driver.get("data:text/html,<html><body><img src=x></body></html>")
-    found = " ".join(violations(driver))
+    found = " ".join(violations(driver, axe))
     assert "html-has-lang" in found and "image-alt" in found

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from app import exports
+from app.dashboard import pages
 from app.runtime import Runtime
 from bot.awareness.calendar import load_calendar
 from bot.clock import ManualClock
@@ -26,7 +29,9 @@ from bot.dashboard.models import DashboardAudit
 from bot.packs.content import Packs
 from bot.pledge.content import Pledge
 from bot.reports import registry
+from bot.reports.commands import SMALL
 from bot.reports.models import ReportCase
+from bot.reports.resources import Desk
 from bot.router import Bot
 from bot.store import Store
 from bot.store.models import OutboxMessage, Person
@@ -95,6 +100,8 @@ def test_the_overview_shows_weeks_answers_and_leaders_gone_quiet(
             assert "check-in" in answered.lower()
     browser = signed_in(world, server)
     page = browser.get("/admin/").body
+    assert "The pledge's leaders" in page  # says whose figures these are...
+    assert 'are on the <a href="/admin/packs">Packs</a> page' in page  # ... and where packs are
     assert page.count('src="data:image/svg+xml;base64,') == 2
     assert cells(page, "1 Mar 2027") == ["2", "0", "0%"]  # both missed that week
     assert cells(page, "22 Mar 2027")[0] == "2"
@@ -139,6 +146,38 @@ def test_the_awareness_calendar_shows_what_each_channel_gets(world: Harness, ser
     assert "Juneteenth" not in browser.get("/admin/awareness?month=2027-06").body  # us only
     odd = browser.get("/admin/awareness?month=2027-13")
     assert odd.status == 200 and "That month was not understood" in odd.body
+
+
+@pytest.mark.parametrize(
+    ("month", "note"),
+    [
+        ("1-1", "not understood"),
+        ("2027-3", "not understood"),
+        ("2027-00", "not understood"),
+        ("99999-01", "not understood"),
+        ("0001-01", "covers January 2001 to December 2035 only"),
+        ("9999-12", "covers January 2001 to December 2035 only"),
+        ("2000-12", "covers January 2001 to December 2035 only"),
+        ("2040-01", "covers January 2001 to December 2035 only"),
+    ],
+)
+def test_a_month_the_calendar_cannot_show_gets_a_note_never_an_error(
+    world: Harness, server: str, month: str, note: str
+) -> None:
+    page = signed_in(world, server).get(f"/admin/awareness?month={month}")
+    assert page.status == 200
+    assert note in page.body
+    assert "<h1>Awareness: March 2027</h1>" in page.body  # the current month instead
+
+
+def test_the_calendars_first_and_last_months_link_no_further(world: Harness, server: str) -> None:
+    browser = signed_in(world, server)
+    first = browser.get("/admin/awareness?month=2001-01").body
+    assert "<h1>Awareness: January 2001</h1>" in first and "Previous month" not in first
+    assert 'href="/admin/awareness?month=2001-02">Next month' in first
+    last = browser.get("/admin/awareness?month=2035-12").body
+    assert "<h1>Awareness: December 2035</h1>" in last and "Next month" not in last
+    assert 'href="/admin/awareness?month=2035-11">Previous month' in last
 
 
 def test_dont_send_on_the_dashboard_stops_the_post_as_the_chat_button_does(
@@ -230,7 +269,7 @@ def file_cases(store: Store, category: str, month: date, count: int, alerted: bo
         for n in range(count):
             session.add(
                 ReportCase(
-                    reference=f"R-{category[:3]}{month:%m}-{n:04d}",
+                    reference=f"R-{category[:3]}{category[-2:]}{month:%m}-{n:04d}",
                     passphrase_hash="x",
                     category=category,
                     platform="console",
@@ -256,10 +295,48 @@ def test_reports_show_trends_only_with_small_counts_hidden(world: Harness, serve
     page = browser.get("/admin/reports").body
     months = re.findall(r'<th scope="col">(\d{4}-\d\d)</th>', page)
     assert months[0] == "2026-04" and months[-1] == "2027-03" and len(months) == 12
-    assert cells(page, "All kinds")[-3:] == ["8", "&lt;5", "&lt;5"]
+    # January's total would give bullying's 2 back (8 - 6), so it is hidden as well.
+    assert cells(page, "All kinds")[-3:] == ["&lt;5", "&lt;5", "&lt;5"]
     assert cells(page, "Racism")[-3:] == ["6", "&lt;5", "&lt;5"]
+    assert cells(page, "Bullying")[-3:] == ["&lt;5", "&lt;5", "&lt;5"]
     assert "SEALED-CASE-WORDS" not in page and "R-rac" not in page
     assert '<th scope="row">Hana Handler</th><td>console:hana</td><td>Racism</td>' in page
+
+
+def test_a_months_total_shows_only_when_every_kind_shows(world: Harness, server: str) -> None:
+    """5 racism and 1 bullying: a shown total of 6 would give the hidden bullying's 1 back.
+    With every kind at SMALL or more the total shows, in the table and as the chart's bar."""
+    store = world.runtime.store
+    labels = [c.label for c in world.runtime.need(Desk).categories]
+    ids = [c.id for c in world.runtime.need(Desk).categories]
+    file_cases(store, "racism", date(2027, 2, 1), 5)
+    file_cases(store, "bullying", date(2027, 2, 2), 1)
+    for category in ids:
+        file_cases(store, category, date(2027, 3, 1), 5)
+    page = signed_in(world, server).get("/admin/reports").body
+    assert cells(page, "Racism")[-2:] == ["5", "5"]
+    assert cells(page, "Bullying")[-2:] == ["&lt;5", "5"]
+    assert cells(page, "All kinds")[-2:] == ["&lt;5", str(5 * len(labels))]
+    assert "&lt;5" not in "".join(cells(page, label)[-1] for label in labels)
+
+
+def test_no_hidden_count_can_be_worked_out_from_the_shown_ones() -> None:
+    """Every month three kinds (and cases of a kind no longer on the desk) could hold: group
+    them by what the page shows, as someone knowing the rule would, and every hidden cell
+    must still have more than one possible value, so nothing can be subtracted out."""
+    seen: dict[object, list[tuple[int, ...]]] = defaultdict(list)
+    for *kinds, other in itertools.product(range(SMALL + 2), repeat=4):
+        shown_kinds, total = pages.suppressed(kinds, sum(kinds) + other)
+        seen[(tuple(shown_kinds), total)].append((*kinds, sum(kinds) + other))
+    assert len(seen) > 1
+    for (shown_kinds, total), possible in seen.items():
+        hidden = [i for i, n in enumerate(shown_kinds) if n is None]
+        if total is None:
+            hidden.append(len(shown_kinds))
+        else:  # a shown total holds only the shown kinds: nothing of another kind is in it
+            assert total == sum(shown_kinds) and all(n is not None for n in shown_kinds)
+        for cell in hidden:
+            assert len({values[cell] for values in possible}) > 1, (shown_kinds, total, cell)
 
 
 # --- people ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ and the signed-in admin, once the role has been checked."""
 from __future__ import annotations
 
 import calendar
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.dashboard import charts
 from app.dashboard.overview import overview as read_overview
-from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
+from bot.awareness.calendar import EMPTY_CALENDAR, FIRST_DAY, LAST_DAY, Calendar
 from bot.awareness.confirmations import effective, waiting
 from bot.awareness.models import AwarenessSubscription
 from bot.awareness.posts import override, preview_message
@@ -79,13 +80,26 @@ class Preview:
     buttons: list[Button]
 
 
-def month_of(text: str, today: date) -> tuple[date, bool]:
-    """The first day of the month ``YYYY-MM``; this month (and False) if it is not one."""
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1), True
-    except ValueError:
-        return today.replace(day=1), not text
+def month_of(text: str, today: date) -> tuple[date, str]:
+    """The first day of the month ``YYYY-MM``, and a note for the page when the month asked
+    for is not one, or lies outside the years the calendars can work out (FIRST_DAY to
+    LAST_DAY): then this month, itself kept within those years."""
+    here = min(max(today, FIRST_DAY), LAST_DAY).replace(day=1)
+    if not text:
+        return here, ""
+    found = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if not found or not 1 <= int(found[2]) <= 12:
+        return (
+            here,
+            "That month was not understood (write it as 2027-03), so this is the current month.",
+        )
+    first = date(int(found[1]), int(found[2]), 1)
+    if not FIRST_DAY <= first <= LAST_DAY:
+        return here, (
+            f"The calendar covers {FIRST_DAY:%B %Y} to {LAST_DAY:%B %Y} only, so this is the "
+            "current month."
+        )
+    return first, ""
 
 
 def _subscriptions(session: Session, who: Address) -> list[AwarenessSubscription]:
@@ -109,7 +123,7 @@ def awareness(
     previews of the posts still to come, with the chat preview's Don't send and Edit."""
     runtime = dashboard.runtime
     today = runtime.clock.now().date()
-    first, understood = month_of(query.get("month", ""), today)
+    first, note = month_of(query.get("month", ""), today)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     grid = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     days = {d: Day(d, d.month == first.month) for week in grid for d in week}
@@ -152,12 +166,13 @@ def awareness(
     return {
         "title": "Awareness",
         "month": first,
-        "understood": understood,
+        "note": note,
         "weeks": [[days[d] for d in week] for week in grid],
         "weekdays": [calendar.day_name[i] for i in range(7)],
         "previews": sorted(previews.values(), key=lambda p: p.day),
-        "before": before.strftime("%Y-%m"),
-        "after": after.strftime("%Y-%m"),
+        # No link past the calendar's years: those months would only be refused.
+        "before": before.strftime("%Y-%m") if before >= FIRST_DAY else "",
+        "after": after.strftime("%Y-%m") if after <= LAST_DAY else "",
         "subscribed": bool(_subscriptions(session, who)),
         "waiting": waiting(session, shipped, today),
     }
@@ -193,6 +208,19 @@ def shown(count: int) -> int | None:
     return count if count >= SMALL else None
 
 
+def suppressed(kinds: list[int], total: int) -> tuple[list[int | None], int | None]:
+    """One month's counts by kind and its total, as the dashboard may show them.
+
+    Hiding small cells alone is not enough: a shown total less the shown kinds gives back the
+    hidden one (5 racism + 1 bullying: total 6, so bullying is 1). So the total is hidden too
+    whenever any kind is hidden, or when the total holds cases of kinds no longer on the desk
+    (they have no row, so the total less the rows would give them). With the total hidden
+    there are always two unknowns in the one sum, and no cell can be worked out."""
+    cells = [shown(n) for n in kinds]
+    complete = None not in cells and (not kinds or sum(kinds) == total)
+    return cells, shown(total) if complete else None
+
+
 def reports(
     dashboard: Dashboard, session: Session, viewer: Viewer, query: Mapping[str, str]
 ) -> Mapping[str, Any]:
@@ -213,10 +241,18 @@ def reports(
         )
     )
     labels = [m.strftime("%Y-%m") for m in months]
-    totals = [shown(sum(n for (_, m), n in counts.items() if m == label)) for label in labels]
+    categories = desk.categories if desk else []
+    columns = [
+        suppressed(
+            [counts[(category.id, label)] for category in categories],
+            sum(n for (_, m), n in counts.items() if m == label),
+        )
+        for label in labels
+    ]
+    totals = [total for _, total in columns]
     kinds = [
-        (category.label, [shown(counts[(category.id, label)]) for label in labels])
-        for category in (desk.categories if desk else [])
+        (category.label, [cells[row] for cells, _ in columns])
+        for row, category in enumerate(categories)
     ]
     return {
         "title": "Reports",

@@ -141,6 +141,10 @@ class Dashboard:
     def idle(self) -> timedelta:
         return timedelta(minutes=self.runtime.settings.dashboard_idle_minutes)
 
+    @property
+    def longest(self) -> timedelta:
+        return timedelta(hours=self.runtime.settings.dashboard_session_hours)
+
     def html(self, template: str, status: int = 200, **context: Any) -> web.Response:
         context.setdefault("viewer", None)
         context.setdefault("page", "")
@@ -153,7 +157,7 @@ class Dashboard:
     def viewer(self, session: Session, token: str) -> Viewer | Refused:
         """The admin behind this cookie, checked now; or why there is none."""
         now = self.runtime.clock.now()
-        who = access.resume(session, token, now, self.idle)
+        who = access.resume(session, token, now, self.idle, self.longest)
         if who is None:
             return Refused(401, "signed out")
         if not is_admin(session, self.runtime.settings, who):
@@ -350,7 +354,15 @@ class Dashboard:
             now = self.runtime.clock.now()
             with self.runtime.store.session() as session:
                 who = access.redeem(session, token, now)
-                if who is None or not is_admin(session, self.runtime.settings, who):
+                # Refusals are audited too (never the token): a run of them is someone trying
+                # links, and the log is where an admin would look.
+                if who is None:
+                    access.audit(
+                        session, "unknown", "sign-in refused", now, "link unknown, used or expired"
+                    )
+                    return None
+                if not is_admin(session, self.runtime.settings, who):
+                    access.audit(session, who, "sign-in refused", now, "not an admin")
                     return None
                 return access.start(session, who, now)
 

@@ -74,12 +74,19 @@ def start(session: Session, who: Address, now: datetime) -> str:
     return token
 
 
-def resume(session: Session, token: str, now: datetime, idle: timedelta) -> Address | None:
+def resume(
+    session: Session, token: str, now: datetime, idle: timedelta, longest: timedelta
+) -> Address | None:
     """The address of a live session, its idle time restarted; None (and the session and any
-    other idle ones gone) once it has been idle for ``idle``."""
+    other ended ones gone) once it has been idle for ``idle`` or open for ``longest``."""
     if not token:
         return None
-    session.execute(delete(DashboardSession).where(DashboardSession.last_seen_at <= now - idle))
+    session.execute(
+        delete(DashboardSession).where(
+            (DashboardSession.last_seen_at <= now - idle)
+            | (DashboardSession.started_at <= now - longest)
+        )
+    )
     row = session.scalars(
         select(DashboardSession).where(DashboardSession.token_hash == _digest(token))
     ).first()
