@@ -1,7 +1,8 @@
 """Reply dispatch with default fallbacks, shared by every platform (as Rasa's OutputChannel):
 ``ReplyChannel`` renders every neutral ``Reply`` by default through the one thing each surface
 must do, ``say``; a platform overrides only what it renders better (a modal for a form, an
-edited message for an ``Update``, a private window for a confidential message).
+edited message for an ``Update``, a private window for a confidential message, which by
+default is never shown, only a private notice that it cannot be).
 
 The same dispatch serves the synchronous console and the asynchronous web platforms: each
 rendering method returns ``R``, which is ``None`` for the console and an awaitable for Slack
@@ -31,6 +32,8 @@ R = TypeVar("R")
 #: A surface that cannot show forms says so rather than dropping one.
 NO_FORMS = "I can't show forms here, sorry: please try again in a direct message with me."
 ANOTHER_LOOK = "A few answers need another look:"
+#: What a surface with no private window shows instead of a confidential message.
+PRIVATE_ONLY = "This can only be shown privately, and I can't do that here, sorry."
 
 
 class ReplyChannel(Generic[C, R]):
@@ -70,8 +73,9 @@ class ReplyChannel(Generic[C, R]):
         return self.say(where, Message(blocks=[TextBlock(text="\n".join(lines))]), True)
 
     def confidential(self, where: C, reply: Say | Update) -> R:
-        """A message only its reader may see (a case's words); by default shown as any other,
-        for a surface that is the reader's own (the console). Shared surfaces override it."""
-        if isinstance(reply, Say):
-            return self.say(where, reply.message, reply.ephemeral)
-        return self.update(where, reply.message)
+        """A message only its reader may see (a case's words). By default only a short private
+        notice that it cannot be shown here: this class cannot know whether a surface's
+        ``say``, even ephemeral, is private, and a case's words must never land where others
+        read. A surface with a private window (Slack's modal, Teams' dialog), or that is the
+        reader's own (the console), overrides this to show it."""
+        return self.say(where, Message(blocks=[TextBlock(text=PRIVATE_ONLY)]), True)

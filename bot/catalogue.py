@@ -5,6 +5,8 @@ Adding a feature is a folder in bot/ with its ``feature.py``, and one line here.
 
 from __future__ import annotations
 
+import importlib
+
 from bot.awareness.feature import FEATURE as AWARENESS
 from bot.commitments.feature import FEATURE as COMMITMENTS
 from bot.dashboard.feature import FEATURE as DASHBOARD
@@ -21,5 +23,16 @@ FEATURES: tuple[Feature, ...] = (
     VOLUNTEERS,
     DASHBOARD,
 )
+
+
+def load_models(features: tuple[Feature, ...]) -> None:
+    """Import every feature's models modules, so ``Base.metadata`` holds all their tables
+    (what Alembic compares and migrates), whether or not a handler happens to import them."""
+    for feature in features:
+        for module in feature.models:
+            importlib.import_module(module)
+
+
+load_models(FEATURES)
 #: Every command, in help's order: what the platforms' manifests declare.
 COMMANDS: tuple[Command, ...] = tuple(c for feature in FEATURES for c in feature.commands)

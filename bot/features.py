@@ -10,7 +10,8 @@ router, the turn, the renderers, the scheduler's tick) names no feature.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -39,6 +40,21 @@ class Command:
 
 
 @dataclass(frozen=True)
+class Introduction:
+    """A feature's words in the bot's greeting and welcome, which are built from every
+    registration so they never name a command that is gone or miss a new one."""
+
+    #: What it does, after "I help leaders" in the greeting: "post awareness dates".
+    does: str
+    #: The same, a little longer, in the welcome: "post awareness dates in channels".
+    welcome: str
+    #: How to start, in the greeting's "Type ..." line: "/awareness upcoming for the dates ahead".
+    start: str
+    #: A paragraph of its own in the welcome, if people need to know more before they use it.
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class TickStep:
     """One thing the tick queues, in its own transaction; ``run`` returns how many it queued,
     and ``counted`` names them for the operator ("check-in(s)")."""
@@ -64,6 +80,12 @@ class Feature:
     #: The outbox renderers it queues messages for, by name.
     renderers: Callable[[Resources], Mapping[str, Renderer]] = lambda _: {}
     tick: tuple[TickStep, ...] = ()
+    #: The modules holding its tables (``"bot.pledge.models"``), on ``bot.store.models.Base``:
+    #: ``bot.catalogue`` imports them, so Alembic and the "migrations match the models" test
+    #: see every registered feature's tables even when no handler imports them.
+    models: tuple[str, ...] = ()
+    #: How the bot's greeting and welcome introduce it (None: they don't mention it).
+    introduction: Introduction | None = None
     #: The person's own page (App Home), for the one feature that has one.
     home: Callable[[Turn], Message] | None = None
     #: Forms whose sender must stay anonymous, whatever a submission's round trip says: an
@@ -93,6 +115,53 @@ class Feature:
     #: The admins' summary of a commitment pack it serves, by the pack's id (None: not one of
     #: its packs). ``/pledge summary PACK`` shows any pack's through ``PackSummaries``.
     pack_summary: Callable[[Turn, str], Message | None] | None = None
+
+
+#: Commands the router answers itself, whatever the features: no feature may take their names.
+BUILT_IN_COMMANDS = frozenset({"help"})
+#: What the router can match as a command's name (it lower-cases the first word people type).
+_NAME = re.compile(r"[a-z0-9_]+")
+
+
+class RegistrationError(ValueError):
+    """Two registrations claim the same name, or one cannot be reached: refused as a process
+    starts, because otherwise the later one would silently win (or never be reached)."""
+
+
+def check(features: Iterable[Feature]) -> None:
+    """Refuse registrations that clash: a command name twice or taken from a built-in (help),
+    a name the router could never match, or action/form prefixes that overlap (one feature
+    would receive the other's buttons)."""
+    owners: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    for feature in features:
+        for command in feature.commands:
+            name = command.name
+            if name in BUILT_IN_COMMANDS:
+                raise RegistrationError(
+                    f"The {feature.name} feature registers /{name}, a built-in command: "
+                    "give it another name."
+                )
+            if not _NAME.fullmatch(name):
+                raise RegistrationError(
+                    f"The {feature.name} feature registers /{name}: a command's name is "
+                    "lower-case letters, digits and underscores only."
+                )
+            if name in owners:
+                raise RegistrationError(
+                    f"/{name} is registered by both the {owners[name]} and the "
+                    f"{feature.name} features: give one of them another name."
+                )
+            owners[name] = feature.name
+        if not feature.prefix:
+            raise RegistrationError(f'The {feature.name} feature needs a prefix, like "name.".')
+        for prefix, other in prefixes.items():
+            if prefix.startswith(feature.prefix) or feature.prefix.startswith(prefix):
+                raise RegistrationError(
+                    f"The {other} and {feature.name} features' prefixes overlap "
+                    f'({prefix!r}, {feature.prefix!r}): each needs its own, like "name.".'
+                )
+        prefixes[feature.prefix] = feature.name
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,9 +33,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
-#: How senders word a platform's "slow down": Slack's "rate limited (429)" and "ratelimited",
-#: Teams' "HTTP 429 from Teams".
-_RATE_LIMITED = re.compile(r"\b429\b|rate.?limit", re.IGNORECASE)
 
 
 Renderer = Callable[[Session, dict[str, Any]], Message | None]
@@ -93,6 +89,9 @@ class SendResult:
     error: str | None = None
     #: Not sent because the bot's own rate limiter said wait: not a failed attempt.
     deferred: bool = False
+    #: The platform answered "slow down" (HTTP 429, Slack's ``ratelimited``): set by the
+    #: sender, which knows its platform's answer, never read from the error's words.
+    rate_limited: bool = False
     #: The sender has told the admins itself (Teams: "the app is not installed for them"),
     #: so a dead letter raises no second, vaguer alert.
     admins_told: bool = False
@@ -102,8 +101,12 @@ class SendResult:
         return cls(ok=True)
 
     @classmethod
-    def later(cls, error: str, retry_after: float | None = None) -> SendResult:
-        return cls(ok=False, retry=True, retry_after=retry_after, error=error)
+    def later(
+        cls, error: str, retry_after: float | None = None, *, rate_limited: bool = False
+    ) -> SendResult:
+        return cls(
+            ok=False, retry=True, retry_after=retry_after, error=error, rate_limited=rate_limited
+        )
 
     @classmethod
     def defer(cls, reason: str, retry_after: float) -> SendResult:
@@ -113,12 +116,6 @@ class SendResult:
     @classmethod
     def failed(cls, error: str, *, admins_told: bool = False) -> SendResult:
         return cls(ok=False, retry=False, error=error, admins_told=admins_told)
-
-    @property
-    def rate_limited(self) -> bool:
-        """The platform answered 429. Read from the error every sender fills with the
-        platform's answer, so no sender needs changing; the bot's own deferrals are not 429s."""
-        return not self.ok and not self.deferred and bool(_RATE_LIMITED.search(self.error or ""))
 
 
 class Sender(Protocol):

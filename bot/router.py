@@ -29,7 +29,7 @@ from bot.conversation import (
     Say,
     text_message,
 )
-from bot.features import Command, Feature, offered
+from bot.features import Command, Feature, check, offered
 from bot.introductions import first_meeting
 from bot.outbox import Renderer
 from bot.resources import Resources
@@ -54,24 +54,44 @@ def help_text(features: Sequence[Feature], is_admin: bool) -> str:
 
 
 _COMMAND_WORD = re.compile(r"\s*/?(\w+)\s*(.*)", re.DOTALL)
-GREETING = (
-    "Hello! I help leaders keep the IP Inclusive Senior Leaders' Pledge, post awareness dates "
-    "and take anonymous reports.\n"
-    "Type /pledge to sign it or see your pledge, /awareness upcoming for the dates ahead, "
-    "/report to report harassment anonymously, or /help for everything I can do."
-)
 #: Someone already greeted who types something the bot does not understand.
 POINTER = "I didn't catch that. Type help for everything I can do."
-#: The first time someone opens the bot's own conversation (Slack's Messages tab).
-WELCOME = (
-    "Hello! I'm inclusion-bot. I help leaders keep the IP Inclusive Senior Leaders' Pledge "
-    "with a private weekly check-in, post awareness dates in channels, and take reports of "
-    "racism or harassment.\n"
-    "Reports are private: /report opens a form in a window of its own, nothing of it is "
-    "posted in any chat, and you choose whether to say who you are. Only the people who "
-    "handle reports read it.\n"
-    "Type help for everything I can do."
-)
+
+
+def _listed(items: Sequence[str], *, serial: bool) -> str:
+    """ "a, b and c" (or "a, b, and c" with ``serial``)."""
+    if len(items) < 2:
+        return "".join(items)
+    last = ", and " if serial and len(items) > 2 else " and "
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
+def greeting(features: Sequence[Feature]) -> str:
+    """Someone new who says something the bot does not understand: what it does and how to
+    start, from each feature's ``introduction``."""
+    intros = [f.introduction for f in features if f.introduction is not None]
+    does = _listed([i.does for i in intros], serial=False)
+    starts = "".join(f"{i.start}, " for i in intros)
+    return f"Hello! I help leaders {does}.\nType {starts}or /help for everything I can do."
+
+
+def welcome_text(features: Sequence[Feature]) -> str:
+    """The first time someone opens the bot's own conversation (Slack's Messages tab)."""
+    intros = [f.introduction for f in features if f.introduction is not None]
+    does = _listed([i.welcome for i in intros], serial=True)
+    notes = "".join(f"{i.note}\n" for i in intros if i.note)
+    return (
+        f"Hello! I'm inclusion-bot. I help leaders {does}.\n"
+        f"{notes}Type help for everything I can do."
+    )
+
+
+def expired(features: Sequence[Feature]) -> str:
+    """A button or form that no feature claims: start again with the first command."""
+    first = next((c.name for f in features for c in f.commands), "help")
+    return f"That has expired. Type /{first} to start again."
+
+
 SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
 
 
@@ -89,7 +109,11 @@ class Bot:
         self.store = store
         self.clock = clock
         self.settings = settings
+        check(features)  # clashing registrations stop the process here, saying which
         self.features = tuple(features)
+        self.greeting = greeting(self.features)
+        self.welcome_text = welcome_text(self.features)
+        self.expired = expired(self.features)
         self.loaded = tuple(item for item in loaded if item is not None)
         self.resources = Resources(*self.loaded, *offered(self.features))
         self.commands: dict[str, Command] = {
@@ -144,7 +168,7 @@ class Bot:
         """The actor's own page (App Home): never raises, like handle()."""
         home = next((f.home for f in self.features if f.home is not None), None)
         if home is None:
-            return text_message(GREETING)
+            return text_message(self.greeting)
         try:
             with self.store.session() as session:
                 event = CommandEvent(actor=actor, name="home")
@@ -159,7 +183,7 @@ class Bot:
         try:
             with self.store.session() as session:
                 return (
-                    text_message(WELCOME)
+                    text_message(self.welcome_text)
                     if first_meeting(session, actor, self.clock.now().date())
                     else None
                 )
@@ -173,7 +197,7 @@ class Bot:
             name = clean(event.name).lstrip("/").lower()[:64]
             replies = self._command(turn, name, event.args)
             if replies is None:
-                return [turn.say(text_message(f"I don't know the command /{name}.", GREETING))]
+                return [turn.say(text_message(f"I don't know the command /{name}.", self.greeting))]
             return replies
         if isinstance(event, MessageEvent):
             return self._message(turn, event)
@@ -182,7 +206,7 @@ class Bot:
                 return feature.on_action(turn, event)
             if isinstance(event, FormEvent) and event.form_id.startswith(feature.prefix):
                 return feature.on_form(turn, event)
-        return [turn.say(text_message("That has expired. Type /pledge to start again."))]
+        return [turn.say(text_message(self.expired))]
 
     def _command(self, turn: Turn, name: str, args: str) -> list[Reply] | None:
         """The command's replies; None if there is no such command."""
@@ -199,4 +223,4 @@ class Bot:
         if replies is not None:
             return replies
         first = first_meeting(turn.session, turn.actor, turn.now.date())
-        return [turn.say(text_message(GREETING if first else POINTER))]
+        return [turn.say(text_message(self.greeting if first else POINTER))]

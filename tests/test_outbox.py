@@ -385,3 +385,12 @@ def test_a_renderer_that_fails_leaves_the_message_to_be_retried(store: Store) ->
     report = Dispatcher(store, clock, {"slack": sender}, renderers={"test.render": fixed}).drain()
     assert report.sent == 1
     assert sender.delivered == [(ALICE, text_message("fixed"))]
+
+
+def test_a_rate_limit_is_what_the_sender_says_not_what_the_error_reads() -> None:
+    """Only the sender knows its platform's "slow down"; an error that merely mentions a 429
+    or a rate limit (a Slack 5xx page, a message's words) is not one."""
+    assert SendResult.later("rate limited", retry_after=3, rate_limited=True).rate_limited
+    assert not SendResult.later("HTTP 503 from Slack: <p>rate limit 429 page</p>").rate_limited
+    assert not SendResult.failed("ratelimited").rate_limited
+    assert not SendResult.defer("Slack rate limit: deferred by the bot", 2.0).rate_limited

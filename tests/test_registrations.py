@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from adapters.host import Surface
 from adapters.platforms import PLATFORMS, settings_class
-from adapters.replies import NO_FORMS, ReplyChannel
+from adapters.replies import NO_FORMS, PRIVATE_ONLY, ReplyChannel
 from adapters.slack.manifest import manifest as slack_manifest
 from adapters.teams.manifest import manifest as teams_manifest
-from app.cli import add_registered
+from app.cli import add_registered, main
 from bot import metrics, platforms, redaction
 from bot.catalogue import COMMANDS, FEATURES
 from bot.clock import ManualClock
@@ -41,7 +41,7 @@ from bot.conversation import (
     Update,
     text_message,
 )
-from bot.features import Command, Feature, TickStep
+from bot.features import Command, Feature, Introduction, RegistrationError, TickStep
 from bot.outbox import Dispatcher, Outgoing, SendResult, queue
 from bot.platforms import Platform, register
 from bot.pledge.content import Pledge
@@ -82,6 +82,12 @@ ECHO = Feature(
     on_action=_again,
     on_form=lambda turn, form: [],
     help="/echo WORDS: I say them back",
+    introduction=Introduction(
+        does="hear themselves",
+        welcome="hear themselves think",
+        start="/echo WORDS to hear them back",
+        note="Echoes are kept for a day.",
+    ),
     renderers=lambda _: {"echo.note": lambda session, args: text_message("a daily echo")},
     tick=(TickStep("echoes", "echo(es)", _queue_echoes),),
     cli=("tests.test_registrations:echo_count",),
@@ -170,19 +176,14 @@ def test_a_registered_feature_is_routed_helped_and_ticked(
 
 
 def test_both_manifests_list_a_registered_command_once(settings: Settings) -> None:
+    """Checked against the registrations, not a copy of today's list, so a new feature does
+    not break it: every command once, in the catalogue's order, the toy's last."""
     commands = (*COMMANDS, *ECHO.commands)
+    names = [c.name for c in commands]
+    assert len(set(names)) == len(names) and names[-1] == "echo"
     slack: dict[str, Any] = slack_manifest(None, socket_mode=True, commands=commands)
     slash = [c["command"] for c in slack["features"]["slash_commands"]]
-    assert slash == [
-        "/pledge",
-        "/commitments",
-        "/awareness",
-        "/report",
-        "/volunteer",
-        "/volunteers",
-        "/dashboard",
-        "/echo",
-    ]
+    assert slash == [f"/{name}" for name in names]
     teams = teams_manifest(
         "00000000-0000-0000-0000-000000000001",
         privacy_url="https://example.org/privacy",
@@ -190,26 +191,11 @@ def test_both_manifests_list_a_registered_command_once(settings: Settings) -> No
         commands=commands,
     )
     personal, shared = teams["bots"][0]["commandLists"]
-    assert [c["title"] for c in personal["commands"]] == [
-        "pledge",
-        "commitments",
-        "awareness",
-        "report",
-        "volunteer",
-        "volunteers",
-        "dashboard",
-        "echo",
-    ]
-    # The anonymous /report is offered only where nobody else reads.
-    assert [c["title"] for c in shared["commands"]] == [
-        "pledge",
-        "commitments",
-        "awareness",
-        "volunteer",
-        "volunteers",
-        "dashboard",
-        "echo",
-    ]
+    assert [c["title"] for c in personal["commands"]] == names
+    # An anonymous command (/report) is offered only where nobody else reads.
+    anonymous = {c.name for c in commands if c.anonymous}
+    assert anonymous  # the real catalogue has one: the rule below is tested, not vacuous
+    assert [c["title"] for c in shared["commands"]] == [n for n in names if n not in anonymous]
 
 
 def test_a_registered_platform_is_labelled_redacted_and_gauged(
@@ -279,11 +265,99 @@ def test_a_platform_that_only_says_still_renders_every_reply() -> None:
         OpenForm(form=form),
         FormErrors(form_id="echo.form", errors={"a": "Say more.", "b": "Say more."}),
         Say(message=Message(blocks=[TextBlock(text="a case's words")], confidential=True)),
+        Update(message=Message(blocks=[TextBlock(text="a case's words")], confidential=True)),
     ):
         printed.dispatch(shown, reply)
     assert shown == [
         "changed",  # an update is a new message where nothing can be edited
         f"(only you) Your words\nTell me what to say back.\n{NO_FORMS}",  # never dropped
         "(only you) A few answers need another look:\nSay more.",  # each problem once
-        "a case's words",  # a surface with no private window shows it as any other
+        f"(only you) {PRIVATE_ONLY}",  # no private window: a case's words are never shown,
+        f"(only you) {PRIVATE_ONLY}",  # not even in place of a message it was asked from
     ]
+
+
+# --- registrations that clash are refused as a process starts ----------------------------------
+
+
+def _feature(name: str, prefix: str, *commands: str, cli: tuple[str, ...] = ()) -> Feature:
+    return Feature(
+        name=name,
+        prefix=prefix,
+        commands=tuple(Command(c, "a command", _echo) for c in commands),
+        on_action=_again,
+        on_form=lambda turn, form: [],
+        cli=cli,
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (_feature("parrot", "parrot.", "echo"), "/echo is registered by both the echo and"),
+        (_feature("parrot", "parrot.", "help"), "/help, a built-in command"),
+        (_feature("parrot", "parrot.", "Parrot"), "lower-case letters"),
+        (_feature("parrot", "echo.more.", "parrot"), "prefixes overlap"),
+        (_feature("parrot", "ech", "parrot"), "prefixes overlap"),
+        (_feature("parrot", "", "parrot"), "needs a prefix"),
+    ],
+)
+def test_clashing_feature_registrations_are_refused_at_start(
+    store: Store, clock: ManualClock, settings: Settings, extra: Feature, said: str
+) -> None:
+    with pytest.raises(RegistrationError, match=said):
+        Bot(store, clock, settings, features=(*FEATURES, ECHO, extra))
+    with pytest.raises(RegistrationError, match=said):
+        add_registered(click.Group(), (*FEATURES, ECHO, extra), ())
+
+
+@click.group("db")
+def echo_db() -> None:
+    """A group named like the built-in ``inclusion-bot db``."""
+
+
+def test_a_cli_command_named_like_another_is_refused() -> None:
+    twice = _feature("parrot", "parrot.", "parrot", cli=("tests.test_registrations:echo_count",))
+    with pytest.raises(RegistrationError, match=r"echo-count is both tests\.test_registrations"):
+        add_registered(click.Group(), (ECHO, twice), ())
+    builtin = _feature("parrot", "parrot.", "parrot", cli=("tests.test_registrations:echo_db",))
+    with pytest.raises(RegistrationError, match="db is both a built-in command"):
+        add_registered(main, (builtin,), ())
+
+
+def test_the_teams_manifest_refuses_more_commands_than_its_menu_shows() -> None:
+    """Teams shows at most 10 commands in a bot's menu: an 11th is refused, not lost."""
+    many = tuple(Command(f"c{n}", "a command", _echo) for n in range(11))
+    with pytest.raises(ValueError, match="at most 10 commands"):
+        teams_manifest(
+            "00000000-0000-0000-0000-000000000001",
+            privacy_url="https://example.org/privacy",
+            terms_url="https://example.org/terms",
+            commands=many,
+        )
+
+
+def test_the_greeting_and_welcome_are_built_from_the_registrations(
+    store: Store, clock: ManualClock, settings: Settings, pledge: Pledge
+) -> None:
+    """No command is named by hand in the router: a new feature's introduction joins the
+    greeting, the welcome and a stranger's first message; the real ones keep their words."""
+    bot = _bot(store, clock, settings, pledge)
+    assert bot.greeting.startswith("Hello! I help leaders keep the IP Inclusive Senior")
+    assert "post awareness dates, take anonymous reports and hear themselves.\n" in bot.greeting
+    assert bot.greeting.endswith(
+        "/report to report harassment anonymously, /echo WORDS to hear them back, "
+        "or /help for everything I can do."
+    )
+    assert "and hear themselves think.\n" in bot.welcome_text
+    assert "Echoes are kept for a day.\nType help for everything I can do." in bot.welcome_text
+    welcome = bot.welcome(Actor(platform="echo", user_id="u9"))
+    assert welcome is not None and words(welcome) == bot.welcome_text
+    greeted = bot.handle(MessageEvent(actor=Actor(platform="echo", user_id="u8"), text="hi"))
+    assert words(greeted[0]) == bot.greeting
+    # Without the pledge, an unclaimed button points to the first command there is.
+    alone = Bot(store, clock, settings, features=(ECHO,))
+    pressed = alone.handle(
+        ActionEvent(actor=Actor(platform="echo", user_id="u8"), action_id="gone.x", value="")
+    )
+    assert words(pressed[0]) == "That has expired. Type /echo to start again."

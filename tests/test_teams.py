@@ -37,6 +37,7 @@ import jwt
 import pytest
 from aiohttp import web
 from click.testing import CliRunner
+from prometheus_client import REGISTRY
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
@@ -826,7 +827,10 @@ def test_a_429_is_retried_after_retry_after_and_sent_once(teams: Teams) -> None:
     due = leader.next_checkin_at
     teams.fake.fail_next("send", status=429, retry_after="7")
     teams.clock.set(due)
+    counted = "inclusion_bot_rate_limited_responses_total"
+    throttled = REGISTRY.get_sample_value(counted, {"platform": "teams"}) or 0
     report, drained = teams.run_due()
+    assert REGISTRY.get_sample_value(counted, {"platform": "teams"}) == throttled + 1  # a 429
     assert (report["checkins"], drained.sent, drained.retried) == (1, 0, 1)
     [row] = outbox(teams)
     assert (row.status, row.attempts) == ("pending", 1)

@@ -190,7 +190,7 @@ def test_metrics_count_events_sends_429s_and_read_the_outbox_from_the_database(
 
     sender = FakeSender(
         SendResult.sent(),
-        SendResult.later("rate limited (429)", retry_after=30),
+        SendResult.later("rate limited (429)", retry_after=30, rate_limited=True),
         SendResult.defer("Teams rate limit: deferred by the bot", retry_after=1),
         SendResult.failed("channel_not_found"),
     )

@@ -35,6 +35,8 @@ from bot.conversation import (
     MessageEvent,
     Place,
     Reply,
+    Say,
+    Update,
 )
 from bot.forms import subject
 from bot.outbox import SendResult
@@ -277,6 +279,13 @@ class ConsoleChat(ReplyChannel[None, None]):
 
     def form_errors(self, where: None, errors: FormErrors) -> None:
         self._errors(errors)
+
+    def confidential(self, where: None, reply: Say | Update) -> None:
+        """A case's words, shown as any other message: the console is its reader's own."""
+        if isinstance(reply, Say):
+            self.say(where, reply.message, reply.ephemeral)
+        else:
+            self.update(where, reply.message)
 
     # --- forms -----------------------------------------------------------------------------
 

@@ -99,11 +99,13 @@ class SlackSender:
             if status == 429:
                 retry_after = _seconds(exc.response.headers.get("Retry-After"))
                 self.limits.pause(destination.tenant or self.team_id(), retry_after)
-                return SendResult.later("rate limited (429)", retry_after=retry_after)
+                return SendResult.later(
+                    "rate limited (429)", retry_after=retry_after, rate_limited=True
+                )
             if status >= 500:  # Slack's 5xx bodies are often HTML: keep the status, cut the rest
                 return SendResult.later(f"HTTP {status} from Slack: {error[:200]}")
             if error in TRANSIENT:
-                return SendResult.later(error)
+                return SendResult.later(error, rate_limited=error == "ratelimited")
             return SendResult.failed(error)
         except (URLError, OSError, TimeoutError) as exc:
             return SendResult.later(f"connection failed: {exc}")

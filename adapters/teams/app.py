@@ -90,7 +90,7 @@ from bot.conversation import (
     text_message,
 )
 from bot.form_tokens import FormTokens
-from bot.router import GREETING, Bot
+from bot.router import Bot
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +283,7 @@ class TeamsBot(ReplyChannel[Personal, Coroutine[Any, Any, None]]):
         target = where(context.activity)
         reference = reference_of(context.activity, target)
         if await asyncio.to_thread(self._keep, target, reference):
-            words = INTRODUCTION if target.in_channel else GREETING
+            words = INTRODUCTION if target.in_channel else self.bot.greeting
             await self._send(Incoming(context, target), text_message(words))
 
     # --- replies -------------------------------------------------------------------------------

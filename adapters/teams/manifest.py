@@ -30,6 +30,10 @@ SCHEMA = (
 ACCENT = (0x2C, 0x2D, 0x72)
 WHITE = (0xFF, 0xFF, 0xFF)
 DEFAULT_WEBSITE = "https://ipinclusive.org.uk/the-ip-inclusive-senior-leaders-pledge/"
+#: Teams shows at most 10 commands in each of a bot's command menus ("Each menu supports up
+#: to 10 commands": https://learn.microsoft.com/microsoftteams/platform/resources/bot-v3/
+#: bots-menus); a longer list would not be shown as registered, so it is refused.
+MENU_LIMIT = 10
 
 Pixel = tuple[int, int, int, int]
 
@@ -64,6 +68,12 @@ def manifest(
     menu = [{"title": c.name, "description": c.summary} for c in commands]
     # An anonymous command is offered only in the personal scope: never where others read.
     shared = [item for item, c in zip(menu, commands, strict=True) if not c.anonymous]
+    if len(menu) > MENU_LIMIT:
+        raise ValueError(
+            f"Teams shows at most {MENU_LIMIT} commands in a bot's menu and {len(menu)} are "
+            "registered: fold some into another command's words (like /pledge progress) "
+            "before building the Teams app."
+        )
     return {
         "$schema": SCHEMA,
         "manifestVersion": MANIFEST_VERSION,

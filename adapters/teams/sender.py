@@ -142,7 +142,9 @@ class TeamsSender:
     ) -> SendResult:
         answer = failure(exc, self.clock.now())
         if answer.status in TRANSIENT:
-            return SendResult.later(str(answer), retry_after=answer.retry_after)
+            return SendResult.later(
+                str(answer), retry_after=answer.retry_after, rate_limited=answer.status == 429
+            )
         if answer.status in (403, 404):  # removed from the team, blocked, or uninstalled
             reason = f"not reachable: {answer}; the app may have been removed or blocked"
             told = self._report_unreachable(destination, message, reason)

@@ -33,7 +33,7 @@ from bot import outbox_ops, platforms
 from bot.catalogue import FEATURES
 from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.config import ConfigurationError
-from bot.features import Feature
+from bot.features import Feature, RegistrationError, check
 from bot.people import add_admin, list_admins, remove_admin
 
 if TYPE_CHECKING:
@@ -380,13 +380,24 @@ def add_registered(
     surfaces: Iterable[Surface] = PLATFORMS,
 ) -> None:
     """Add every feature's and platform's own commands (their registrations' ``cli``) to
-    ``group``; each is named "module:attribute" and imported here."""
+    ``group``; each is named "module:attribute" and imported here. A name already taken (a
+    built-in such as ``db``, or another registration's) is refused: click would silently
+    replace the earlier command."""
+    features = tuple(features)
+    check(features)  # every command of this process starts by refusing clashing features
+    added: dict[str, str] = {}
     for ref in (*(r for f in features for r in f.cli), *(r for s in surfaces for r in s.cli)):
         module, _, name = ref.partition(":")
         command = getattr(importlib.import_module(module), name)
         if not isinstance(command, click.Command):
             raise TypeError(f"{ref} is not a click command")
+        if command.name in group.commands:
+            taken = added.get(command.name or "", "a built-in command")
+            raise RegistrationError(
+                f"inclusion-bot {command.name} is both {taken} and {ref}: rename one of them."
+            )
         group.add_command(command)
+        added[command.name or ""] = ref
 
 
 add_registered(main)

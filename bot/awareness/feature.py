@@ -9,7 +9,7 @@ from bot.awareness.calendar import EMPTY_CALENDAR, Calendar
 from bot.awareness.due import queue_awareness, recheck_all
 from bot.awareness.load import load_awareness
 from bot.awareness.posts import POST_RENDERER, PREVIEW_RENDERER, render_post, render_preview
-from bot.features import Command, Feature, TickStep
+from bot.features import Command, Feature, Introduction, TickStep
 from bot.resources import Resources
 
 
@@ -20,6 +20,7 @@ def _calendar(found: Resources) -> Calendar:
 FEATURE = Feature(
     name="awareness",
     prefix="awareness.",
+    models=("bot.awareness.models",),
     commands=(
         Command(
             "awareness",
@@ -31,6 +32,11 @@ FEATURE = Feature(
     on_action=commands.on_action,
     on_form=commands.on_form,
     help=commands.HELP,
+    introduction=Introduction(
+        does="post awareness dates",
+        welcome="post awareness dates in channels",
+        start="/awareness upcoming for the dates ahead",
+    ),
     renderers=lambda found: {
         POST_RENDERER: partial(render_post, _calendar(found)),
         PREVIEW_RENDERER: partial(render_preview, _calendar(found)),

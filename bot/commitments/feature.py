@@ -20,6 +20,7 @@ def _packs(found: Resources) -> Packs:
 FEATURE = Feature(
     name="commitments",
     prefix="commitments.",
+    models=("bot.commitments.models",),
     commands=(
         Command(
             "commitments",

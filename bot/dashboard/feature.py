@@ -8,6 +8,7 @@ from bot.features import Command, Feature
 FEATURE = Feature(
     name="dashboard",
     prefix="dashboard.",
+    models=("bot.dashboard.models",),
     commands=(
         Command("dashboard", "A private link to the web dashboard (admins)", commands.on_command),
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from bot.features import Command, Feature, TickStep
+from bot.features import Command, Feature, Introduction, TickStep
 from bot.pledge import commands, weekly
 from bot.pledge.checkins import CHECKIN_RENDERER, render_outgoing
 from bot.pledge.content import Pledge, load_content
@@ -13,6 +13,7 @@ from bot.pledge.due import queue_checkins, queue_reminders
 FEATURE = Feature(
     name="pledge",
     prefix="pledge.",
+    models=("bot.pledge.models",),
     commands=(
         Command(
             "pledge",
@@ -25,6 +26,11 @@ FEATURE = Feature(
     on_action=commands.on_action,
     on_form=commands.on_form,
     help=commands.HELP,
+    introduction=Introduction(
+        does="keep the IP Inclusive Senior Leaders' Pledge",
+        welcome="keep the IP Inclusive Senior Leaders' Pledge with a private weekly check-in",
+        start="/pledge to sign it or see your pledge",
+    ),
     renderers=lambda found: {
         CHECKIN_RENDERER: partial(
             render_outgoing,

@@ -3,7 +3,7 @@ alerts and deadlines."""
 
 from __future__ import annotations
 
-from bot.features import Command, Feature, TickStep
+from bot.features import Command, Feature, Introduction, TickStep
 from bot.reports import commands
 from bot.reports.due import queue_reports
 from bot.reports.followup import FOLLOWUP_FORM
@@ -13,6 +13,7 @@ from bot.reports.load import load_reports, warn_unreceived
 FEATURE = Feature(
     name="reports",
     prefix="report.",
+    models=("bot.reports.models",),
     commands=(
         Command(
             "report",
@@ -27,6 +28,14 @@ FEATURE = Feature(
     on_action=commands.on_action,
     on_form=commands.on_form,
     help=commands.HELP,
+    introduction=Introduction(
+        does="take anonymous reports",
+        welcome="take reports of racism or harassment",
+        start="/report to report harassment anonymously",
+        note="Reports are private: /report opens a form in a window of its own, nothing of it "
+        "is posted in any chat, and you choose whether to say who you are. Only the people who "
+        "handle reports read it.",
+    ),
     tick=(
         TickStep(
             "reports",

@@ -20,6 +20,7 @@ def _calendar(found: Resources) -> Calendar:
 FEATURE = Feature(
     name="volunteers",
     prefix="volunteer.",
+    models=("bot.volunteers.models",),
     commands=(
         Command(
             "volunteer",
