@@ -1,6 +1,6 @@
 """Who may see the dashboard: single-use sign-in links, sessions, CSRF tokens, the audit log.
 
-Tokens come from ``secrets`` and are kept only as SHA-256 hashes (as bot/form_tokens.py does),
+Tokens come from ``secrets`` and are kept only as SHA-256 hashes (bot/form_tokens.py's digest),
 so a copy of the database can neither sign anyone in nor take over a session. They are kept
 server-side rather than signed (itsdangerous and the like) because a link must be usable once
 and a session must end on sign-out or when the role is taken away, which a self-contained signed
@@ -20,13 +20,10 @@ from sqlalchemy.orm import Session
 
 from bot.conversation import Address
 from bot.dashboard.models import DashboardAudit, DashboardLink, DashboardSession
+from bot.form_tokens import _digest
 
 #: How long a sign-in link can be used (once).
 LINK_TTL = timedelta(minutes=10)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def audit(
