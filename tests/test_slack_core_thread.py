@@ -48,3 +48,17 @@ def test_with_no_ack_pending_work_starts_at_once(core: CoreThread) -> None:
         return await core.call(sum, [1, 2, 3], urgent=True)
 
     assert asyncio.run(asyncio.wait_for(scenario(), 30)) == 6
+
+
+def test_stop_lets_work_held_for_pending_acks_finish(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(core_thread, "ACKS_FIRST_WAIT", 0.05)
+    core = CoreThread(name="test-core-stop")
+    core.acks_pending(True)
+
+    async def scenario() -> int:
+        held = asyncio.ensure_future(core.call(sum, [1, 1]))
+        await asyncio.sleep(0)  # queued, held for the acks
+        await asyncio.to_thread(core.stop)
+        return await held
+
+    assert asyncio.run(asyncio.wait_for(scenario(), 5)) == 2
