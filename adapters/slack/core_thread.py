@@ -117,6 +117,8 @@ class CoreThread:
                 job.future.set_exception(exc)
 
     def stop(self) -> None:
-        """Let queued work finish, then end the thread."""
-        self._put(_Job(LATER + 1, next(self._order), 0.0, None, Future()))
+        """Let queued work finish, then end the thread. The end is due no sooner than any job
+        already queued, so pending acks cannot let it pass work still held for them."""
+        start_by = time.monotonic() + ACKS_FIRST_WAIT
+        self._put(_Job(LATER + 1, next(self._order), start_by, None, Future()))
         self._thread.join(timeout=10)
