@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.conversation import Address
 from bot.dashboard.models import DashboardAudit, DashboardLink, DashboardSession
-from bot.form_tokens import _digest
+from bot.form_tokens import token_digest
 
 #: How long a sign-in link can be used (once).
 LINK_TTL = timedelta(minutes=10)
@@ -38,7 +38,7 @@ def issue_link(session: Session, who: Address, now: datetime) -> str:
     token = secrets.token_urlsafe(32)
     session.execute(delete(DashboardLink).where(DashboardLink.expires_at <= now))
     session.add(
-        DashboardLink(token_hash=_digest(token), address=str(who), expires_at=now + LINK_TTL)
+        DashboardLink(token_hash=token_digest(token), address=str(who), expires_at=now + LINK_TTL)
     )
     audit(session, who, "link issued", now)
     return token
@@ -50,7 +50,7 @@ def redeem(session: Session, token: str, now: datetime) -> Address | None:
         return None
     row = session.scalars(
         select(DashboardLink)
-        .where(DashboardLink.token_hash == _digest(token), DashboardLink.expires_at > now)
+        .where(DashboardLink.token_hash == token_digest(token), DashboardLink.expires_at > now)
         .with_for_update()
     ).first()
     if row is None:
@@ -64,7 +64,7 @@ def start(session: Session, who: Address, now: datetime) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         DashboardSession(
-            token_hash=_digest(token), address=str(who), started_at=now, last_seen_at=now
+            token_hash=token_digest(token), address=str(who), started_at=now, last_seen_at=now
         )
     )
     audit(session, who, "signed in", now)
@@ -85,7 +85,7 @@ def resume(
         )
     )
     row = session.scalars(
-        select(DashboardSession).where(DashboardSession.token_hash == _digest(token))
+        select(DashboardSession).where(DashboardSession.token_hash == token_digest(token))
     ).first()
     if row is None:
         return None
@@ -96,7 +96,7 @@ def resume(
 def end(session: Session, token: str, now: datetime) -> None:
     """Sign out: the session is gone for good."""
     row = session.scalars(
-        select(DashboardSession).where(DashboardSession.token_hash == _digest(token))
+        select(DashboardSession).where(DashboardSession.token_hash == token_digest(token))
     ).first()
     if row is not None:
         audit(session, row.address, "signed out", now)
