@@ -294,6 +294,19 @@ def test_export_lists_consenting_offers_only_as_csv_or_json(
     assert len(lines) == 2
 
 
+def test_export_writes_csv_by_default_to_the_out_file(
+    week: Harness, cli_env: dict[str, str | None], tmp_path: Path
+) -> None:
+    offer(week, "alice")
+    out = tmp_path / "volunteers.csv"
+    result = CliRunner().invoke(main, ["volunteers", "export", "--out", str(out)], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("name,address,kinds,")
+    assert lines[1].startswith("alice,console:alice,")
+
+
 def test_outreach_is_a_list_of_addresses_like_admins() -> None:
     settings = Settings(_env_file=None, outreach="slack:T1:U2, console:olu")  # type: ignore[call-arg]
     assert settings.outreach == ["slack:T1:U2", "console:olu"]

@@ -1,11 +1,11 @@
 """What the operator's commands share: a runtime opened and closed around a command, an
-address argument checked."""
+address argument checked, an export's --format and --out options."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -16,6 +16,8 @@ from app.runtime import (
 from bot.clock import SystemClock
 from bot.config import ConfigurationError
 from bot.conversation import Address
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @contextmanager
@@ -43,3 +45,17 @@ def parse_address(text: str) -> Address:
 def with_store(action: Callable[[Runtime], None]) -> None:
     with opened(secrets=False) as runtime:
         action(runtime)
+
+
+def export_options(command: F) -> F:
+    """An export command's ``--format`` (csv or json, passed as ``fmt``) and ``--out`` (a file,
+    standard output by default), as ``app.exports.write`` takes them."""
+    command = click.option(
+        "--out",
+        type=click.File("w", encoding="utf-8"),
+        default="-",
+        help="File to write (default: standard output).",
+    )(command)
+    return click.option(
+        "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+    )(command)

@@ -7,7 +7,7 @@ from typing import TextIO
 import click
 
 from app import exports
-from app.cli.common import with_store
+from app.cli.common import export_options, with_store
 from app.runtime import Runtime
 from bot.volunteers.directory import EXPORT_COLUMNS, export_rows
 
@@ -18,15 +18,7 @@ def volunteers() -> None:
 
 
 @volunteers.command("export")
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
-)
-@click.option(
-    "--out",
-    type=click.File("w", encoding="utf-8"),
-    default="-",
-    help="File to write (default: standard output).",
-)
+@export_options
 def volunteers_export(fmt: str, out: TextIO) -> None:
     """The offers of people who agreed to be listed: name, address, kinds, time, regions,
     about, offered_at, updated_at, gave_time_in (years). Withdrawn offers are deleted."""

@@ -17,6 +17,7 @@ from bot.conversation import (
     text_message,
 )
 from bot.forms import validate
+from bot.people import address_of
 from bot.store.models import Person
 from bot.text import clean
 from bot.turn import Turn
@@ -155,11 +156,7 @@ def _answer(turn: Turn, value: str) -> list[Reply]:
     person = turn.session.get(Person, offer.person_id) if offer is not None else None
     if row is None or done not in ("yes", "no") or person is None:
         return [turn.say(text_message(EXPIRED))]
-    if (person.platform, person.tenant, person.user_id) != (
-        turn.actor.platform,
-        turn.actor.tenant,
-        turn.actor.user_id,
-    ):
+    if address_of(person) != turn.actor.address:
         return [turn.say(text_message("That question was for someone else, so I left it."))]
     if row.done is not None:
         # The first answer is the one counted: a second press (or the other button) would
