@@ -285,6 +285,16 @@ def test_a_closure_added_after_scheduling_still_moves_the_checkin(closed_office:
     assert "no closure day" in journey.command("dina", "closures remove 2027-12-30").lower()
 
 
+def test_removing_a_closure_day_says_when_the_file_keeps_it(closed_office: Journey) -> None:
+    journey = closed_office
+    note = "Days in closures.yaml stay until the file is edited."
+    assert note in journey.command("dina", "closures remove 2027-12-27..2027-12-29")
+    journey.command("dina", "closures add 2027-12-08 Away day")
+    removed = journey.command("dina", "closures remove 2027-12-08")
+    assert "Removed 1 closure day in Wednesday 8 December 2027." in removed
+    assert note not in removed
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [

@@ -99,8 +99,9 @@ def on_closures(turn: Turn, args: str) -> list[Reply]:
         turn.session.scalars(select(ClosureDay.day).where(ClosureDay.day.in_(days))).all()
     )
     turn.session.execute(delete(ClosureDay).where(ClosureDay.day.in_(days)))
-    in_file = [day for day in days if day in file_closures(turn.settings.content_dir)]
-    note = " Days in closures.yaml stay until the file is edited." if in_file else ""
+    in_file = file_closures(turn.settings.content_dir)
+    kept = any(day in in_file for day in days)
+    note = " Days in closures.yaml stay until the file is edited." if kept else ""
     if not removed:
         return [turn.say(text_message(f"No closure day added in chat on {span}.{note}"))]
     days_word = "closure day" if removed == 1 else "closure days"

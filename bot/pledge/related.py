@@ -99,9 +99,11 @@ def lines(
 def blocks(session: Session, resources: Resources, checkin: Checkin) -> list[Block]:
     """The check-in's related-date lines as blocks (none when the leader turned them off)."""
     leader = session.get(Leader, checkin.leader_id)
-    calendar = effective(session, resources.get(Calendar, EMPTY_CALENDAR))
-    if leader is None or not leader.related_dates or not calendar.entries:
+    shipped = resources.get(Calendar, EMPTY_CALENDAR)
+    if leader is None or not leader.related_dates or not shipped.entries:
         return []
+    # Only now the decisions' query: most check-ins render without related dates.
+    calendar = effective(session, shipped)
     place = workplace_of(leader.country, leader.subdivision, leader.timezone)
     region = COUNTRY_REGIONS.get(place.country, "global") if place else "global"
     found = lines(

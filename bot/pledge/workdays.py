@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -117,9 +118,11 @@ def default_workplace(timezone: str) -> Workplace | None:
 
 
 @cache
-def _days_off(country: str, subdivision: str | None, year: int) -> frozenset[date]:
-    """One year's public holidays, memoised as an immutable set (worker threads share it)."""
-    return frozenset(country_holidays(country, subdiv=subdivision, years=year))
+def _days_off(country: str, subdivision: str | None, year: int) -> Mapping[date, str]:
+    """One year's public holidays and their names, memoised read-only (worker threads share
+    it): the holidays package builds its table anew on every call."""
+    table = country_holidays(country, subdiv=subdivision, years=year)
+    return MappingProxyType({day: str(name) for day, name in table.items()})
 
 
 @cache
@@ -133,8 +136,8 @@ def why_off(day: date, place: Workplace | None, closures: dict[date, str]) -> st
         return closures[day] or "an organisation closure day"
     if place is None or day not in _days_off(place.country, place.subdivision, day.year):
         return None
-    name = country_holidays(place.country, subdiv=place.subdivision, years=day.year).get(day)
-    return str(name) if name else "a public holiday"
+    name = _days_off(place.country, place.subdivision, day.year)[day]
+    return name or "a public holiday"
 
 
 def is_day_off(day: date, place: Workplace | None, closures: frozenset[date]) -> bool:
