@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.commitments.board import board, find_adoption
+from bot.commitments.board import board, find_adoption, latest_updates
 from bot.commitments.models import ActionChange, ActionUpdate, AdoptedAction, OwnerCheckin
 from bot.conversation import ActionEvent, Actor
 from bot.packs.content import Packs
@@ -96,6 +96,22 @@ def test_ongoing_is_offered_only_for_ongoing_actions_and_a_repeat_press_is_one_a
     say(harness, number(checkin, "Done"))
     with harness.runtime.store.session() as session:
         assert session.scalars(select(ActionUpdate.status)).all() == ["progressing", "done"]
+
+
+def test_the_latest_status_is_the_newest_of_several_and_unanswered_actions_have_none(
+    harness: Harness,
+) -> None:
+    adopt_anti_racism(harness)
+    checkin = say(harness, "/clock 2027-03-01T09:00Z")
+    say(harness, "/as bob", number(checkin, "Progressing"))
+    say(harness, number(checkin, "Done"))
+    say(harness, number(checkin, "Progressing"))
+    with harness.runtime.store.session() as session:
+        ids = session.scalars(select(AdoptedAction.id).order_by(AdoptedAction.id)).all()
+        assert len(ids) == 3
+        latest = latest_updates(session, list(ids))
+        assert {k: u.status for k, u in latest.items()} == {ids[0]: "progressing"}
+        assert latest_updates(session, []) == {}
 
 
 def test_a_due_date_nudge_rides_in_the_weekly_checkin_and_overdue_goes_to_admins(

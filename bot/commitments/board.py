@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.commitments.models import ActionUpdate, AdoptedAction, Adoption
@@ -71,17 +71,19 @@ def find_adoption(session: Session, platform: str, tenant: str, pack_id: str) ->
 
 
 def latest_updates(session: Session, ids: list[int]) -> dict[int, ActionUpdate]:
-    """The newest update per adopted action."""
-    latest: dict[int, ActionUpdate] = {}
+    """The newest update per adopted action: only those rows are read, not every week's
+    history (the tick asks this of every owned action on every run)."""
     if not ids:
-        return latest
-    for update in session.scalars(
-        select(ActionUpdate)
+        return {}
+    newest = (
+        select(func.max(ActionUpdate.id))
         .where(ActionUpdate.adopted_action_id.in_(ids))
-        .order_by(ActionUpdate.id)
-    ):
-        latest[update.adopted_action_id] = update
-    return latest
+        .group_by(ActionUpdate.adopted_action_id)
+    )
+    return {
+        update.adopted_action_id: update
+        for update in session.scalars(select(ActionUpdate).where(ActionUpdate.id.in_(newest)))
+    }
 
 
 def board(session: Session, adoption: Adoption, pack: Pack, today: date) -> Board:

@@ -141,6 +141,8 @@ def queue_overdue(session: Session, now: datetime, settings: Settings, packs: Pa
     ).all()
     pending = [(r[0], r[1]) for r in rows if r[0].overdue_told_on != r[0].due_on]
     latest = latest_updates(session, [a.id for a, _ in pending])
+    owners = {a.owner_id for a, _ in pending if a.owner_id}
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(owners)))}
     lines: dict[tuple[str, str], list[str]] = defaultdict(list)
     for action, adoption in pending:
         pack = packs.get(adoption.pack_id)
@@ -152,7 +154,7 @@ def queue_overdue(session: Session, now: datetime, settings: Settings, packs: Pa
         if status and status.settled:
             continue
         action.overdue_told_on = action.due_on
-        owner = session.get(Person, action.owner_id) if action.owner_id else None
+        owner = people.get(action.owner_id) if action.owner_id else None
         who = (owner.display_name or owner.user_id) if owner else "nobody"
         lines[(adoption.platform, adoption.tenant)].append(
             f"{pack.title}, {action.action_id} {found[1].text} (owner: {who}; due "
