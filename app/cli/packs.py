@@ -9,7 +9,7 @@ from typing import TextIO
 import click
 
 from app import exports
-from app.cli.common import with_store
+from app.cli.common import export_options, with_store
 from app.runtime import Runtime, load_settings
 from bot.config import ConfigurationError
 from bot.packs.content import Packs, load_configured
@@ -53,15 +53,7 @@ def export() -> None:
 
 @export.command("checkins")
 @click.option("--pack", "pack_id", metavar="ID", help="Only this pack's (default: every pack).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
-)
-@click.option(
-    "--out",
-    type=click.File("w", encoding="utf-8"),
-    default="-",
-    help="File to write (default: standard output).",
-)
+@export_options
 def export_checkins(pack_id: str | None, fmt: str, out: TextIO) -> None:
     """One row per status given: pack, leader (or owner), commitment, step, week, status,
     note, answered_at."""
