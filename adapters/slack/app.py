@@ -5,22 +5,19 @@ synchronous) and the Web API calls after, so Slack's 3-second ack deadline never
 either. The one exception is a modal submission: Slack only shows validation errors that come
 with the ack itself, so the core checks the form first, with a deadline inside Slack's.
 
-Acks also come before work in time, not just in order: the work after an ack waits until no
-Slack request is still waiting for its own ack (``acking``, counted by the HTTP route), for at
-most QUIET_WAIT, and the core runs in one worker thread, so a burst of button presses is acked
-at the speed of a bare Bolt app and answered right after (benchmarks/slack_ack.py).
+Acks also come before work in time, not just in order. The work after an ack runs on an event
+loop of its own (``work_loop.py``), so a request's read and ack never queue behind other
+requests' Web API calls on the HTTP loop, and the core runs in one worker thread that starts no
+job while an ack is pending (``acking``, counted by the HTTP route), for at most
+core_thread.ACKS_FIRST_WAIT (0.1 s), so the GIL-bound core does not run while a burst's acks
+are being written. A burst of button presses or sign-ups is acked at the speed of a bare Bolt
+app (benchmarks/slack_ack.py).
 
 Deadlines next: a request with a trigger_id (a modal may have to open within 3 s of Slack
-sending it) does not wait QUIET_WAIT before the core has answered, goes to the front of the
-core's queue, and waits for users.info at most USERS_INFO_WAIT; only if the answer opens no
-modal does it then wait for quiet, like any other work. (Waiting QUIET_WAIT first, under a
-steady stream of sign-ups, released the waiting work all at once whenever the stream paused,
-and the acks behind it waited: the benchmark's sign-up path.) The core thread itself starts
-no job while an ack is pending, for at most core_thread.ACKS_FIRST_WAIT (0.1 s), so the
-GIL-bound core does not run while a burst's acks are being written. A trigger that is too old by
-then, or that Slack calls expired, gets a private "Open the form" button at once instead; its
-form is kept in the database (bot/form_tokens.py), so any replica
-serves the button, after a restart too.
+sending it) goes to the front of the core's queue and waits for users.info at most
+USERS_INFO_WAIT. A trigger that is too old by then, or that Slack calls expired, gets a private
+"Open the form" button at once instead; its form is kept in the database
+(bot/form_tokens.py), so any replica serves the button, after a restart too.
 
 Nothing is dropped silently: every refusal by Slack is logged with its error, and the person
 gets a short plain message instead; a listener that fails says sorry rather than going quiet.
@@ -70,6 +67,7 @@ from adapters.slack.blocks import (
 )
 from adapters.slack.core_thread import CoreThread
 from adapters.slack.limits import PRIVATE_METADATA
+from adapters.slack.work_loop import WorkLoop, run_on
 from bot.conversation import (
     ActionEvent,
     ActionsBlock,
@@ -97,8 +95,6 @@ log = logging.getLogger(__name__)
 
 #: A modal submission must be acked within 3 s; the core gets this long to validate it.
 VIEW_DEADLINE = 2.5
-#: Longest the work after an ack waits for other requests' acks to go out first.
-QUIET_WAIT = 0.5
 #: A trigger is not tried later than this after its request arrived (Slack's limit is 3 s
 #: from sending, and views.open itself takes a round trip): the button is offered instead.
 TRIGGER_BUDGET = 2.4
@@ -254,9 +250,8 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         self.tokens = FormTokens(bot.store, bot.clock)
         self._people: TTLCache[str, tuple[str, str | None]] = TTLCache(maxsize=10_000, ttl=3600)
         self._core = CoreThread()
+        self.work = WorkLoop()
         self._acking = 0
-        self._quiet = asyncio.Event()
-        self._quiet.set()
         app.command(re.compile(rf"^/({'|'.join(map(re.escape, bot.commands))})$"))(self._on_command)
         app.action({"type": "block_actions", "action_id": re.compile(r".+")})(self._on_action)
         for kind in LEGACY_INTERACTIONS:
@@ -323,43 +318,26 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         """Count one HTTP request as waiting for its ack until its response has been sent."""
         self._acking += 1
         if self._acking == 1:
-            self._quiet.clear()
             self._core.acks_pending(True)
         try:
             yield
         finally:
             self._acking -= 1
             if not self._acking:
-                self._quiet.set()
                 self._core.acks_pending(False)
 
-    async def _after_ack(self, urgent: bool = False) -> None:
-        """Start the work of an acked request once no other request awaits its ack (its own
-        ack included), or after QUIET_WAIT under a steady stream of them; ``urgent`` work (it
-        has a trigger to beat) only lets the loop write its own ack first."""
-        if urgent:
-            await asyncio.sleep(0)
-        elif self._acking:
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self._quiet.wait(), QUIET_WAIT)
-
-    async def _then_deliver(
-        self,
-        replies: list[Reply],
-        origin: Origin,
-        client: AsyncWebClient,
-        trigger: Trigger | None,
-        again: Pressed | None = None,
-    ) -> None:
-        """Deliver what urgent work produced: at once if it opens a modal (a form, or a
-        case's window: the trigger's deadline), else after the pending acks, as for any work."""
-        if trigger is not None and not any(_opens_a_modal(r) for r in replies):
-            await self._after_ack()
-        await self._deliver(replies, origin, client, trigger, again)
+    async def close(self) -> None:
+        """Let the work under way finish, then end the work loop and the core thread."""
+        await self.work.close()
+        await asyncio.to_thread(self._core.stop)
 
     async def _guarded(self, origin: Origin | None, client: AsyncWebClient, work: Any) -> None:
-        """Run a listener's work; if it fails, log the kind of failure (never its details,
-        which may hold what someone typed) and say sorry instead of going quiet."""
+        """Run a listener's work on the work loop; if it fails, log the kind of failure
+        (never its details, which may hold what someone typed) and say sorry instead of
+        going quiet."""
+        await self.work.run(self._guard(origin, client, work))
+
+    async def _guard(self, origin: Origin | None, client: AsyncWebClient, work: Any) -> None:
         try:
             await work
         except Exception as exc:
@@ -389,7 +367,6 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
     async def _command(
         self, body: dict[str, Any], origin: Origin, client: AsyncWebClient, trigger: Trigger | None
     ) -> None:
-        await self._after_ack(urgent=trigger is not None)
         reporting = self.bot.anonymous(body["command"])
         actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not reporting)
         event = CommandEvent(
@@ -398,7 +375,7 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             name=body["command"].lstrip("/"),
             args=body.get("text", ""),
         )
-        await self._then_deliver(await self._run(event, urgent=True), origin, client, trigger)
+        await self._deliver(await self._run(event, urgent=True), origin, client, trigger)
 
     async def _on_action(
         self,
@@ -426,7 +403,6 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
     async def _action(
         self, body: dict[str, Any], origin: Origin, client: AsyncWebClient, trigger: Trigger | None
     ) -> None:
-        await self._after_ack(urgent=trigger is not None)
         action = (body.get("actions") or [{}])[0]
         action_id = neutral_action_id(action.get("action_id", ""))
         if action_id == OPEN_FORM_ACTION:
@@ -450,7 +426,7 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             value=pressed.value,
         )
         replies = await self._run(event, urgent=True)
-        await self._then_deliver(replies, origin, client, trigger, pressed)
+        await self._deliver(replies, origin, client, trigger, pressed)
         await self._refresh_home(replies, origin, client)
 
     async def _on_no_options(self, ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -496,12 +472,14 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         # metadata must not get a reporter looked up, or their receipt posted as a message.
         anonymous = bool(meta.get("anonymous")) or self.bot.anonymous_form(view["callback_id"])
         acked = False
+        http_loop = asyncio.get_running_loop()
 
         async def ack_once(**kwargs: Any) -> None:
+            """Ack once, from the HTTP loop (the work that decides the ack runs elsewhere)."""
             nonlocal acked
             if not acked:
                 acked = True
-                await ack(**kwargs)
+                await run_on(http_loop, ack(**kwargs))
 
         async def submitted() -> None:
             actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not anonymous)
@@ -544,7 +522,6 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
                 return
             await ack()  # too slow to show errors in place: close, then answer by message
             replies = await work
-            await self._after_ack()
             failed = [r for r in replies if isinstance(r, FormErrors)]
             rest: list[Reply] = [r for r in replies if not isinstance(r, FormErrors)]
             for error in failed:
@@ -567,7 +544,6 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             # itself: not a message, so nothing lands in history or in a workspace export.
             shown = [r.message for r in replies if isinstance(r, Say)]
             await ack(response_action="update", view=confirmation(shown))
-            await self._after_ack()
             return
         if errors is not None:
             await ack(response_action="errors", errors=errors.errors)
@@ -576,7 +552,6 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             await ack(response_action="update", view=view)
         else:
             await ack()  # a form pushed on a case's window closes, back to that window
-        await self._after_ack()
         others: list[Reply] = [r for r in replies if not isinstance(r, FormErrors | OpenForm)]
         await self._deliver(others, origin, client, None)
         if errors is None and form is None:
@@ -620,11 +595,8 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             return
         origin = Origin(team_id=tenant_of(context), user_id=event["user"], in_home=True)
 
-        async def publish() -> None:
-            await self._after_ack()  # Bolt acks events before their listeners run
-            await self._publish_home(origin, client)
-
-        await self._guarded(None, client, publish())  # nowhere to say sorry but the page
+        # Nowhere to say sorry but the page itself.
+        await self._guarded(None, client, self._publish_home(origin, client))
 
     async def _on_messages_tab(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -638,7 +610,6 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         )
 
         async def welcome() -> None:
-            await self._after_ack()
             actor = await self._actor(client, origin.team_id, origin.user_id, lookup=False)
             message = await self._core.call(self.bot.welcome, actor)
             if message is not None:
@@ -686,7 +657,6 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
     async def _typed(
         self, text: str, origin: Origin, client: AsyncWebClient, private: bool = False
     ) -> None:
-        await self._after_ack()  # Bolt acks events before their listeners run
         text = text[:4000]
         reporting = self.bot.anonymous(text)
         actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not reporting)
@@ -954,10 +924,3 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
                 raise
             log.warning("views.open refused: %s; offering a new button", _error(exc))
             await self._offer_form(form, origin, client, lead=TOO_SLOW)
-
-
-def _opens_a_modal(reply: Reply) -> bool:
-    """The reply needs the trigger: a form, or a confidential message (its own window)."""
-    return isinstance(reply, OpenForm) or (
-        isinstance(reply, Say | Update) and reply.message.confidential
-    )
