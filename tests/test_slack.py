@@ -357,7 +357,7 @@ def slack(loop: Loop, fake: FakeSlack, runtime: Runtime) -> Iterator[Slack]:
     runner, port = loop.run(start())
     yield Slack(loop, fake, server, runtime, port, adapter)
     loop.run(_idle(10), 11)  # the store is disposed after this: let the work finish first
-    loop.run(adapter.close(), 15)  # as the server's stop does (its work loop and core thread)
+    loop.run(adapter.finish(), 15)  # as the server's stop does
     loop.run(runner.cleanup())
     # Whatever a test did, Slack would have accepted everything the bot sent.
     assert fake.refused() == [], [c.answer["refused"] for c in fake.refused()]

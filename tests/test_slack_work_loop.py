@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import Any
 
 import pytest
 
-from adapters.slack.work_loop import WorkLoop, run_on
+from adapters.slack.work_loop import WorkLoop
 from tests.test_slack import (  # noqa: F401  (fixtures, used by name)
     Slack,
     fake,
+    leader_of,
+    opened,
     responses,
     settings,
+    sign_up_answers,
     slack,
 )
 
@@ -35,21 +39,9 @@ def test_work_runs_on_the_work_loops_thread_and_its_answer_or_error_comes_back()
                 await work.run(fails())
             return await work.run(where())
         finally:
-            await work.close()
+            await work.finish()
 
     assert asyncio.run(scenario()) == "test-work"
-
-
-def test_run_on_the_running_loop_runs_in_place() -> None:
-    async def scenario() -> bool:
-        here = threading.current_thread()
-
-        async def same_thread() -> bool:
-            return threading.current_thread() is here
-
-        return await run_on(asyncio.get_running_loop(), same_thread())
-
-    assert asyncio.run(scenario())
 
 
 def test_cancelling_the_caller_cancels_the_work() -> None:
@@ -70,39 +62,37 @@ def test_cancelling_the_caller_cancels_the_work() -> None:
         caller.cancel()
         with pytest.raises(asyncio.CancelledError):
             await caller
-        await work.close()
+        await work.finish()
 
     asyncio.run(scenario())
     assert cancelled.is_set()
 
 
-def test_close_finishes_the_work_under_way_then_runs_later_work_in_place() -> None:
+def test_finish_waits_for_the_work_under_way_and_later_work_is_still_served() -> None:
     work = WorkLoop(name="test-work")
-    release = asyncio.Event()
-    finished: list[str] = []
+    release = threading.Event()
 
-    async def under_way() -> None:
-        await release.wait()
-        finished.append(threading.current_thread().name)
+    async def under_way() -> str:
+        await asyncio.to_thread(release.wait, 30)
+        return "answered"
 
-    async def scenario() -> str:
+    async def scenario() -> tuple[str, str]:
         in_flight = asyncio.ensure_future(work.run(under_way()))
         await asyncio.sleep(0)  # handed over
-        closing = asyncio.ensure_future(work.close())
+        finishing = asyncio.ensure_future(work.finish())
         await asyncio.sleep(0)
-        assert not closing.done()  # it waits for the work under way
-        work.loop.call_soon_threadsafe(release.set)
-        await closing
-        await in_flight
+        assert not finishing.done()  # it waits for the work under way
+        release.set()
+        await finishing
+        assert in_flight.done()
 
         async def late() -> str:
             return threading.current_thread().name
 
-        return await work.run(late())  # after close: answered here, not dropped
+        # A request arriving while the server stops is served, not dropped or hung.
+        return await in_flight, await work.run(late())
 
-    assert asyncio.run(scenario()) == "MainThread"
-    assert finished == ["test-work"]
-    assert work.loop.is_closed()
+    assert asyncio.run(asyncio.wait_for(scenario(), 30)) == ("answered", "test-work")
 
 
 def test_a_request_is_acked_while_the_work_before_it_still_holds_the_work_loop(
@@ -122,5 +112,44 @@ def test_a_request_is_acked_while_the_work_before_it_still_holds_the_work_loop(
         assert slack.fake.calls_to("response") == []  # and the answer has not gone yet
     finally:
         release.set()
+    [shown] = responses(slack, reply.response_id)
+    assert "/pledge progress" in str(shown.params["text"])
+
+
+def test_a_modal_submission_is_decided_and_acked_on_the_http_loop_even_if_the_work_loop_is_held(
+    slack: Slack,  # noqa: F811  (the fixture imported above)
+) -> None:
+    reply = slack.command("", user="U1")
+    view = opened(slack, reply.response_id)
+    slack.idle()
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        held.set()
+        release.wait(30)
+
+    slack.adapter.work.loop.call_soon_threadsafe(hold)
+    assert held.wait(10)
+    answered: list[Any] = []
+    try:
+        worker = threading.Thread(
+            target=lambda: answered.append(slack.submit(view, sign_up_answers(view), user="U1"))
+        )
+        worker.start()
+        worker.join(timeout=10)
+        assert answered, "the submission's ack waited for the work loop"
+        assert answered[0].status == 200 and answered[0].body == b""  # saved: the modal closes
+    finally:
+        release.set()
+    slack.idle()
+    assert leader_of(slack, "U1") is not None  # and it was saved
+
+
+def test_after_the_server_stops_taking_work_a_late_request_is_still_answered(
+    slack: Slack,  # noqa: F811  (the fixture imported above)
+) -> None:
+    slack.loop.run(slack.adapter.finish(), 15)  # as the server's stop does
+    reply = slack.command("help", user="U2")
+    assert (reply.status, reply.body) == (200, b"")
     [shown] = responses(slack, reply.response_id)
     assert "/pledge progress" in str(shown.params["text"])

@@ -3,15 +3,16 @@
 Every listener acks first, then does the database work in a worker thread (the core is
 synchronous) and the Web API calls after, so Slack's 3-second ack deadline never waits on
 either. The one exception is a modal submission: Slack only shows validation errors that come
-with the ack itself, so the core checks the form first, with a deadline inside Slack's.
+with the ack itself, so the core checks the form first, with a deadline inside Slack's counted
+from the request's arrival, and that work stays on the HTTP loop (its ack waits for it).
 
 Acks also come before work in time, not just in order. The work after an ack runs on an event
 loop of its own (``work_loop.py``), so a request's read and ack never queue behind other
 requests' Web API calls on the HTTP loop, and the core runs in one worker thread that starts no
 job while an ack is pending (``acking``, counted by the HTTP route), for at most
 core_thread.ACKS_FIRST_WAIT (0.1 s), so the GIL-bound core does not run while a burst's acks
-are being written. A burst of button presses or sign-ups is acked at the speed of a bare Bolt
-app (benchmarks/slack_ack.py).
+are being written. Under a stream of slash commands, button presses or sign-ups, the slowest
+acks stay within 1.5 times a bare Bolt app's (benchmarks/slack_ack.py; figures in the README).
 
 Deadlines next: a request with a trigger_id (a modal may have to open within 3 s of Slack
 sending it) goes to the front of the core's queue and waits for users.info at most
@@ -35,6 +36,7 @@ import asyncio
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager, suppress
@@ -67,7 +69,7 @@ from adapters.slack.blocks import (
 )
 from adapters.slack.core_thread import CoreThread
 from adapters.slack.limits import PRIVATE_METADATA
-from adapters.slack.work_loop import WorkLoop, run_on
+from adapters.slack.work_loop import WorkLoop
 from bot.conversation import (
     ActionEvent,
     ActionsBlock,
@@ -93,7 +95,8 @@ from bot.router import Bot
 
 log = logging.getLogger(__name__)
 
-#: A modal submission must be acked within 3 s; the core gets this long to validate it.
+#: A modal submission must be acked within 3 s of Slack sending it; the core has until this
+#: long after it arrived (users.info included) to validate it.
 VIEW_DEADLINE = 2.5
 #: A trigger is not tried later than this after its request arrived (Slack's limit is 3 s
 #: from sending, and views.open itself takes a round trip): the button is offered instead.
@@ -249,6 +252,9 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         self.app = app
         self.tokens = FormTokens(bot.store, bot.clock)
         self._people: TTLCache[str, tuple[str, str | None]] = TTLCache(maxsize=10_000, ttl=3600)
+        # Modal submissions look people up on the HTTP loop, the rest on the work loop: two
+        # threads, and a TTLCache is not thread-safe.
+        self._people_lock = threading.Lock()
         self._core = CoreThread()
         self.work = WorkLoop()
         self._acking = 0
@@ -276,7 +282,8 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         without them if Slack does not answer within USERS_INFO_WAIT or fails (the core then
         uses DEFAULT_TIMEZONE). Reporters are not looked up (``lookup=False``): no call to
         Slack names them, and the core keeps them in memory only."""
-        known = self._people.get(user_id) if lookup else ("", None)
+        with self._people_lock:
+            known = self._people.get(user_id) if lookup else ("", None)
         if known is None:
             known = await self._look_up(client, user_id) or ("", None)
         return Actor(
@@ -297,7 +304,8 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         profile = user.get("profile") or {}
         name = profile.get("display_name") or user.get("real_name") or user.get("name")
         known = (str(name or ""), user.get("tz"))
-        self._people[user_id] = known
+        with self._people_lock:
+            self._people[user_id] = known
         return known
 
     @staticmethod
@@ -326,24 +334,25 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             if not self._acking:
                 self._core.acks_pending(False)
 
-    async def close(self) -> None:
-        """Let the work under way finish, then end the work loop and the core thread."""
-        await self.work.close()
-        await asyncio.to_thread(self._core.stop)
+    async def finish(self) -> None:
+        """Let the work already acked finish (the server is stopping)."""
+        await self.work.finish()
 
     async def _guarded(self, origin: Origin | None, client: AsyncWebClient, work: Any) -> None:
-        """Run a listener's work on the work loop; if it fails, log the kind of failure
-        (never its details, which may hold what someone typed) and say sorry instead of
-        going quiet."""
-        await self.work.run(self._guard(origin, client, work))
+        """Run a listener's work on the work loop; if it fails, say sorry (``_guard``)."""
+        if not await self.work.run(self._guard(work)) and origin is not None:
+            await self.work.run(self._fallback(origin, client))
 
-    async def _guard(self, origin: Origin | None, client: AsyncWebClient, work: Any) -> None:
+    @staticmethod
+    async def _guard(work: Any) -> bool:
+        """Run ``work``; if it fails, log the kind of failure (never its details, which may
+        hold what someone typed) and say so, for the caller to say sorry, not go quiet."""
         try:
             await work
         except Exception as exc:
             log.error("Slack listener failed: %s", _error(exc))
-            if origin is not None:
-                await self._fallback(origin, client)
+            return False
+        return True
 
     # --- listeners -----------------------------------------------------------------------
 
@@ -447,6 +456,7 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
+        deadline = time.monotonic() + VIEW_DEADLINE  # from arrival: look-ups count too
         view = body["view"]
         try:
             meta = json.loads(view.get("private_metadata") or "{}")
@@ -472,14 +482,12 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         # metadata must not get a reporter looked up, or their receipt posted as a message.
         anonymous = bool(meta.get("anonymous")) or self.bot.anonymous_form(view["callback_id"])
         acked = False
-        http_loop = asyncio.get_running_loop()
 
         async def ack_once(**kwargs: Any) -> None:
-            """Ack once, from the HTTP loop (the work that decides the ack runs elsewhere)."""
             nonlocal acked
             if not acked:
                 acked = True
-                await run_on(http_loop, ack(**kwargs))
+                await ack(**kwargs)
 
         async def submitted() -> None:
             actor = await self._actor(client, origin.team_id, origin.user_id, lookup=not anonymous)
@@ -492,14 +500,18 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
                 # Slack's id for this modal: a replayed submission of it files nothing twice.
                 instance=str(view.get("id") or "")[:255],
             )
-            await self._submitted(event, ack_once, view, origin, client, anonymous)
+            await self._submitted(event, ack_once, view, origin, client, anonymous, deadline)
 
-        # A reporter gets no message (it would sit in their history): a failure shows in the
-        # modal instead. Anyone else's modal closes and they are told by message.
-        await self._guarded(None if anonymous else origin, client, submitted())
+        # Here, on the HTTP loop, not the work loop: the ack waits for this work, so it must
+        # not queue behind other requests' work. A reporter gets no message (it would sit in
+        # their history): a failure shows in the modal instead. Anyone else's modal closes
+        # (acked first, within the deadline) and they are told by message.
+        succeeded = await self._guard(submitted())
         if anonymous and not acked:
             await ack_once(response_action="update", view=confirmation([text_message(SORRY)]))
         await ack_once()
+        if not succeeded and not anonymous:
+            await self.work.run(self._fallback(origin, client))
 
     async def _submitted(
         self,
@@ -509,10 +521,12 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         origin: Origin,
         client: AsyncWebClient,
         anonymous: bool,
+        deadline: float,
     ) -> None:
         work = asyncio.ensure_future(self._run(event, urgent=True, before_ack=True))
         try:
-            replies = await asyncio.wait_for(asyncio.shield(work), VIEW_DEADLINE)
+            left = max(0.0, deadline - time.monotonic())
+            replies = await asyncio.wait_for(asyncio.shield(work), left)
         except TimeoutError:
             if anonymous or origin.view_id:
                 # Its answer (a receipt, a case) must not become a message: the modal says

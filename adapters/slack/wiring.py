@@ -88,5 +88,5 @@ def attach_slack(server: Host, bot: Bot, settings: Settings) -> SlackAdapter:
             return response
 
         server.web.router.add_post(EVENTS_PATH, events)
-    server.on_stop.append(adapter.close)  # after Socket Mode's: work already acked is finished
+    server.on_stop.append(adapter.finish)  # after Socket Mode's: work already acked is finished
     return adapter

@@ -18,55 +18,53 @@ object that owns one, so this is that object.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Coroutine
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-
-
-async def run_on(loop: asyncio.AbstractEventLoop, work: Coroutine[Any, Any, T]) -> T:
-    """Run ``work`` on ``loop`` and wait for it from the running loop (at once if they are
-    the same). The caller's task stays in flight until the work is done, so a graceful stop
-    and the tests, which wait for the server's tasks, wait for the work too; cancelling the
-    caller cancels the work."""
-    if asyncio.get_running_loop() is loop:
-        return await work
-    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work, loop))
+log = logging.getLogger(__name__)
 
 
 class WorkLoop:
-    """An event loop running in a daemon thread until ``close``."""
+    """An event loop running in a daemon thread for as long as the process runs."""
 
     def __init__(self, name: str = "slack-work") -> None:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
         self._thread.start()
-        self._closing = False
+        self._lock = threading.Lock()
+        self._under_way: set[Future[Any]] = set()
 
     async def run(self, work: Coroutine[Any, Any, T]) -> T:
-        """Run ``work`` on this loop (see ``run_on``), or on the caller's once this one is
-        closing: a request that arrives while the server stops is still answered."""
-        if self._closing:
-            return await work
-        return await run_on(self.loop, work)
+        """Run ``work`` on this loop and wait for it from the caller's. The caller's task stays
+        in flight until the work is done (the tests wait for the server's tasks); cancelling
+        the caller cancels the work."""
+        future = asyncio.run_coroutine_threadsafe(work, self.loop)
+        with self._lock:
+            self._under_way.add(future)
+        future.add_done_callback(self._done)
+        return await asyncio.wrap_future(future)
 
-    async def close(self, timeout: float = 10) -> None:
-        """Let the work under way finish (for at most ``timeout`` seconds), then stop the loop
-        and its thread. Called once the server takes no more requests; awaited, not blocking,
-        since work here may still need the caller's loop (a modal's ack is sent from there)."""
-        if self._closing:
+    def _done(self, future: Future[Any]) -> None:
+        with self._lock:
+            self._under_way.discard(future)
+
+    async def finish(self, timeout: float = 10) -> None:
+        """Wait, for at most ``timeout`` seconds, for the work handed over so far: called when
+        the server stops, so what was acked is answered. The loop is not stopped: a request
+        still arriving while the server stops is served too (the thread ends with the
+        process), and nothing is cut off half done."""
+        with self._lock:
+            under_way = list(self._under_way)
+        if not under_way:
             return
-        self._closing = True
-        await run_on(self.loop, _settle(timeout))
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        await asyncio.to_thread(self._thread.join, 5)
-        if not self._thread.is_alive():
-            self.loop.close()
-
-
-async def _settle(timeout: float) -> None:
-    """Until every other task on this loop is done, or ``timeout`` has passed."""
-    others = asyncio.all_tasks() - {asyncio.current_task()}
-    if others:
-        await asyncio.wait(others, timeout=timeout)
+        _, left = await asyncio.wait([asyncio.wrap_future(f) for f in under_way], timeout=timeout)
+        if left:
+            log.warning(
+                "%d Slack requests' work still under way after %.0f s; stopping anyway",
+                len(left),
+                timeout,
+            )
