@@ -460,6 +460,25 @@ def test_8_library_loggers_stay_at_warning_whatever_log_level_says(
 
 
 @pytest.mark.parametrize(
+    "module",
+    [
+        "slack_sdk.web.async_base_client",
+        "slack_sdk.web.base_client",
+        "slack_sdk.webhook.async_client",
+        "slack_bolt.AsyncApp",
+    ],
+)
+def test_8_slack_module_loggers_have_their_own_level_so_no_debug_text_is_built(
+    make: Callable[..., Harness], module: str
+) -> None:
+    # slack_sdk and Bolt test ``logger.level <= DEBUG`` (the logger's own level, not its
+    # parents') before formatting every request and response for DEBUG; unset, it is 0.
+    make()
+    redaction.install()
+    assert logging.getLogger(module).level >= logging.WARNING
+
+
+@pytest.mark.parametrize(
     ("line", "secret"),
     [
         ("GET /v3/conversations/a%3A1Xy2Zw3Vu4Ts5Rq6Po7Nm/activities", "1Xy2Zw3Vu4Ts5Rq6Po7Nm"),

@@ -20,7 +20,17 @@ SLACK = Platform(
         r"""(?<=response_url)["']?\s*[:=]\s*["']?[^"'&\s,}]+""",
         r"""(?<=trigger_id)["']?\s*[:=]\s*["']?[^"'&\s,}]+""",
     ),
-    loggers=("slack_sdk", "slack_bolt"),
+    # The module loggers too: slack_sdk and Bolt decide whether to build a debug text of each
+    # request and response (whole views included) from a logger's own level, not from its
+    # parents', so left unset they build it for every call and then drop it.
+    loggers=(
+        "slack_sdk",
+        "slack_bolt",
+        "slack_sdk.web.async_base_client",
+        "slack_sdk.web.base_client",
+        "slack_sdk.webhook.async_client",
+        "slack_bolt.AsyncApp",
+    ),
     gauged=True,
     configured=configured,
 )
