@@ -6,7 +6,9 @@ single loop it could not: the request would wait behind the held work)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
+from concurrent.futures import wait as wait_for_futures
 from typing import Any
 
 import pytest
@@ -22,6 +24,8 @@ from tests.test_slack import (  # noqa: F401  (fixtures, used by name)
     sign_up_answers,
     slack,
 )
+from tests.test_slack_replay import submitted_while_held
+from tests.test_slack_reports import REPORTER, WORDS, runtime  # noqa: F401  (a fixture)
 
 
 def test_work_runs_on_the_work_loops_thread_and_its_answer_or_error_comes_back() -> None:
@@ -153,3 +157,60 @@ def test_after_the_server_stops_taking_work_a_late_request_is_still_answered(
     assert (reply.status, reply.body) == (200, b"")
     [shown] = responses(slack, reply.response_id)
     assert "/pledge progress" in str(shown.params["text"])
+
+
+def stopping(app: Slack, method: str) -> None:
+    """Start the server's stop (``finish``) while Slack holds ``method``; it must still be
+    waiting (it returned at once when it did not wait), and end once Slack lets go."""
+    app.fake.wait_for(f"held:{method}")
+    finishing = asyncio.run_coroutine_threadsafe(app.adapter.finish(), app.loop.loop)
+    done, _ = wait_for_futures([finishing], timeout=0.5)
+    assert not done, f"the stop did not wait for the {method} under way"
+    app.fake.release(method)
+    finishing.result(15)
+
+
+def test_stop_waits_for_a_forms_answer_sent_after_its_ack(
+    slack: Slack,  # noqa: F811  (the fixture imported above)
+) -> None:
+    reply = slack.command("", user="U1")
+    view = opened(slack, reply.response_id)
+    slack.idle()
+    meta = json.loads(view["private_metadata"])
+    meta.pop("response_url")  # answered by chat.postMessage, which the fake can hold
+    view = {**view, "private_metadata": json.dumps(meta)}
+    slack.fake.hold("chat.postMessage")
+    acked = slack.submit(view, sign_up_answers(view), user="U1")
+    assert (acked.status, acked.body) == (200, b"")
+    stopping(slack, "chat.postMessage")
+    [thanks] = slack.fake.calls_to("chat.postMessage")
+    assert "Thank you for signing" in json.dumps(thanks.params)
+
+
+def test_stop_waits_for_a_slow_reports_receipt_in_its_modal(
+    slack: Slack,  # noqa: F811  (the fixture imported above)
+) -> None:
+    reply = slack.command("", user=REPORTER, command="/report")
+    view = opened(slack, reply.response_id)
+    slack.idle()
+    answers = {"category": "racism", "what": WORDS, "role": "target", "identify": "no"}
+    slack.fake.hold("views.update")
+    acked = submitted_while_held(
+        slack, lambda: slack.submit(view, answers, user=REPORTER, view_id="VSTOP")
+    )
+    assert "Sending" in json.dumps(acked.json())
+    stopping(slack, "views.update")
+    [receipt] = slack.fake.calls_to("views.update")
+    assert receipt.params["view_id"] == "VSTOP" and "Passphrase" in json.dumps(receipt.params)
+
+
+def test_stop_waits_for_the_apology_after_failed_work(
+    slack: Slack,  # noqa: F811  (the fixture imported above)
+) -> None:
+    slack.fake.fail_next("views.publish", error="internal_error")
+    slack.fake.hold("chat.postMessage")
+    pressed = slack.press({"action_id": "slack.home_page", "value": "1"}, user="U1", in_home=True)
+    assert pressed.status == 200
+    stopping(slack, "chat.postMessage")
+    [sorry] = slack.fake.calls_to("chat.postMessage")
+    assert "Sorry" in json.dumps(sorry.params)

@@ -4,15 +4,17 @@ Every listener acks first, then does the database work in a worker thread (the c
 synchronous) and the Web API calls after, so Slack's 3-second ack deadline never waits on
 either. The one exception is a modal submission: Slack only shows validation errors that come
 with the ack itself, so the core checks the form first, with a deadline inside Slack's counted
-from the request's arrival, and that work stays on the HTTP loop (its ack waits for it).
+from the request's arrival; that check and the ack stay on the HTTP loop (the ack waits for
+them), and what follows the ack goes to the work loop like any other work.
 
 Acks also come before work in time, not just in order. The work after an ack runs on an event
 loop of its own (``work_loop.py``), so a request's read and ack never queue behind other
 requests' Web API calls on the HTTP loop, and the core runs in one worker thread that starts no
 job while an ack is pending (``acking``, counted by the HTTP route), for at most
 core_thread.ACKS_FIRST_WAIT (0.1 s), so the GIL-bound core does not run while a burst's acks
-are being written. Under a stream of slash commands, button presses or sign-ups, the slowest
-acks stay within 1.5 times a bare Bolt app's (benchmarks/slack_ack.py; figures in the README).
+are being written. Under bursts of slash commands and button presses, and a stream of
+sign-ups, acks come about as fast as a bare Bolt app's (benchmarks/slack_ack.py; the figures,
+and the one run that was slower, are in the README).
 
 Deadlines next: a request with a trigger_id (a modal may have to open within 3 s of Slack
 sending it) goes to the front of the core's queue and waits for users.info at most
@@ -39,6 +41,7 @@ import re
 import threading
 import time
 from collections.abc import Coroutine, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -339,18 +342,21 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         await self.work.finish()
 
     async def _guarded(self, origin: Origin | None, client: AsyncWebClient, work: Any) -> None:
-        """Run a listener's work on the work loop; if it fails, say sorry (``_guard``)."""
-        if not await self.work.run(self._guard(work)) and origin is not None:
-            await self.work.run(self._fallback(origin, client))
+        """Run a listener's work on the work loop, an apology included if it fails."""
+        await self.work.run(self._guard(work, origin, client))
 
-    @staticmethod
-    async def _guard(work: Any) -> bool:
+    async def _guard(
+        self, work: Any, origin: Origin | None = None, client: AsyncWebClient | None = None
+    ) -> bool:
         """Run ``work``; if it fails, log the kind of failure (never its details, which may
-        hold what someone typed) and say so, for the caller to say sorry, not go quiet."""
+        hold what someone typed) and say sorry to ``origin`` rather than go quiet. Whether it
+        succeeded, for a caller with no one to say sorry to yet."""
         try:
             await work
         except Exception as exc:
             log.error("Slack listener failed: %s", _error(exc))
+            if origin is not None and client is not None:
+                await self._fallback(origin, client)
             return False
         return True
 
@@ -503,9 +509,10 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             await self._submitted(event, ack_once, view, origin, client, anonymous, deadline)
 
         # Here, on the HTTP loop, not the work loop: the ack waits for this work, so it must
-        # not queue behind other requests' work. A reporter gets no message (it would sit in
-        # their history): a failure shows in the modal instead. Anyone else's modal closes
-        # (acked first, within the deadline) and they are told by message.
+        # not queue behind other requests' work (what comes after the ack goes to the work
+        # loop). A reporter gets no message (it would sit in their history): a failure shows
+        # in the modal instead. Anyone else's modal closes (acked first, within the deadline)
+        # and they are told by message.
         succeeded = await self._guard(submitted())
         if anonymous and not acked:
             await ack_once(response_action="update", view=confirmation([text_message(SORRY)]))
@@ -523,33 +530,21 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         anonymous: bool,
         deadline: float,
     ) -> None:
-        work = asyncio.ensure_future(self._run(event, urgent=True, before_ack=True))
+        """Validate with the core and ack within the deadline; what comes after the ack runs
+        on the work loop, so the server's stop waits for it (a late receipt included)."""
+        work = self._core.submit(self.bot.handle, event, urgent=True, before_ack=True)
         try:
             left = max(0.0, deadline - time.monotonic())
-            replies = await asyncio.wait_for(asyncio.shield(work), left)
+            replies = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(work)), left)
         except TimeoutError:
             if anonymous or origin.view_id:
                 # Its answer (a receipt, a case) must not become a message: the modal says
                 # "Sending…" now, within Slack's 3 s, and shows the answer when it comes.
                 await ack(response_action="update", view=pending(SENDING))
-                await self._show_late(await work, view, origin, client)
+                await self.work.run(self._show_late(work, view, origin, client))
                 return
             await ack()  # too slow to show errors in place: close, then answer by message
-            replies = await work
-            failed = [r for r in replies if isinstance(r, FormErrors)]
-            rest: list[Reply] = [r for r in replies if not isinstance(r, FormErrors)]
-            for error in failed:
-                rest.append(
-                    Say(
-                        message=text_message(
-                            "Some answers need another look; nothing was saved:",
-                            *error.errors.values(),
-                        ),
-                        ephemeral=True,
-                    )
-                )
-            await self._deliver(rest, origin, client, None)
-            await self._refresh_home(rest, origin, client)
+            await self.work.run(self._answer_late(work, origin, client))
             return
         errors = next((r for r in replies if isinstance(r, FormErrors)), None)
         form = next((r for r in replies if isinstance(r, OpenForm)), None)
@@ -567,15 +562,47 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         else:
             await ack()  # a form pushed on a case's window closes, back to that window
         others: list[Reply] = [r for r in replies if not isinstance(r, FormErrors | OpenForm)]
-        await self._deliver(others, origin, client, None)
-        if errors is None and form is None:
-            await self._refresh_home(others, origin, client)
+        done = errors is None and form is None
+        await self.work.run(self._after_form(others, done, origin, client))
+
+    async def _after_form(
+        self, replies: list[Reply], done: bool, origin: Origin, client: AsyncWebClient
+    ) -> None:
+        """The rest of a form's answer, after its ack; App Home redrawn if the form is done."""
+        await self._deliver(replies, origin, client, None)
+        if done:
+            await self._refresh_home(replies, origin, client)
+
+    async def _answer_late(
+        self, work: Future[list[Reply]], origin: Origin, client: AsyncWebClient
+    ) -> None:
+        """A slow form's answer by message, its modal closed already: mistakes listed (nothing
+        was saved), or what the core said."""
+        replies = await asyncio.wrap_future(work)
+        failed = [r for r in replies if isinstance(r, FormErrors)]
+        rest: list[Reply] = [r for r in replies if not isinstance(r, FormErrors)]
+        for error in failed:
+            rest.append(
+                Say(
+                    message=text_message(
+                        "Some answers need another look; nothing was saved:",
+                        *error.errors.values(),
+                    ),
+                    ephemeral=True,
+                )
+            )
+        await self._after_form(rest, True, origin, client)
 
     async def _show_late(
-        self, replies: list[Reply], view: dict[str, Any], origin: Origin, client: AsyncWebClient
+        self,
+        work: Future[list[Reply]],
+        view: dict[str, Any],
+        origin: Origin,
+        client: AsyncWebClient,
     ) -> None:
         """A slow form's answer, in the modal that says "Sending…" (views.update by its id):
         the form again with its answers and errors, the next form, or what the core said."""
+        replies = await asyncio.wrap_future(work)
         errors = next((r for r in replies if isinstance(r, FormErrors)), None)
         form = next((r for r in replies if isinstance(r, OpenForm)), None)
         messages = [r.message for r in replies if isinstance(r, Say | Update)]

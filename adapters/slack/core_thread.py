@@ -76,14 +76,22 @@ class CoreThread:
     async def call(
         self, function: Callable[..., T], *args: Any, urgent: bool = False, before_ack: bool = False
     ) -> T:
-        """Run ``function(*args)`` on the thread; urgent calls go before waiting ones. Unless
+        """Run ``function(*args)`` on the thread and wait for it; see ``submit``."""
+        return await asyncio.wrap_future(
+            self.submit(function, *args, urgent=urgent, before_ack=before_ack)
+        )
+
+    def submit(
+        self, function: Callable[..., T], *args: Any, urgent: bool = False, before_ack: bool = False
+    ) -> Future[T]:
+        """Queue ``function(*args)`` for the thread; urgent calls go before waiting ones. Unless
         ``before_ack`` (an ack waits for the answer), it starts once pending acks are written
-        or after ACKS_FIRST_WAIT."""
+        or after ACKS_FIRST_WAIT. The future may be awaited from any event loop."""
         future: Future[T] = Future()
         start_by = time.monotonic() + (0.0 if before_ack else ACKS_FIRST_WAIT)
         priority = URGENT if urgent else LATER
         self._put(_Job(priority, next(self._order), start_by, lambda: function(*args), future))
-        return await asyncio.wrap_future(future)
+        return future
 
     def _put(self, job: _Job) -> None:
         with self._changed:

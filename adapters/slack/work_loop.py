@@ -57,14 +57,19 @@ class WorkLoop:
         the server stops, so what was acked is answered. The loop is not stopped: a request
         still arriving while the server stops is served too (the thread ends with the
         process), and nothing is cut off half done."""
-        with self._lock:
-            under_way = list(self._under_way)
-        if not under_way:
-            return
-        _, left = await asyncio.wait([asyncio.wrap_future(f) for f in under_way], timeout=timeout)
-        if left:
-            log.warning(
-                "%d Slack requests' work still under way after %.0f s; stopping anyway",
-                len(left),
-                timeout,
-            )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:  # work may hand over more work (an apology after a failure)
+            with self._lock:
+                under_way = list(self._under_way)
+            if not under_way:
+                return
+            left = deadline - loop.time()
+            if left <= 0:
+                log.warning(
+                    "%d Slack requests' work still under way after %.0f s; stopping anyway",
+                    len(under_way),
+                    timeout,
+                )
+                return
+            await asyncio.wait([asyncio.wrap_future(f) for f in under_way], timeout=left)
