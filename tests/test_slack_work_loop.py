@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import threading
+import time
+from collections.abc import Iterator
 from concurrent.futures import wait as wait_for_futures
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
+from adapters.slack.app import BUSY
+from adapters.slack.blocks import modal
 from adapters.slack.work_loop import WorkLoop
+from bot.conversation import Form, FormField
+from bot.store import Store
 from tests.test_slack import (  # noqa: F401  (fixtures, used by name)
     Slack,
     fake,
@@ -214,3 +222,52 @@ def test_stop_waits_for_the_apology_after_failed_work(
     stopping(slack, "chat.postMessage")
     [sorry] = slack.fake.calls_to("chat.postMessage")
     assert "Sorry" in json.dumps(sorry.params)
+
+
+@contextmanager
+def form_tokens_held(store: Store) -> Iterator[None]:
+    """Another connection holds the table of stored forms (SQLite: the whole database)."""
+    if store.dialect == "sqlite":
+        assert store.engine.url.database is not None
+        held = sqlite3.connect(store.engine.url.database, isolation_level=None)
+        held.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            held.execute("ROLLBACK")
+            held.close()
+        return
+    with store.engine.connect() as connection:
+        connection.exec_driver_sql("LOCK TABLE form_tokens IN ACCESS EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            connection.rollback()
+
+
+def test_a_form_whose_details_are_stored_is_acked_in_time_when_the_database_is_slow(
+    slack: Slack,  # noqa: F811  (the fixture imported above)
+) -> None:
+    # A context too long for private_metadata rides as a token (adapters/slack/app.py _view).
+    form = Form(
+        form_id="nobody.knows",
+        title="Long",
+        fields=[FormField(name="x", label="X")],
+        context="c" * 3000,
+    )
+    token = slack.adapter.tokens.put(form, {"metadata": {"channel_id": "D2"}})
+    view = modal(form, json.dumps({"stored": token}))
+    answered: list[Any] = []
+    started = time.monotonic()
+    with form_tokens_held(slack.runtime.store):
+        worker = threading.Thread(
+            target=lambda: answered.append(slack.submit(view, {"x": "hi"}, user="U2"))
+        )
+        worker.start()
+        worker.join(timeout=10)
+        assert answered, "the submission was not acked while the database was held"
+    assert time.monotonic() - started < 3.0  # Slack's deadline
+    [(block, said)] = answered[0].json()["errors"].items()  # the modal stays, as typed
+    assert said == BUSY and block == view["blocks"][0]["block_id"]
+    again = slack.submit(view, {"x": "hi"}, user="U2")  # once the database answers: read
+    assert again.status == 200 and BUSY not in again.body.decode()

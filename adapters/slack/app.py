@@ -117,6 +117,8 @@ EXPIRED_FORM = "That form has expired or is already open. Type /pledge or /repor
 TOO_SLOW = "That took a moment too long. Press “Open the form” again."
 #: What a slow form's modal shows until the answer replaces it (Slack's ack cannot wait).
 SENDING = "Sending… this window shows the answer in a moment. Please keep it open."
+#: A form whose own details could not be read back in time: nothing was sent or saved.
+BUSY = "Nothing was sent yet: I'm slow right now. Please press Submit again in a moment."
 #: A case's words asked for where no window can open (no trigger, or it expired).
 IN_A_WINDOW = "This opens in a window of its own, so that it stays out of the chat's history."
 #: The Events API events the bot answers (as the manifest names them), with the bot scope
@@ -471,9 +473,15 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         if not isinstance(meta, dict):
             meta = {}
         if "stored" in meta:  # too long to ride along: kept in the database (see _view)
-            stored = await self._core.call(
+            job = self._core.submit(
                 self.tokens.get, str(meta["stored"]), urgent=True, before_ack=True
             )
+            try:
+                left = max(0.0, deadline - time.monotonic())
+                stored = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(job)), left)
+            except TimeoutError:  # the database is that slow: keep what they typed, ask again
+                await ack(**_busy(view))
+                return
             meta = {**stored[1].get("metadata", {}), "context": stored[0].context} if stored else {}
         origin = Origin(
             team_id=tenant_of(context),
@@ -965,3 +973,14 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
                 raise
             log.warning("views.open refused: %s; offering a new button", _error(exc))
             await self._offer_form(form, origin, client, lead=TOO_SLOW)
+
+
+def _busy(view: dict[str, Any]) -> dict[str, Any]:
+    """An ack that keeps the modal and what was typed in it, saying to submit again (on its
+    first input), or, with no input to say it on, replaces it with the same words."""
+    first = next(
+        (b["block_id"] for b in view.get("blocks") or [] if b.get("type") == "input"), None
+    )
+    if first:
+        return {"response_action": "errors", "errors": {first: BUSY}}
+    return {"response_action": "update", "view": confirmation([text_message(BUSY)])}
