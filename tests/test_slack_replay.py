@@ -219,10 +219,12 @@ def alert_for_handler(app: Slack) -> Call:
 
 
 @contextmanager
-def database_held(store: Store) -> Iterator[None]:
-    """Another connection holds the database (SQLite's write lock; PostgreSQL's report
-    tables, reads too): the core waits, as under a burst of follow-ups hashing passphrases,
-    until the ``with`` block ends."""
+def database_held(
+    store: Store, tables: tuple[str, ...] = ("report_cases", "case_messages")
+) -> Iterator[None]:
+    """Another connection holds the database (SQLite's write lock; on PostgreSQL ``tables``,
+    reads too, the reports' by default): the core waits, as under a burst of follow-ups
+    hashing passphrases, until the ``with`` block ends."""
     if store.dialect == "sqlite":
         assert store.engine.url.database is not None
         held = sqlite3.connect(store.engine.url.database, isolation_level=None)
@@ -234,7 +236,7 @@ def database_held(store: Store) -> Iterator[None]:
             held.close()
         return
     with store.engine.connect() as connection:
-        connection.execute(text("LOCK TABLE report_cases, case_messages IN ACCESS EXCLUSIVE MODE"))
+        connection.execute(text(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE"))
         try:
             yield
         finally:

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import wait as wait_for_futures
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -21,18 +18,19 @@ from adapters.slack.app import BUSY
 from adapters.slack.blocks import modal
 from adapters.slack.work_loop import WorkLoop
 from bot.conversation import Form, FormField
-from bot.store import Store
+from tests.fake_slack import Call
 from tests.test_slack import (  # noqa: F401  (fixtures, used by name)
     Slack,
     fake,
     leader_of,
+    open_sign_form,
     opened,
     responses,
     settings,
     sign_up_answers,
     slack,
 )
-from tests.test_slack_replay import submitted_while_held
+from tests.test_slack_replay import database_held, submitted_while_held
 from tests.test_slack_reports import REPORTER, WORDS, runtime  # noqa: F401  (a fixture)
 
 
@@ -131,8 +129,7 @@ def test_a_request_is_acked_while_the_work_before_it_still_holds_the_work_loop(
 def test_a_modal_submission_is_decided_and_acked_on_the_http_loop_even_if_the_work_loop_is_held(
     slack: Slack,  # noqa: F811  (the fixture imported above)
 ) -> None:
-    reply = slack.command("", user="U1")
-    view = opened(slack, reply.response_id)
+    view = open_sign_form(slack, "U1")
     slack.idle()
     held, release = threading.Event(), threading.Event()
 
@@ -167,22 +164,24 @@ def test_after_the_server_stops_taking_work_a_late_request_is_still_answered(
     assert "/pledge progress" in str(shown.params["text"])
 
 
-def stopping(app: Slack, method: str) -> None:
+def stopping(app: Slack, method: str) -> Call:
     """Start the server's stop (``finish``) while Slack holds ``method``; it must still be
-    waiting (it returned at once when it did not wait), and end once Slack lets go."""
+    waiting (it returned at once when it did not wait), and end once Slack lets go. The one
+    call of ``method`` that the stop waited for."""
     app.fake.wait_for(f"held:{method}")
     finishing = asyncio.run_coroutine_threadsafe(app.adapter.finish(), app.loop.loop)
     done, _ = wait_for_futures([finishing], timeout=0.5)
     assert not done, f"the stop did not wait for the {method} under way"
     app.fake.release(method)
     finishing.result(15)
+    [call] = app.fake.calls_to(method)
+    return call
 
 
 def test_stop_waits_for_a_forms_answer_sent_after_its_ack(
     slack: Slack,  # noqa: F811  (the fixture imported above)
 ) -> None:
-    reply = slack.command("", user="U1")
-    view = opened(slack, reply.response_id)
+    view = open_sign_form(slack, "U1")
     slack.idle()
     meta = json.loads(view["private_metadata"])
     meta.pop("response_url")  # answered by chat.postMessage, which the fake can hold
@@ -190,9 +189,7 @@ def test_stop_waits_for_a_forms_answer_sent_after_its_ack(
     slack.fake.hold("chat.postMessage")
     acked = slack.submit(view, sign_up_answers(view), user="U1")
     assert (acked.status, acked.body) == (200, b"")
-    stopping(slack, "chat.postMessage")
-    [thanks] = slack.fake.calls_to("chat.postMessage")
-    assert "Thank you for signing" in json.dumps(thanks.params)
+    assert "Thank you for signing" in json.dumps(stopping(slack, "chat.postMessage").params)
 
 
 def test_stop_waits_for_a_slow_reports_receipt_in_its_modal(
@@ -207,8 +204,7 @@ def test_stop_waits_for_a_slow_reports_receipt_in_its_modal(
         slack, lambda: slack.submit(view, answers, user=REPORTER, view_id="VSTOP")
     )
     assert "Sending" in json.dumps(acked.json())
-    stopping(slack, "views.update")
-    [receipt] = slack.fake.calls_to("views.update")
+    receipt = stopping(slack, "views.update")
     assert receipt.params["view_id"] == "VSTOP" and "Passphrase" in json.dumps(receipt.params)
 
 
@@ -219,30 +215,7 @@ def test_stop_waits_for_the_apology_after_failed_work(
     slack.fake.hold("chat.postMessage")
     pressed = slack.press({"action_id": "slack.home_page", "value": "1"}, user="U1", in_home=True)
     assert pressed.status == 200
-    stopping(slack, "chat.postMessage")
-    [sorry] = slack.fake.calls_to("chat.postMessage")
-    assert "Sorry" in json.dumps(sorry.params)
-
-
-@contextmanager
-def form_tokens_held(store: Store) -> Iterator[None]:
-    """Another connection holds the table of stored forms (SQLite: the whole database)."""
-    if store.dialect == "sqlite":
-        assert store.engine.url.database is not None
-        held = sqlite3.connect(store.engine.url.database, isolation_level=None)
-        held.execute("BEGIN EXCLUSIVE")
-        try:
-            yield
-        finally:
-            held.execute("ROLLBACK")
-            held.close()
-        return
-    with store.engine.connect() as connection:
-        connection.exec_driver_sql("LOCK TABLE form_tokens IN ACCESS EXCLUSIVE MODE")
-        try:
-            yield
-        finally:
-            connection.rollback()
+    assert "Sorry" in json.dumps(stopping(slack, "chat.postMessage").params)
 
 
 def test_a_form_whose_details_are_stored_is_acked_in_time_when_the_database_is_slow(
@@ -259,7 +232,7 @@ def test_a_form_whose_details_are_stored_is_acked_in_time_when_the_database_is_s
     view = modal(form, json.dumps({"stored": token}))
     answered: list[Any] = []
     started = time.monotonic()
-    with form_tokens_held(slack.runtime.store):
+    with database_held(slack.runtime.store, tables=("form_tokens",)):
         worker = threading.Thread(
             target=lambda: answered.append(slack.submit(view, {"x": "hi"}, user="U2"))
         )
