@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from adapters.slack import core_thread
 from adapters.slack.app import BUSY
 from adapters.slack.blocks import modal
 from adapters.slack.work_loop import WorkLoop
@@ -244,3 +245,29 @@ def test_a_form_whose_details_are_stored_is_acked_in_time_when_the_database_is_s
     assert said == BUSY and block == view["blocks"][0]["block_id"]
     again = slack.submit(view, {"x": "hi"}, user="U2")  # once the database answers: read
     assert again.status == 200 and BUSY not in again.body.decode()
+
+
+def test_work_is_handed_over_only_once_other_requests_acks_are_written(
+    slack: Slack,  # noqa: F811  (the fixture imported above)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Long enough that only the acks being written can let the work go within the test.
+    monkeypatch.setattr(core_thread, "ACKS_FIRST_WAIT", 60.0)
+    written = asyncio.Event()
+    entered = threading.Event()
+
+    async def another_request_awaiting_its_ack() -> None:
+        with slack.adapter.acking():
+            entered.set()
+            await written.wait()
+
+    pending = asyncio.run_coroutine_threadsafe(another_request_awaiting_its_ack(), slack.loop.loop)
+    assert entered.wait(10)
+    reply = slack.command("help", user="U2")
+    assert (reply.status, reply.body) == (200, b"")  # this one is acked at once
+    with pytest.raises(AssertionError):  # but its work (users.info first) waits for the other
+        slack.fake.wait_for("users.info", timeout=0.3)
+    slack.loop.loop.call_soon_threadsafe(written.set)
+    pending.result(10)
+    [shown] = responses(slack, reply.response_id)
+    assert "/pledge progress" in str(shown.params["text"])

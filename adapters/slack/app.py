@@ -9,10 +9,10 @@ them), and what follows the ack goes to the work loop like any other work.
 
 Acks also come before work in time, not just in order. The work after an ack runs on an event
 loop of its own (``work_loop.py``), so a request's read and ack never queue behind other
-requests' Web API calls on the HTTP loop, and the core runs in one worker thread that starts no
-job while an ack is pending (``acking``, counted by the HTTP route), for at most
-core_thread.ACKS_FIRST_WAIT (0.1 s), so the GIL-bound core does not run while a burst's acks
-are being written. Under bursts of slash commands and button presses, and a stream of
+requests' Web API calls on the HTTP loop. It is handed over, and the core (one worker thread)
+starts a job, only once no ack is pending (``acking``, counted by the HTTP route), or after
+core_thread.ACKS_FIRST_WAIT (0.1 s), so neither thread takes the GIL while a burst's acks are
+being written. Under bursts of slash commands and button presses, and a stream of
 sign-ups, acks come about as fast as a bare Bolt app's (benchmarks/slack_ack.py; the figures,
 and the one run that was slower, are in the README).
 
@@ -54,6 +54,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.replies import ReplyChannel
+from adapters.slack import core_thread
 from adapters.slack.blocks import (
     HOME_PAGE_ACTION,
     WINDOW_PAGE_ACTION,
@@ -263,6 +264,8 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         self._core = CoreThread()
         self.work = WorkLoop()
         self._acking = 0
+        self._acks_written = asyncio.Event()  # of the HTTP loop, where acking() counts
+        self._acks_written.set()
         app.command(re.compile(rf"^/({'|'.join(map(re.escape, bot.commands))})$"))(self._on_command)
         app.action({"type": "block_actions", "action_id": re.compile(r".+")})(self._on_action)
         for kind in LEGACY_INTERACTIONS:
@@ -331,12 +334,14 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         """Count one HTTP request as waiting for its ack until its response has been sent."""
         self._acking += 1
         if self._acking == 1:
+            self._acks_written.clear()
             self._core.acks_pending(True)
         try:
             yield
         finally:
             self._acking -= 1
             if not self._acking:
+                self._acks_written.set()
                 self._core.acks_pending(False)
 
     async def finish(self) -> None:
@@ -344,7 +349,12 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         await self.work.finish()
 
     async def _guarded(self, origin: Origin | None, client: AsyncWebClient, work: Any) -> None:
-        """Run a listener's work on the work loop, an apology included if it fails."""
+        """Run a listener's work on the work loop, an apology included if it fails. Handed
+        over once no other request waits for its ack, or after ACKS_FIRST_WAIT: each hand-over
+        wakes the work loop's thread, which then holds the GIL the acks need."""
+        if self._acking:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._acks_written.wait(), core_thread.ACKS_FIRST_WAIT)
         await self.work.run(self._guard(work, origin, client))
 
     async def _guard(
