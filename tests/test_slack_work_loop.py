@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from adapters.slack import app as slack_app
 from adapters.slack import core_thread
 from adapters.slack.app import BUSY
 from adapters.slack.blocks import modal
@@ -270,4 +271,32 @@ def test_work_is_handed_over_only_once_other_requests_acks_are_written(
     slack.loop.loop.call_soon_threadsafe(written.set)
     pending.result(10)
     [shown] = responses(slack, reply.response_id)
+    assert "/pledge progress" in str(shown.params["text"])
+
+
+def test_a_reply_that_opens_no_modal_waits_for_other_acks_and_a_modal_does_not(
+    slack: Slack,  # noqa: F811  (the fixture imported above)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(core_thread, "ACKS_FIRST_WAIT", 0.0)  # the work itself starts at once
+    monkeypatch.setattr(slack_app, "DELIVERY_WAIT", 60.0)  # only written acks let a reply go
+    written = asyncio.Event()
+    entered = threading.Event()
+
+    async def another_request_awaiting_its_ack() -> None:
+        with slack.adapter.acking():
+            entered.set()
+            await written.wait()
+
+    pending = asyncio.run_coroutine_threadsafe(another_request_awaiting_its_ack(), slack.loop.loop)
+    assert entered.wait(10)
+    help_reply = slack.command("help", user="U2")
+    sign_up = slack.command("", user="U1")
+    opened(slack, sign_up.response_id)  # a trigger to beat: the modal opens meanwhile
+    slack.fake.wait_for("users.info", 2)  # the help's work ran too
+    with pytest.raises(AssertionError):  # but its answer waits for the other ack
+        slack.fake.wait_for("response", timeout=0.3)
+    slack.loop.loop.call_soon_threadsafe(written.set)
+    pending.result(10)
+    [shown] = responses(slack, help_reply.response_id)
     assert "/pledge progress" in str(shown.params["text"])

@@ -105,6 +105,8 @@ VIEW_DEADLINE = 2.5
 #: A trigger is not tried later than this after its request arrived (Slack's limit is 3 s
 #: from sending, and views.open itself takes a round trip): the button is offered instead.
 TRIGGER_BUDGET = 2.4
+#: Longest a reply that opens no modal waits for other requests' acks to be written first.
+DELIVERY_WAIT = 0.5
 #: How long a request waits for users.info (name and time zone) before going on without it
 #: (the call is then abandoned, so no call outlives its request; the next request asks again).
 USERS_INFO_WAIT = 0.5
@@ -336,6 +338,7 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         if self._acking == 1:
             self._acks_written.clear()
             self._core.acks_pending(True)
+            self.work.acks_pending(True)
         try:
             yield
         finally:
@@ -343,6 +346,7 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             if not self._acking:
                 self._acks_written.set()
                 self._core.acks_pending(False)
+                self.work.acks_pending(False)
 
     async def finish(self) -> None:
         """Let the work already acked finish (the server is stopping)."""
@@ -356,6 +360,21 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._acks_written.wait(), core_thread.ACKS_FIRST_WAIT)
         await self.work.run(self._guard(work, origin, client))
+
+    async def _then_deliver(
+        self,
+        replies: list[Reply],
+        origin: Origin,
+        client: AsyncWebClient,
+        trigger: Trigger | None,
+        again: Pressed | None = None,
+    ) -> None:
+        """Deliver what the core answered: at once if it opens a modal (the trigger's
+        deadline), else once no other request waits for its ack, for at most DELIVERY_WAIT
+        (a redrawn check-in has no deadline, and under load a burst's acks come first)."""
+        if not any(_opens_a_modal(r) for r in replies):
+            await self.work.acks_written(DELIVERY_WAIT)
+        await self._deliver(replies, origin, client, trigger, again)
 
     async def _guard(
         self, work: Any, origin: Origin | None = None, client: AsyncWebClient | None = None
@@ -402,7 +421,7 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             name=body["command"].lstrip("/"),
             args=body.get("text", ""),
         )
-        await self._deliver(await self._run(event, urgent=True), origin, client, trigger)
+        await self._then_deliver(await self._run(event, urgent=True), origin, client, trigger)
 
     async def _on_action(
         self,
@@ -453,7 +472,7 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
             value=pressed.value,
         )
         replies = await self._run(event, urgent=True)
-        await self._deliver(replies, origin, client, trigger, pressed)
+        await self._then_deliver(replies, origin, client, trigger, pressed)
         await self._refresh_home(replies, origin, client)
 
     async def _on_no_options(self, ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -994,3 +1013,10 @@ def _busy(view: dict[str, Any]) -> dict[str, Any]:
     if first:
         return {"response_action": "errors", "errors": {first: BUSY}}
     return {"response_action": "update", "view": confirmation([text_message(BUSY)])}
+
+
+def _opens_a_modal(reply: Reply) -> bool:
+    """The reply needs the trigger: a form, or a confidential message (its own window)."""
+    return isinstance(reply, OpenForm) or (
+        isinstance(reply, Say | Update) and reply.message.confidential
+    )

@@ -22,6 +22,7 @@ import logging
 import threading
 from collections.abc import Coroutine
 from concurrent.futures import Future
+from contextlib import suppress
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -37,6 +38,35 @@ class WorkLoop:
         self._thread.start()
         self._lock = threading.Lock()
         self._under_way: set[Future[Any]] = set()
+        # Whether some request waits for its ack: set from the HTTP loop's thread, read here.
+        # Only a waiting reply costs a wake-up of this loop; a stream of sign-ups, which has
+        # none, pays nothing for it.
+        self._acks_pending = False
+        self._waiting = 0
+        self._acks_written = asyncio.Event()  # used on this loop only
+
+    def acks_pending(self, pending: bool) -> None:
+        """Whether some request still waits for its ack (told from the HTTP loop, when the
+        count of such requests leaves or reaches zero)."""
+        with self._lock:
+            self._acks_pending = pending
+            wake = not pending and self._waiting > 0
+        if wake:
+            self.loop.call_soon_threadsafe(self._acks_written.set)
+
+    async def acks_written(self, timeout: float) -> None:
+        """On this loop: until no request waits for its ack, or ``timeout`` seconds."""
+        with self._lock:
+            if not self._acks_pending:
+                return
+            self._waiting += 1
+            self._acks_written.clear()
+        try:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._acks_written.wait(), timeout)
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
     async def run(self, work: Coroutine[Any, Any, T]) -> T:
         """Run ``work`` on this loop and wait for it from the caller's. The caller's task stays
