@@ -39,10 +39,13 @@ URGENT, LATER = 0, 1
 #: means that each time the event loop gives up the GIL for a socket call while the core
 #: thread runs, the loop may wait 5 ms to get it back, and an ack makes several such calls.
 SWITCH_INTERVAL = 0.001
-#: Longest a queued job waits for the pending acks to be written before it starts anyway
-#: (a trigger has 3 s; a burst of 50 acks is written in a few tens of milliseconds). Read at
+#: Longest a queued job (and a hand-over to the work loop) waits for the pending acks to be
+#: written before it starts anyway. A trigger has 3 s; a burst of 50 acks is written in a few
+#: tens of milliseconds on a quiet machine, but took up to 0.16 s beside a fan-out in another
+#: process, and at 0.1 s the work then took the GIL from the burst's last acks (button p99
+#: 1.65 times the bare app's in benchmarks/ack_under_load.py; 1.09 and 1.33 at 0.2 s). Read at
 #: each call, so a test may set it.
-ACKS_FIRST_WAIT = 0.1
+ACKS_FIRST_WAIT = 0.2
 
 
 class _Job(NamedTuple):
