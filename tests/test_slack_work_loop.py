@@ -9,7 +9,9 @@ import asyncio
 import json
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import wait as wait_for_futures
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -248,28 +250,38 @@ def test_a_form_whose_details_are_stored_is_acked_in_time_when_the_database_is_s
     assert again.status == 200 and BUSY not in again.body.decode()
 
 
+@contextmanager
+def another_ack_pending(app: Slack) -> Iterator[None]:
+    """As if another request were still waiting for its ack (counted as the HTTP route
+    counts), until the ``with`` block ends."""
+    written = asyncio.Event()
+    entered = threading.Event()
+
+    async def awaiting_its_ack() -> None:
+        with app.adapter.acking():
+            entered.set()
+            await written.wait()
+
+    pending = asyncio.run_coroutine_threadsafe(awaiting_its_ack(), app.loop.loop)
+    assert entered.wait(10)
+    try:
+        yield
+    finally:
+        app.loop.loop.call_soon_threadsafe(written.set)
+        pending.result(10)
+
+
 def test_work_is_handed_over_only_once_other_requests_acks_are_written(
     slack: Slack,  # noqa: F811  (the fixture imported above)
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Long enough that only the acks being written can let the work go within the test.
     monkeypatch.setattr(core_thread, "ACKS_FIRST_WAIT", 60.0)
-    written = asyncio.Event()
-    entered = threading.Event()
-
-    async def another_request_awaiting_its_ack() -> None:
-        with slack.adapter.acking():
-            entered.set()
-            await written.wait()
-
-    pending = asyncio.run_coroutine_threadsafe(another_request_awaiting_its_ack(), slack.loop.loop)
-    assert entered.wait(10)
-    reply = slack.command("help", user="U2")
-    assert (reply.status, reply.body) == (200, b"")  # this one is acked at once
-    with pytest.raises(AssertionError):  # but its work (users.info first) waits for the other
-        slack.fake.wait_for("users.info", timeout=0.3)
-    slack.loop.loop.call_soon_threadsafe(written.set)
-    pending.result(10)
+    with another_ack_pending(slack):
+        reply = slack.command("help", user="U2")
+        assert (reply.status, reply.body) == (200, b"")  # this one is acked at once
+        with pytest.raises(AssertionError):  # but its work (users.info first) waits for it
+            slack.fake.wait_for("users.info", timeout=0.3)
     [shown] = responses(slack, reply.response_id)
     assert "/pledge progress" in str(shown.params["text"])
 
@@ -280,23 +292,12 @@ def test_a_reply_that_opens_no_modal_waits_for_other_acks_and_a_modal_does_not(
 ) -> None:
     monkeypatch.setattr(core_thread, "ACKS_FIRST_WAIT", 0.0)  # the work itself starts at once
     monkeypatch.setattr(slack_app, "DELIVERY_WAIT", 60.0)  # only written acks let a reply go
-    written = asyncio.Event()
-    entered = threading.Event()
-
-    async def another_request_awaiting_its_ack() -> None:
-        with slack.adapter.acking():
-            entered.set()
-            await written.wait()
-
-    pending = asyncio.run_coroutine_threadsafe(another_request_awaiting_its_ack(), slack.loop.loop)
-    assert entered.wait(10)
-    help_reply = slack.command("help", user="U2")
-    sign_up = slack.command("", user="U1")
-    opened(slack, sign_up.response_id)  # a trigger to beat: the modal opens meanwhile
-    slack.fake.wait_for("users.info", 2)  # the help's work ran too
-    with pytest.raises(AssertionError):  # but its answer waits for the other ack
-        slack.fake.wait_for("response", timeout=0.3)
-    slack.loop.loop.call_soon_threadsafe(written.set)
-    pending.result(10)
+    with another_ack_pending(slack):
+        help_reply = slack.command("help", user="U2")
+        sign_up = slack.command("", user="U1")
+        opened(slack, sign_up.response_id)  # a trigger to beat: the modal opens meanwhile
+        slack.fake.wait_for("users.info", 2)  # the help's work ran too
+        with pytest.raises(AssertionError):  # but its answer waits for the other ack
+            slack.fake.wait_for("response", timeout=0.3)
     [shown] = responses(slack, help_reply.response_id)
     assert "/pledge progress" in str(shown.params["text"])

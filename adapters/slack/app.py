@@ -12,9 +12,10 @@ loop of its own (``work_loop.py``), so a request's read and ack never queue behi
 requests' Web API calls on the HTTP loop. It is handed over, and the core (one worker thread)
 starts a job, only once no ack is pending (``acking``, counted by the HTTP route), or after
 core_thread.ACKS_FIRST_WAIT (0.2 s), so neither thread takes the GIL while a burst's acks are
-being written; a reply that opens no modal waits for them up to DELIVERY_WAIT more. Under bursts of slash commands and button presses, and a stream of
-sign-ups, acks come about as fast as a bare Bolt app's (benchmarks/slack_ack.py; the figures,
-and the one run that was slower, are in the README).
+being written; a reply that opens no modal waits for them up to DELIVERY_WAIT more. Under
+bursts of slash commands and button presses, and a stream of sign-ups, acks come about as fast
+as a bare Bolt app's (benchmarks/slack_ack.py and benchmarks/ack_under_load.py; the figures
+are in the README).
 
 Deadlines next: a request with a trigger_id (a modal may have to open within 3 s of Slack
 sending it) goes to the front of the core's queue and waits for users.info at most
