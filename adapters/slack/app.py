@@ -10,9 +10,10 @@ them), and what follows the ack goes to the work loop like any other work.
 Acks also come before work in time, not just in order. The work after an ack runs on an event
 loop of its own (``work_loop.py``), so a request's read and ack never queue behind other
 requests' Web API calls on the HTTP loop. It is handed over, and the core (one worker thread)
-starts a job, only once no ack is pending (``acking``, counted by the HTTP route), or after
-core_thread.ACKS_FIRST_WAIT (0.2 s), so neither thread takes the GIL while a burst's acks are
-being written; a reply that opens no modal waits for them up to DELIVERY_WAIT more. Under
+starts a job, only once no request (its own included) waits for its ack (``acking``, counted
+by the HTTP route; Socket Mode has no such wait), or after core_thread.ACKS_FIRST_WAIT (0.2
+s), so neither thread takes the GIL while a burst's acks are being written; a command's or a
+button's reply that opens no modal waits for them up to DELIVERY_WAIT more. Under
 bursts of slash commands and button presses, and a stream of sign-ups, acks come about as fast
 as a bare Bolt app's (benchmarks/slack_ack.py and benchmarks/ack_under_load.py; the figures
 are in the README).
@@ -106,7 +107,7 @@ VIEW_DEADLINE = 2.5
 #: A trigger is not tried later than this after its request arrived (Slack's limit is 3 s
 #: from sending, and views.open itself takes a round trip): the button is offered instead.
 TRIGGER_BUDGET = 2.4
-#: Longest a reply that opens no modal waits for other requests' acks to be written first.
+#: Longest a command's or a button's reply that opens no modal waits for pending acks.
 DELIVERY_WAIT = 0.5
 #: How long a request waits for users.info (name and time zone) before going on without it
 #: (the call is then abandoned, so no call outlives its request; the next request asks again).
@@ -355,8 +356,8 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
 
     async def _guarded(self, origin: Origin | None, client: AsyncWebClient, work: Any) -> None:
         """Run a listener's work on the work loop, an apology included if it fails. Handed
-        over once no other request waits for its ack, or after ACKS_FIRST_WAIT: each hand-over
-        wakes the work loop's thread, which then holds the GIL the acks need."""
+        over once no request (this one included) waits for its ack, or after ACKS_FIRST_WAIT:
+        each hand-over wakes the work loop's thread, which then holds the GIL the acks need."""
         if self._acking:
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._acks_written.wait(), core_thread.ACKS_FIRST_WAIT)
