@@ -46,7 +46,7 @@ from collections.abc import Coroutine, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import ClientError
 from cachetools import TTLCache
@@ -100,6 +100,7 @@ from bot.form_tokens import FormTokens
 from bot.router import Bot
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: A modal submission must be acked within 3 s of Slack sending it; the core has until this
 #: long after it arrived (users.info included) to validate it.
@@ -508,8 +509,7 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
                 self.tokens.get, str(meta["stored"]), urgent=True, before_ack=True
             )
             try:
-                left = max(0.0, deadline - time.monotonic())
-                stored = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(job)), left)
+                stored = await _by(deadline, job)
             except TimeoutError:  # the database is that slow: keep what they typed, ask again
                 await ack(**_busy(view))
                 return
@@ -573,8 +573,7 @@ class SlackAdapter(ReplyChannel[Answering, Coroutine[Any, Any, None]]):
         on the work loop, so the server's stop waits for it (a late receipt included)."""
         work = self._core.submit(self.bot.handle, event, urgent=True, before_ack=True)
         try:
-            left = max(0.0, deadline - time.monotonic())
-            replies = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(work)), left)
+            replies = await _by(deadline, work)
         except TimeoutError:
             if anonymous or origin.view_id:
                 # Its answer (a receipt, a case) must not become a message: the modal says
@@ -1022,3 +1021,10 @@ def _opens_a_modal(reply: Reply) -> bool:
     return isinstance(reply, OpenForm) or (
         isinstance(reply, Say | Update) and reply.message.confidential
     )
+
+
+async def _by(deadline: float, job: Future[T]) -> T:
+    """The core's answer if it comes by ``deadline`` (monotonic), else TimeoutError; the job
+    itself goes on, for its answer to be shown later."""
+    left = max(0.0, deadline - time.monotonic())
+    return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(job)), left)
