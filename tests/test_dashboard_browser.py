@@ -103,6 +103,14 @@ def arrived(driver: Any, title: str) -> None:
     WebDriverWait(driver, 10).until(expected_conditions.title_contains(title))
 
 
+def arrived_at(driver: Any, heading: str) -> None:
+    """Wait for the page a click leads to, and check that it is headed ``heading``."""
+    from selenium.webdriver.common.by import By
+
+    arrived(driver, heading)
+    assert driver.find_element(By.TAG_NAME, "h1").text == heading
+
+
 def violations(driver: Any, axe: str) -> list[str]:
     """axe-core's WCAG A/AA violations on the page shown, one line each."""
     driver.execute_script(axe)
@@ -123,15 +131,16 @@ def tour(driver: Any, base: str, world: Harness, check: Callable[[str], None]) -
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    driver.get(f"{base}/admin/")
-    assert "type /dashboard" in driver.find_element(By.TAG_NAME, "main").text
-    check("signed-out page")
+    def visit(path: str, label: str, shows: str = "") -> None:
+        """Open ``path``, see that its main part says ``shows``, and ``check`` it."""
+        driver.get(f"{base}{path}")
+        assert shows in driver.find_element(By.TAG_NAME, "main").text, label
+        check(label)
 
-    driver.get(f"{base}/admin/sign-in?token={link_token(world.runtime, DINA)}")
-    check("sign-in page")
+    visit("/admin/", "signed-out page", shows="type /dashboard")
+    visit(f"/admin/sign-in?token={link_token(world.runtime, DINA)}", "sign-in page")
     driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-    arrived(driver, "Overview")
-    assert driver.find_element(By.TAG_NAME, "h1").text == "Overview"
+    arrived_at(driver, "Overview")
     screenshot = os.environ.get("DASHBOARD_SCREENSHOT")
     if screenshot:
         driver.save_screenshot(screenshot)
@@ -148,14 +157,10 @@ def tour(driver: Any, base: str, world: Harness, check: Callable[[str], None]) -
         driver.get(page)
         assert driver.find_elements(By.TAG_NAME, "h1"), page
         check(page)
-    driver.get(f"{base}/admin/packs?pack=anti-racism&colour=red")
-    assert "Showing 1 of 3 actions" in driver.find_element(By.TAG_NAME, "main").text
-    check("a filtered board")
-    driver.get(f"{base}/admin/awareness?month=2027-03")
-    check("March's calendar with previews")
+    visit("/admin/packs?pack=anti-racism&colour=red", "a filtered board", "Showing 1 of 3 actions")
+    visit("/admin/awareness?month=2027-03", "March's calendar with previews")
     driver.find_element(By.LINK_TEXT, "Edit text").click()
-    arrived(driver, "Edit the post")
-    assert driver.find_element(By.TAG_NAME, "h1").text == "Edit the post"
+    arrived_at(driver, "Edit the post")
     check("edit form")
 
     # The first Tab reaches the skip link, which moves focus to the page's content.
